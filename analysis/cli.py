@@ -1,0 +1,296 @@
+"""The `analysis` command line: a thin layer over the library.
+
+Each command parses its options, calls the library function of the same name,
+prints records (``--format table|csv|jsonl``) and sets the exit status:
+0 all went well, 1 some input or document failed (the rest was done),
+2 usage or configuration error. Only this module configures logging.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sys
+from typing import Any, Iterable
+
+import click
+import pandas as pd
+
+from .config import load_config
+from .errors import AnalysisError
+
+log = logging.getLogger("analysis")
+
+FORMATS = click.Choice(["table", "csv", "jsonl"])
+
+
+# -- shared plumbing ---------------------------------------------------------
+class State:
+    def __init__(self, corpus_path: str | None, config_path: str | None):
+        self.corpus_path = corpus_path
+        self.config_path = config_path
+        self._config = None
+
+    @property
+    def config(self):
+        if self._config is None:
+            self._config = load_config(self.config_path)
+        return self._config
+
+    def corpus(self, readonly: bool = False):
+        from .corpus import Corpus
+        return Corpus.open(self.corpus_path, config=self.config, readonly=readonly)
+
+
+pass_state = click.make_pass_decorator(State)
+
+
+def _json_default(o: Any):
+    if hasattr(o, "item"):
+        return o.item()
+    if hasattr(o, "isoformat"):
+        return o.isoformat()
+    return str(o)
+
+
+def emit(records: pd.DataFrame | Iterable[dict], fmt: str = "table", columns: list[str] | None = None,
+         max_width: int = 40) -> None:
+    """Print records as an aligned table, CSV or JSON Lines (UTF-8, ensure_ascii=False)."""
+    df = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
+    if columns is not None:
+        df = df[[c for c in columns if c in df.columns]]
+    out = click.get_text_stream("stdout")
+    if fmt == "jsonl":
+        for rec in df.to_dict(orient="records"):
+            rec = {k: (None if _isna(v) else v) for k, v in rec.items()}
+            out.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+    elif fmt == "csv":
+        df.to_csv(out, index=False)
+    else:
+        if df.empty:
+            click.echo("(no records)")
+            return
+        shown = df.copy()
+        for col in shown.columns:
+            shown[col] = shown[col].map(lambda v: _cell(v, max_width))
+        click.echo(_table(shown))
+
+
+def _isna(v: Any) -> bool:
+    try:
+        return v is None or (not isinstance(v, (list, dict, str)) and pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def _cell(v: Any, width: int) -> str:
+    if _isna(v):
+        return ""
+    s = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict)) else str(v)
+    s = s.replace("\n", " ")
+    return s if _width(s) <= width else _clip(s, width)
+
+
+def _width(s: str) -> int:
+    import unicodedata
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _clip(s: str, width: int) -> str:
+    out, w = [], 0
+    for c in s:
+        cw = _width(c)
+        if w + cw > width - 1:
+            break
+        out.append(c)
+        w += cw
+    return "".join(out) + "…"
+
+
+def _table(df: pd.DataFrame) -> str:
+    cols = list(df.columns)
+    widths = [max([_width(str(c))] + [_width(v) for v in df[c]]) for c in cols]
+    def line(vals):
+        return "  ".join(v + " " * (w - _width(v)) for v, w in zip(vals, widths)).rstrip()
+    rows = [line([str(c) for c in cols]), line(["-" * w for w in widths])]
+    rows += [line(list(r)) for r in df.itertuples(index=False)]
+    return "\n".join(rows)
+
+
+def fail(message: str, code: int = 2) -> None:
+    click.echo(f"analysis: error: {message}", err=True)
+    sys.exit(code)
+
+
+# -- the group ---------------------------------------------------------------
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--corpus", "corpus_path", envvar="ANALYSIS_CORPUS", metavar="FILE",
+              help="Corpus store (SQLite). Default: $ANALYSIS_CORPUS or corpus/corpus.sqlite.")
+@click.option("--config", "config_path", envvar="ANALYSIS_CONFIG", metavar="FILE",
+              help="A TOML file overriding the packaged defaults key by key.")
+@click.option("-v", "--verbose", count=True, help="More log output (-vv for debug).")
+@click.option("-q", "--quiet", is_flag=True, help="Only errors.")
+@click.version_option(package_name="analysis")
+@click.pass_context
+def cli(ctx: click.Context, corpus_path, config_path, verbose, quiet):
+    """Chinese news analysis: ingest, segment, extract figures and entities,
+    keywords, topics and reports."""
+    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbose, 2)]
+    logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    logging.getLogger("jieba").setLevel(logging.WARNING)
+    ctx.obj = State(corpus_path, config_path)
+
+
+def corpus_option(f):
+    """``--corpus`` on a sub-command too (``analysis docs --corpus x.sqlite``)."""
+    def callback(ctx, param, value):
+        if value:
+            ctx.find_object(State).corpus_path = value
+        return value
+    return click.option("--corpus", "sub_corpus", metavar="FILE", expose_value=False, callback=callback,
+                        is_eager=True, help="Corpus store (SQLite).")(f)
+
+
+def main(argv: list[str] | None = None) -> None:
+    try:
+        cli.main(args=argv, prog_name="analysis", standalone_mode=True)
+    except AnalysisError as exc:  # pragma: no cover - commands catch their own
+        fail(str(exc))
+
+
+# -- corpus commands -----------------------------------------------------------
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@corpus_option
+@click.option("--format", "fmt", default="auto", show_default=True,
+              help="Input format: auto, text, html, jsonl, csv, sogou, digest.")
+@click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
+              help="Column mapping for JSONL/CSV, e.g. --map title=headline,body=content.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@pass_state
+def ingest(state: State, paths, fmt, mapping, no_progress):
+    """Read files, folders, archives (.gz .zip .tar.gz) or - (stdin) into the corpus."""
+    from .ingest import parse_mapping
+    try:
+        corpus = state.corpus()
+        report = corpus.ingest(list(paths), format=fmt, mapping=parse_mapping(mapping),
+                               progress=not no_progress)
+    except AnalysisError as exc:
+        fail(str(exc))
+    for err in report.errors:
+        click.echo(f"error: {err}", err=True)
+    click.echo(report.summary_line())
+    if report.added == 0 and report.failed == 0:
+        click.echo("nothing new: every document was already in the corpus")
+    sys.exit(1 if report.failed else 0)
+
+
+@cli.command()
+@corpus_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--query", help="Only documents containing this text.")
+@click.option("--since", metavar="DATE")
+@click.option("--until", metavar="DATE")
+@click.option("--source")
+@pass_state
+def docs(state: State, fmt, query, since, until, source):
+    """List documents: id, date, source, title, length."""
+    try:
+        corpus = state.corpus(readonly=True)
+        ids = corpus.select(query=query, since=since, until=until, source=source)
+        df = corpus.to_frame(["doc_id", "published_at", "source", "title", "length"], doc_ids=ids)
+    except AnalysisError as exc:
+        fail(str(exc))
+    df = df.rename(columns={"published_at": "date"})
+    emit(df, fmt)
+
+
+@cli.command()
+@click.argument("doc_id")
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@pass_state
+def show(state: State, doc_id, fmt):
+    """Show one document (a unique id prefix is enough)."""
+    try:
+        doc = state.corpus(readonly=True).get(doc_id)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if fmt == "jsonl":
+        click.echo(json.dumps(doc, ensure_ascii=False))
+        return
+    click.echo(doc["title"])
+    click.echo("=" * min(60, _width(doc["title"] or "")))
+    for key in ("doc_id", "source", "published_at", "byline", "url", "origin", "encoding"):
+        if doc.get(key):
+            click.echo(f"{key}: {doc[key]}")
+    if doc.get("authors"):
+        click.echo("authors: " + "；".join(
+            f"{a.get('name')}（{a.get('role') or ''}）" for a in doc["authors"]))
+    click.echo()
+    click.echo(doc["body"])
+
+
+@cli.command()
+@click.argument("query")
+@corpus_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def search(state: State, query, fmt):
+    """Full-text search (any substring, Chinese included)."""
+    try:
+        df = state.corpus(readonly=True).search(query, columns=["doc_id", "published_at", "source", "title", "length"])
+    except AnalysisError as exc:
+        fail(str(exc))
+    emit(df.rename(columns={"published_at": "date"}), fmt)
+
+
+@cli.command()
+@corpus_option
+@pass_state
+def summary(state: State):
+    """Corpus summary: documents, characters, sources, date range."""
+    try:
+        s = state.corpus(readonly=True).summary()
+    except AnalysisError as exc:
+        fail(str(exc))
+    click.echo(f"corpus: {s['path']}")
+    click.echo(f"documents: {s['documents']}  characters: {s['characters']}")
+    click.echo(f"dates: {s['first_date']} … {s['last_date']}")
+    click.echo("sources:")
+    for src, n in s["sources"].items():
+        click.echo(f"  {n:6d}  {src}")
+
+
+@cli.command()
+@corpus_option
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
+@click.option("--out", metavar="PATH", help="Output file (jsonl/csv; default stdout) or dataset folder/URL (parquet).")
+@pass_state
+def export(state: State, fmt, out):
+    """Export the corpus as JSON Lines, CSV or a Parquet dataset."""
+    try:
+        corpus = state.corpus(readonly=True)
+        if fmt == "parquet":
+            from .parallel import export_parquet
+            if not out:
+                fail("--out is required for parquet")
+            n = export_parquet(corpus, out)
+            click.echo(f"wrote {n} documents to {out}", err=True)
+            return
+        df = corpus.to_frame()
+    except AnalysisError as exc:
+        fail(str(exc))
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as fh:
+            if fmt == "csv":
+                df.to_csv(fh, index=False)
+            else:
+                for rec in df.to_dict(orient="records"):
+                    fh.write(json.dumps(rec, ensure_ascii=False, default=_json_default) + "\n")
+        click.echo(f"wrote {len(df)} documents to {out}", err=True)
+    else:
+        emit(df, fmt)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

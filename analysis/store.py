@@ -1,0 +1,459 @@
+"""The corpus store: one SQLite file (WAL), versioned schema, FTS, result caches.
+
+Tables (schema version in ``meta``):
+
+- ``documents``: one row per document, keyed by the content id ``doc_id``.
+- ``documents_fts``: FTS5 index over title and body with the ``trigram``
+  tokenizer (any substring of 3+ characters); 1–2 character queries fall back
+  to a ``LIKE`` scan so they are answered correctly too.
+- ``sightings``: every (doc_id, origin) pair seen, so a document ingested from
+  two files keeps both origins.
+- ``files``: fingerprints (size, mtime, sha256) of input files that were read
+  completely, so a second ingest of the same input is skipped cheaply.
+- ``annotations``: cached per-document results of a stage (``tokens``,
+  ``figures``, ``entities``, ``dates``) keyed by ``(kind, config, doc_id)``,
+  where ``config`` is a hash of everything that affects the result (segmenter
+  dictionaries included). The payload is zlib-compressed JSON.
+- ``configs``: what each config hash means (JSON), for reports and audits.
+- ``terms``: the corpus user dictionary (terms a researcher accepted with
+  ``analysis terms add``), used by every later segmentation of this corpus.
+
+Writes go through short ``BEGIN IMMEDIATE`` transactions with a busy timeout,
+so two processes can ingest into the same store at once, and a process killed
+at any moment leaves whole documents only.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import sqlite3
+import threading
+import time
+import zlib
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+from .document import COLUMNS, Document
+from .errors import DocumentNotFound, StoreError
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = 1
+
+_MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE IF NOT EXISTS documents (
+        rowid INTEGER PRIMARY KEY,
+        doc_id TEXT NOT NULL UNIQUE,
+        title TEXT NOT NULL DEFAULT '',
+        body TEXT NOT NULL,
+        source TEXT,
+        published_at TEXT,
+        authors TEXT NOT NULL DEFAULT '[]',
+        byline TEXT,
+        url TEXT,
+        origin TEXT,
+        lang TEXT,
+        encoding TEXT,
+        ingested_at TEXT NOT NULL,
+        meta TEXT NOT NULL DEFAULT '{}',
+        length INTEGER NOT NULL
+    );
+    CREATE INDEX IF NOT EXISTS documents_published ON documents(published_at);
+    CREATE INDEX IF NOT EXISTS documents_source ON documents(source);
+    CREATE VIRTUAL TABLE IF NOT EXISTS documents_fts USING fts5(
+        title, body, content='documents', content_rowid='rowid', tokenize='trigram'
+    );
+    CREATE TRIGGER IF NOT EXISTS documents_ai AFTER INSERT ON documents BEGIN
+        INSERT INTO documents_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    CREATE TRIGGER IF NOT EXISTS documents_ad AFTER DELETE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, body)
+        VALUES ('delete', old.rowid, old.title, old.body);
+    END;
+    CREATE TRIGGER IF NOT EXISTS documents_au AFTER UPDATE ON documents BEGIN
+        INSERT INTO documents_fts(documents_fts, rowid, title, body)
+        VALUES ('delete', old.rowid, old.title, old.body);
+        INSERT INTO documents_fts(rowid, title, body) VALUES (new.rowid, new.title, new.body);
+    END;
+    CREATE TABLE IF NOT EXISTS sightings (
+        doc_id TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        PRIMARY KEY (doc_id, origin)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS files (
+        path TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        mtime_ns INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        format TEXT,
+        n_docs INTEGER NOT NULL,
+        finished_at TEXT NOT NULL,
+        PRIMARY KEY (sha256, format)
+    );
+    CREATE TABLE IF NOT EXISTS annotations (
+        kind TEXT NOT NULL,
+        config TEXT NOT NULL,
+        doc_id TEXT NOT NULL,
+        data BLOB NOT NULL,
+        PRIMARY KEY (kind, config, doc_id)
+    ) WITHOUT ROWID;
+    CREATE TABLE IF NOT EXISTS configs (
+        config TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        description TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE IF NOT EXISTS terms (
+        term TEXT PRIMARY KEY,
+        freq INTEGER,
+        tag TEXT,
+        origin TEXT NOT NULL DEFAULT 'user',
+        added_at TEXT NOT NULL
+    );
+    """,
+}
+
+
+def now_iso() -> str:
+    return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
+
+
+def pack(obj: Any) -> bytes:
+    """Compress a JSON-able payload for the annotations table."""
+    return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 3)
+
+
+def unpack(blob: bytes) -> Any:
+    return json.loads(zlib.decompress(blob))
+
+
+class Store:
+    """A corpus store in one SQLite file.
+
+    Args:
+        path: the SQLite file; created (with its folder) if missing.
+        busy_timeout_ms: how long to wait for another writer.
+        readonly: open without creating or migrating.
+
+    Example:
+        >>> import tempfile, os
+        >>> st = Store(os.path.join(tempfile.mkdtemp(), "c.sqlite"))
+        >>> st.add_documents([Document(title="标题", body="江州区志愿者2500多人")])
+        (1, 0)
+        >>> st.count()
+        1
+    """
+
+    def __init__(self, path: str | Path, busy_timeout_ms: int = 60000, readonly: bool = False):
+        self.path = Path(path)
+        self.busy_timeout_ms = busy_timeout_ms
+        self.readonly = readonly
+        self._local = threading.local()
+        if not readonly:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError(f"{self.path}: no corpus store here (run `analysis ingest` first)")
+        self._migrate()
+
+    # -- connection -------------------------------------------------------
+    @property
+    def conn(self) -> sqlite3.Connection:
+        conn = getattr(self._local, "conn", None)
+        if conn is None:
+            try:
+                if self.readonly:
+                    conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True,
+                                           isolation_level=None, check_same_thread=False)
+                else:
+                    conn = sqlite3.connect(self.path, isolation_level=None,
+                                           check_same_thread=False)
+                conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_ms)}")
+                if not self.readonly:
+                    conn.execute("PRAGMA journal_mode=WAL")
+                    conn.execute("PRAGMA synchronous=NORMAL")
+            except sqlite3.Error as exc:
+                raise StoreError(f"{self.path}: cannot open corpus store ({exc})") from exc
+            self._local.conn = conn
+        return conn
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def __enter__(self) -> "Store":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def __getstate__(self):  # picklable: reopen in the other process
+        return {"path": self.path, "busy_timeout_ms": self.busy_timeout_ms, "readonly": self.readonly}
+
+    def __setstate__(self, state):
+        self.__init__(**state)
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """``BEGIN IMMEDIATE`` … ``COMMIT``; rolled back on any exception."""
+        conn = self.conn
+        for attempt in range(50):
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+                break
+            except sqlite3.OperationalError as exc:  # busy beyond the timeout
+                if "locked" not in str(exc) and "busy" not in str(exc):
+                    raise StoreError(f"{self.path}: {exc}") from exc
+                time.sleep(0.05 * (attempt + 1))
+        else:
+            raise StoreError(f"{self.path}: database stayed locked by another writer")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        else:
+            conn.execute("COMMIT")
+
+    def _migrate(self) -> None:
+        conn = self.conn
+        if self.readonly:
+            return
+        with self.transaction():
+            conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
+            row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+            current = int(row[0]) if row else 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: schema version {current} is newer than this "
+                                 f"analysis ({SCHEMA_VERSION}); upgrade the package")
+            for version in range(current + 1, SCHEMA_VERSION + 1):
+                log.info("migrating %s to schema version %d", self.path, version)
+                for statement in _split_sql(_MIGRATIONS[version]):
+                    conn.execute(statement)
+                conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
+
+    @property
+    def schema_version(self) -> int:
+        row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
+        return int(row[0]) if row else 0
+
+    # -- documents --------------------------------------------------------
+    def add_documents(self, docs: Sequence[Document]) -> tuple[int, int]:
+        """Insert documents in one transaction; existing ids only gain a sighting.
+
+        Returns:
+            (added, duplicates)
+        """
+        added = dup = 0
+        stamp = now_iso()
+        with self.transaction() as conn:
+            for doc in docs:
+                cur = conn.execute(
+                    "INSERT OR IGNORE INTO documents (doc_id, title, body, source, published_at, "
+                    "authors, byline, url, origin, lang, encoding, ingested_at, meta, length) "
+                    "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                    (doc.doc_id, doc.title or "", doc.body, doc.source, doc.published_at,
+                     json.dumps(doc.authors, ensure_ascii=False), doc.byline, doc.url, doc.origin,
+                     doc.lang, doc.encoding, doc.ingested_at or stamp,
+                     json.dumps(doc.meta, ensure_ascii=False), len(doc.body)))
+                if cur.rowcount:
+                    added += 1
+                else:
+                    dup += 1
+                if doc.origin:
+                    conn.execute("INSERT OR IGNORE INTO sightings VALUES (?, ?)", (doc.doc_id, doc.origin))
+        return added, dup
+
+    def has_document(self, doc_id: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM documents WHERE doc_id=?", (doc_id,)).fetchone() is not None
+
+    def count(self) -> int:
+        return self.conn.execute("SELECT count(*) FROM documents").fetchone()[0]
+
+    def doc_ids(self) -> list[str]:
+        return [r[0] for r in self.conn.execute("SELECT doc_id FROM documents ORDER BY rowid")]
+
+    def _row_to_dict(self, row: sqlite3.Row | tuple, names: Sequence[str]) -> dict[str, Any]:
+        d = dict(zip(names, row))
+        if "authors" in d:
+            d["authors"] = json.loads(d["authors"] or "[]")
+        if "meta" in d:
+            d["meta"] = json.loads(d["meta"] or "{}")
+        return d
+
+    def get(self, doc_id: str) -> dict[str, Any]:
+        """One document as a dict (columns of :data:`analysis.document.COLUMNS`).
+
+        A unique prefix of the id (at least 4 characters) is accepted.
+        """
+        cols = ", ".join(COLUMNS)
+        rows = self.conn.execute(f"SELECT {cols} FROM documents WHERE doc_id=?", (doc_id,)).fetchall()
+        if not rows and len(doc_id) >= 4:
+            rows = self.conn.execute(f"SELECT {cols} FROM documents WHERE doc_id LIKE ? LIMIT 2",
+                                     (doc_id.replace("%", "") + "%",)).fetchall()
+        if len(rows) != 1:
+            raise DocumentNotFound(f"{doc_id}: no such document" if not rows
+                                   else f"{doc_id}: ambiguous id prefix")
+        return self._row_to_dict(rows[0], COLUMNS)
+
+    def iter_documents(self, columns: Sequence[str] = COLUMNS, doc_ids: Iterable[str] | None = None,
+                       where: str = "", params: Sequence[Any] = ()) -> Iterator[dict[str, Any]]:
+        """Stream documents (in insertion order) without loading them all."""
+        cols = ", ".join(columns)
+        if doc_ids is not None:
+            for did in doc_ids:
+                row = self.conn.execute(f"SELECT {cols} FROM documents WHERE doc_id=?", (did,)).fetchone()
+                if row is None:
+                    raise DocumentNotFound(f"{did}: no such document")
+                yield self._row_to_dict(row, columns)
+            return
+        sql = f"SELECT {cols} FROM documents {('WHERE ' + where) if where else ''} ORDER BY rowid"
+        # a separate connection so callers may write while iterating
+        conn = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        try:
+            for row in conn.execute(sql, params):
+                yield self._row_to_dict(row, columns)
+        finally:
+            conn.close()
+
+    def search(self, query: str, limit: int | None = None) -> list[str]:
+        """Doc ids whose title or body contains ``query`` (every space-separated part).
+
+        Parts of 3+ characters use the FTS5 trigram index; shorter parts are
+        checked with ``instr`` on the candidates (or on all documents).
+        """
+        parts = [p for p in query.split() if p]
+        if not parts:
+            return []
+        long_parts = [p for p in parts if len(p) >= 3]
+        short_parts = [p for p in parts if len(p) < 3]
+        params: list[Any] = []
+        if long_parts:
+            match = " AND ".join('"' + p.replace('"', '""') + '"' for p in long_parts)
+            sql = ("SELECT d.doc_id FROM documents_fts f JOIN documents d ON d.rowid=f.rowid "
+                   "WHERE documents_fts MATCH ?")
+            params.append(match)
+        else:
+            sql = "SELECT d.doc_id FROM documents d WHERE 1"
+        for p in short_parts:
+            sql += " AND (instr(d.title, ?) > 0 OR instr(d.body, ?) > 0)"
+            params += [p, p]
+        sql += " ORDER BY d.rowid"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return [r[0] for r in self.conn.execute(sql, params)]
+
+    # -- input files ------------------------------------------------------
+    def file_done(self, sha256: str, fmt: str) -> int | None:
+        """Number of documents of an input file read completely before, or None."""
+        row = self.conn.execute("SELECT n_docs FROM files WHERE sha256=? AND format=?", (sha256, fmt)).fetchone()
+        return None if row is None else row[0]
+
+    def mark_file_done(self, path: str, size: int, mtime_ns: int, sha256: str, fmt: str, n_docs: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO files VALUES (?,?,?,?,?,?,?)",
+                         (path, size, mtime_ns, sha256, fmt, n_docs, now_iso()))
+
+    # -- annotations (cached stage results) -------------------------------
+    def register_config(self, config: str, kind: str, description: dict[str, Any]) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR IGNORE INTO configs VALUES (?,?,?,?)",
+                         (config, kind, json.dumps(description, ensure_ascii=False, sort_keys=True), now_iso()))
+
+    def config_description(self, config: str) -> dict[str, Any] | None:
+        row = self.conn.execute("SELECT description FROM configs WHERE config=?", (config,)).fetchone()
+        return None if row is None else json.loads(row[0])
+
+    def put_annotations(self, kind: str, config: str, items: Iterable[tuple[str, Any]]) -> int:
+        """Store results (doc_id, JSON-able payload) in one transaction."""
+        rows = [(kind, config, did, pack(obj)) for did, obj in items]
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR REPLACE INTO annotations VALUES (?,?,?,?)", rows)
+        return len(rows)
+
+    def get_annotations(self, kind: str, config: str, doc_ids: Iterable[str] | None = None) -> dict[str, Any]:
+        """Cached results for a stage and config: ``{doc_id: payload}``."""
+        if doc_ids is None:
+            cur = self.conn.execute("SELECT doc_id, data FROM annotations WHERE kind=? AND config=?", (kind, config))
+            return {did: unpack(data) for did, data in cur}
+        out = {}
+        for did in doc_ids:
+            row = self.conn.execute("SELECT data FROM annotations WHERE kind=? AND config=? AND doc_id=?",
+                                    (kind, config, did)).fetchone()
+            if row is not None:
+                out[did] = unpack(row[0])
+        return out
+
+    def missing_annotations(self, kind: str, config: str) -> list[str]:
+        """Doc ids (insertion order) that have no cached result for this stage/config."""
+        cur = self.conn.execute(
+            "SELECT d.doc_id FROM documents d WHERE NOT EXISTS (SELECT 1 FROM annotations a "
+            "WHERE a.kind=? AND a.config=? AND a.doc_id=d.doc_id) ORDER BY d.rowid", (kind, config))
+        return [r[0] for r in cur]
+
+    def annotation_counts(self) -> dict[tuple[str, str], int]:
+        cur = self.conn.execute("SELECT kind, config, count(*) FROM annotations GROUP BY kind, config")
+        return {(k, c): n for k, c, n in cur}
+
+    # -- corpus user dictionary -------------------------------------------
+    def add_terms(self, terms: Iterable[tuple[str, int | None, str | None, str]]) -> int:
+        """Record accepted terms (term, freq, tag, origin) in the corpus dictionary."""
+        stamp = now_iso()
+        rows = [(t, f, tag, origin, stamp) for t, f, tag, origin in terms]
+        with self.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany("INSERT OR IGNORE INTO terms VALUES (?,?,?,?,?)", rows)
+            return conn.total_changes - before
+
+    def remove_terms(self, terms: Iterable[str]) -> int:
+        with self.transaction() as conn:
+            before = conn.total_changes
+            conn.executemany("DELETE FROM terms WHERE term=?", [(t,) for t in terms])
+            return conn.total_changes - before
+
+    def terms(self) -> list[dict[str, Any]]:
+        cur = self.conn.execute("SELECT term, freq, tag, origin, added_at FROM terms ORDER BY term")
+        return [dict(zip(("term", "freq", "tag", "origin", "added_at"), r)) for r in cur]
+
+    # -- meta -------------------------------------------------------------
+    def set_meta(self, key: str, value: Any) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", (key, json.dumps(value, ensure_ascii=False)))
+
+    def get_meta(self, key: str, default: Any = None) -> Any:
+        row = self.conn.execute("SELECT value FROM meta WHERE key=?", (key,)).fetchone()
+        if row is None:
+            return default
+        try:
+            return json.loads(row[0])
+        except json.JSONDecodeError:
+            return row[0]
+
+
+def _split_sql(script: str) -> list[str]:
+    """Split a migration script into statements (triggers contain ';')."""
+    statements, buf = [], []
+    depth = 0
+    for line in script.splitlines():
+        stripped = line.strip()
+        if not stripped:
+            continue
+        buf.append(line)
+        upper = stripped.upper()
+        if upper.startswith("CREATE TRIGGER"):
+            depth = 1
+        if depth and upper.startswith("END;"):
+            depth = 0
+            statements.append("\n".join(buf))
+            buf = []
+            continue
+        if not depth and stripped.endswith(";"):
+            statements.append("\n".join(buf))
+            buf = []
+    if buf:
+        statements.append("\n".join(buf))
+    return statements
