@@ -58,7 +58,7 @@ def emit(records: pd.DataFrame | Iterable[dict], fmt: str = "table", columns: li
     df = records if isinstance(records, pd.DataFrame) else pd.DataFrame(list(records))
     if columns is not None:
         df = df[[c for c in columns if c in df.columns]]
-    out = click.get_text_stream("stdout")
+    out = sys.stdout
     if fmt == "jsonl":
         for rec in df.to_dict(orient="records"):
             rec = {k: (None if _isna(v) else v) for k, v in rec.items()}
@@ -271,7 +271,7 @@ def export(state: State, fmt, out):
     try:
         corpus = state.corpus(readonly=True)
         if fmt == "parquet":
-            from .parallel import export_parquet
+            from .dataset import export_parquet
             if not out:
                 fail("--out is required for parquet")
             n = export_parquet(corpus, out)
@@ -290,6 +290,20 @@ def export(state: State, fmt, out):
         click.echo(f"wrote {len(df)} documents to {out}", err=True)
     else:
         emit(df, fmt)
+
+
+@cli.command("import")
+@click.argument("dataset")
+@corpus_option
+@pass_state
+def import_(state: State, dataset):
+    """Read a Parquet dataset (from `analysis export --format parquet`) into the corpus."""
+    from .dataset import import_parquet
+    try:
+        added, dup = import_parquet(state.corpus(), dataset)
+    except AnalysisError as exc:
+        fail(str(exc))
+    click.echo(f"added {added}, duplicates {dup}")
 
 
 if __name__ == "__main__":  # pragma: no cover
