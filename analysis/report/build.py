@@ -1,0 +1,413 @@
+"""Collect a report's content from the stored results of each stage.
+
+:func:`build_report_data` asks each stage for its (cached) corpus results —
+``corpus_figures``, ``corpus_entities``, ``keywords``, ``kwic``, topics — and
+turns them into report sections. It does no analysis of its own: a stage
+computes what is missing and caches it in the store, as it would for the CLI
+or a notebook. A stage module that is not installed, or that fails, leaves
+its section out with a note saying why (and the failure is listed in
+``ReportData.problems`` so the CLI can exit 1).
+"""
+from __future__ import annotations
+
+import importlib
+import io
+import logging
+import platform
+import sys
+import time
+from datetime import datetime
+from importlib import metadata
+from typing import Any, Callable, Sequence
+
+import pandas as pd
+
+from ..errors import AnalysisError, ReportError
+from .model import Image, Pairs, ReportData, ReportOptions, Section, Table, Text
+from .render import highlight
+
+log = logging.getLogger(__name__)
+
+DEFAULT_TITLE = "语料分析报告"
+
+SECTION_TITLES = {
+    "documents": "文档信息",
+    "figures": "关键数字",
+    "entities": "人物、地点、机构与项目",
+    "keywords": "关键词",
+    "wordcloud": "词云",
+    "topics": "主题",
+    "kwic": "关键词语境（KWIC）",
+    "methods": "方法附录",
+}
+
+ENTITY_LABELS = {"person": "人物", "place": "地点", "organization": "机构", "programme": "项目与品牌"}
+KEYWORD_METHODS = {"freq": "词频", "tfidf": "TF-IDF", "textrank": "TextRank", "keyness": "关键性（keyness）"}
+KEYWORD_COLUMNS = {"term": "词", "score": "得分", "freq": "频次", "doc_freq": "文档数"}
+KEYNESS_COLUMNS = {"n_reference": "参照语料频次", "g2": "G²", "p": "p 值", "log_ratio": "对数比"}
+PACKAGES = ["analysis", "jieba", "rjieba", "pandas", "numpy", "scikit-learn", "scipy", "matplotlib",
+            "wordcloud", "cn2an", "python-crfsuite", "jinja2", "weasyprint", "nbconvert"]
+
+
+class _Missing(Exception):
+    """A stage module is not installed (section omitted with a note)."""
+
+
+def _stage(name: str):
+    """Import ``analysis.<name>``; raise :class:`_Missing` when it is absent."""
+    try:
+        return importlib.import_module(f"analysis.{name}")
+    except ModuleNotFoundError as exc:
+        if exc.name and (exc.name == f"analysis.{name}" or exc.name.startswith(f"analysis.{name}.")):
+            raise _Missing(f"analysis.{name}") from exc
+        raise
+
+
+def build_report_data(corpus, doc_ids: Sequence[str] | None = None, query: str | None = None,
+                      options: ReportOptions | None = None, doc: str | Sequence[str] | None = None,
+                      sections: Sequence[str] | None = None) -> ReportData:
+    """Collect everything a report shows for a selection of the corpus.
+
+    Args:
+        corpus: an open :class:`~analysis.corpus.Corpus`.
+        doc_ids: the documents to report on (default: all, or those matching
+            ``doc``/``query``).
+        query: full-text query selecting documents (``Corpus.select(query=)``).
+        options: :class:`ReportOptions` (default: the ``[report]`` config).
+        doc: one document id (or unique prefix) or a list of them.
+        sections: only these section keys (default: all of
+            :data:`SECTION_TITLES`).
+
+    Returns:
+        A :class:`ReportData`; its ``sections`` hold the tables and plots and
+        the DataFrames they came from (``data.frame("figures", "figures")``).
+
+    Raises:
+        ReportError: the selection is empty.
+    """
+    t0 = time.perf_counter()
+    opts = options or ReportOptions.from_config(corpus.config)
+    if doc_ids is None:
+        doc_ids = corpus.select(doc=doc, query=query) if (doc or query) else corpus.store.doc_ids()
+    ids = list(doc_ids)
+    if not ids:
+        raise ReportError("no documents selected" + (f" (query {query!r})" if query else ""))
+    docs = corpus.to_frame(["doc_id", "title", "source", "published_at", "authors", "byline", "url", "length"],
+                           doc_ids=ids)
+    summary = _describe(docs, str(corpus.path))
+    title = opts.title or (docs["title"].iloc[0] if len(ids) == 1 and docs["title"].iloc[0] else DEFAULT_TITLE)
+    selection: dict[str, Any] = {}
+    if doc:
+        selection["选定文档"] = doc if isinstance(doc, str) else "、".join(doc)
+    if query:
+        selection["检索词"] = query
+    subtitle = (f"{len(ids)} 篇文档" + (f"，检索“{query}”" if query else "")
+                + (f"（{summary['first_date']} 至 {summary['last_date']}）" if summary["first_date"] else ""))
+
+    ctx = _Context(corpus, ids, docs, opts)
+    builders: dict[str, Callable[[_Context], Section]] = {
+        "documents": _documents, "figures": _figures, "entities": _entities, "keywords": _keywords,
+        "wordcloud": _wordcloud, "topics": _topics, "kwic": _kwic, "methods": _methods,
+    }
+    wanted = list(sections) if sections else list(builders)
+    unknown = [k for k in wanted if k not in builders]
+    if unknown:
+        raise ReportError(f"unknown report section(s): {', '.join(unknown)}")
+    out = []
+    for key in wanted:
+        t1 = time.perf_counter()
+        out.append(_guarded(key, builders[key], ctx))
+        log.info("report section %s: %.1fs", key, time.perf_counter() - t1)
+    data = ReportData(title=str(title), subtitle=subtitle, generated_at=datetime.now().astimezone().isoformat(
+        timespec="seconds"), corpus=summary, selection=selection, doc_ids=ids, sections=out, options=opts,
+        problems=ctx.problems)
+    log.info("report data collected in %.1fs", time.perf_counter() - t0)
+    return data
+
+
+class _Context:
+    """What the section builders share: corpus, selection, options, results."""
+
+    def __init__(self, corpus, ids: list[str], docs: pd.DataFrame, opts: ReportOptions):
+        self.corpus = corpus
+        self.ids = ids
+        self.docs = docs
+        self.opts = opts
+        self.titles = dict(zip(docs["doc_id"], docs["title"].fillna("")))
+        self.order = {d: i for i, d in enumerate(ids)}
+        self.keyword_tables: dict[str, pd.DataFrame] = {}
+        self.problems: list[str] = []
+
+    def short_title(self, doc_id: str, width: int = 18) -> str:
+        t = self.titles.get(doc_id) or doc_id[:8]
+        return t if len(t) <= width else t[: width - 1] + "…"
+
+
+def _guarded(key: str, fn: Callable[[_Context], Section], ctx: _Context) -> Section:
+    title = SECTION_TITLES[key]
+    try:
+        return fn(ctx)
+    except _Missing as exc:
+        log.info("report section %s omitted: %s is not installed", key, exc)
+        return Section(key, title, note=f"本节从略：所需模块 {exc} 尚未安装。", omitted=True)
+    except (AnalysisError, Exception) as exc:  # a failing stage must not sink the whole report
+        log.error("report section %s failed: %s", key, exc, exc_info=not isinstance(exc, AnalysisError))
+        ctx.problems.append(f"{key}: {exc}")
+        return Section(key, title, note=f"本节从略：生成时出错（{type(exc).__name__}: {exc}）。", omitted=True)
+
+
+def _describe(docs: pd.DataFrame, path: str) -> dict[str, Any]:
+    dates = docs["published_at"].dropna().astype(str).str.slice(0, 10)
+    return {
+        "path": path,
+        "documents": int(len(docs)),
+        "characters": int(docs["length"].sum()) if len(docs) else 0,
+        "sources": docs["source"].fillna("（未知）").value_counts().head(8).to_dict(),
+        "first_date": dates.min() if len(dates) else None,
+        "last_date": dates.max() if len(dates) else None,
+    }
+
+
+# -- plotting helpers ---------------------------------------------------------------
+def _figure(width: float = 6.5, height: float = 2.6):
+    """A matplotlib Figure (no pyplot state) with the packaged Chinese font set up."""
+    from matplotlib.figure import Figure
+    _setup_fonts()
+    return Figure(figsize=(width, height), layout="constrained")
+
+
+def _setup_fonts() -> None:
+    try:
+        _stage("plots").setup_chinese()
+    except _Missing:  # plots not installed: register the packaged font the same way
+        import matplotlib
+        from matplotlib import font_manager
+        from .render import font_path
+        font_manager.fontManager.addfont(str(font_path()))
+        name = font_manager.FontProperties(fname=str(font_path())).get_name()
+        matplotlib.rcParams["font.family"] = [name]
+        matplotlib.rcParams["axes.unicode_minus"] = False
+
+
+def _png(fig, dpi: int) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+# -- sections ------------------------------------------------------------------------
+def _documents(ctx: _Context) -> Section:
+    docs = ctx.docs.copy()
+    docs["date"] = docs["published_at"].fillna("").astype(str).str.slice(0, 16).str.replace("T", " ")
+    docs["who"] = [
+        "、".join(a.get("name", "") + (f"（{a['role']}）" if a.get("role") else "") for a in (auth or []))
+        or (byline or "") for auth, byline in zip(docs["authors"], docs["byline"])]
+    docs["id"] = docs["doc_id"].str.slice(0, 8)
+    blocks: list[Any] = [Table.from_frame(
+        docs, {"title": "标题", "source": "来源", "date": "时间", "who": "作者", "length": "字数", "id": "文档号"},
+        limit=ctx.opts.max_documents)]
+    dates = pd.to_datetime(docs["published_at"].astype(str).str.slice(0, 10), errors="coerce").dropna()
+    if len(dates) > 1 and dates.dt.to_period("M").nunique() > 1:
+        per = dates.dt.to_period("M" if dates.dt.year.nunique() <= 3 else "Q").value_counts().sort_index()
+        fig = _figure()
+        ax = fig.add_subplot()
+        ax.bar([str(p) for p in per.index], per.values, color="#b22222")
+        ax.set_ylabel("文档数")
+        ax.set_title("文档时间分布")
+        step = max(1, len(per) // 16)
+        ax.set_xticks(range(0, len(per), step), [str(p) for p in per.index][::step], rotation=45, fontsize=7)
+        blocks.append(Image(_png(fig, ctx.opts.dpi), caption="各时段文档数"))
+    return Section("documents", SECTION_TITLES["documents"], blocks, frames={"documents": ctx.docs})
+
+
+def _evidence(row: pd.Series) -> Any:
+    """The figure's sentence with the figure itself marked."""
+    sentence = row.get("sentence") or ""
+    text = row.get("text") or ""
+    pos = sentence.find(text) if text else -1
+    return highlight(sentence, pos, pos + len(text)) if pos >= 0 else sentence
+
+
+def _figures(ctx: _Context) -> Section:
+    mod = _stage("figures")
+    df = mod.corpus_figures(ctx.corpus, doc_ids=ctx.ids)
+    title = SECTION_TITLES["figures"]
+    if df.empty:
+        return Section("figures", title, note="所选文档中没有找到数字。", omitted=True, frames={"figures": df})
+    df = df.copy()
+    df["category"] = df["category"].fillna("其他").replace("", "其他")
+    df["_order"] = df["doc_id"].map(ctx.order)
+    df = df.sort_values(["_order", "start"], kind="stable")
+    summary = (df.groupby("category", sort=False)
+                 .agg(n=("text", "size"), docs=("doc_id", "nunique"),
+                      examples=("text", lambda s: "、".join(list(dict.fromkeys(s))[:4])))
+                 .sort_values("n", ascending=False).reset_index())
+    blocks: list[Any] = [Table.from_frame(summary, {"category": "类别", "n": "数字个数", "docs": "文档数",
+                                                    "examples": "示例"}, caption="按类别汇总")]
+    if len(summary) > 1:
+        fig = _figure(6.5, 0.35 * len(summary) + 0.8)
+        ax = fig.add_subplot()
+        ax.barh(summary["category"][::-1], summary["n"][::-1], color="#b22222")
+        ax.set_xlabel("数字个数")
+        blocks.append(Image(_png(fig, ctx.opts.dpi), caption="各类别的数字个数", width="80%"))
+    multi = len(ctx.ids) > 1
+    for cat in summary["category"]:
+        part = df[df["category"] == cat].copy()
+        part["evidence"] = part.apply(_evidence, axis=1)
+        part["doc"] = part["doc_id"].map(ctx.short_title)
+        cols = {"text": "数字", "value": "数值", "unit": "单位", "counted": "计数对象", "approx": "精度",
+                "evidence": "证据句"}
+        if multi:
+            cols["doc"] = "文档"
+        blocks.append(Table.from_frame(part, cols, caption=f"类别：{cat}", limit=ctx.opts.figures_per_category))
+    return Section("figures", title, blocks, frames={"figures": df.drop(columns="_order"), "summary": summary})
+
+
+def _entities(ctx: _Context) -> Section:
+    mod = _stage("entities")
+    df = mod.corpus_entities(ctx.corpus, doc_ids=ctx.ids)
+    title = SECTION_TITLES["entities"]
+    if df.empty:
+        return Section("entities", title, note="所选文档中没有识别出实体。", omitted=True, frames={"entities": df})
+    df = df.copy()
+    df["name"] = df["name"].where(df["name"].notna() & (df["name"] != ""), df["text"])
+    first = lambda s: next((v for v in s if isinstance(v, str) and v), "")  # noqa: E731
+    blocks: list[Any] = []
+    frames = {"entities": df}
+    for label, label_title in ENTITY_LABELS.items():
+        part = df[df["label"] == label]
+        if part.empty:
+            continue
+        agg = (part.groupby("name", sort=False)
+                   .agg(mentions=("text", "size"), docs=("doc_id", "nunique"), role=("role", first),
+                        affiliation=("affiliation", first), level=("level", first), parent=("parent", first),
+                        first_doc=("doc_id", "first"))
+                   .sort_values(["mentions", "docs"], ascending=False).reset_index())
+        agg["doc"] = agg["first_doc"].map(ctx.short_title)
+        if label == "person":
+            cols = {"name": "姓名", "role": "职务/身份", "affiliation": "所属单位", "mentions": "提及次数"}
+        elif label == "place":
+            cols = {"name": "地名", "level": "层级", "parent": "上级", "mentions": "提及次数"}
+        else:
+            cols = {"name": "名称", "mentions": "提及次数"}
+        if len(ctx.ids) > 1:
+            cols.update({"docs": "文档数", "doc": "首见文档"})
+        blocks.append(Table.from_frame(agg, cols, caption=label_title, limit=ctx.opts.entities_top))
+        frames[label] = agg
+    return Section("entities", title, blocks, frames=frames)
+
+
+def _keywords(ctx: _Context) -> Section:
+    mod = _stage("keywords")
+    blocks: list[Any] = []
+    notes = []
+    for method in ctx.opts.keyword_methods:
+        try:
+            df = mod.keywords(ctx.corpus, method=method, doc_ids=ctx.ids, top=ctx.opts.keywords_top)
+        except AnalysisError as exc:
+            notes.append(f"{KEYWORD_METHODS.get(method, method)}：{exc}")
+            continue
+        ctx.keyword_tables[method] = df
+        cols = dict(KEYWORD_COLUMNS)
+        if method == "keyness":
+            cols.update(KEYNESS_COLUMNS)
+        blocks.append(Table.from_frame(df, cols, caption=KEYWORD_METHODS.get(method, method)))
+    if not blocks:
+        raise ReportError("no keyword method gave a result: " + "；".join(notes))
+    return Section("keywords", SECTION_TITLES["keywords"], blocks, note="；".join(notes),
+                   frames=dict(ctx.keyword_tables))
+
+
+def _top_terms(ctx: _Context, n: int) -> pd.DataFrame:
+    for method in ("tfidf", "freq", "keyness", "textrank"):
+        if method in ctx.keyword_tables and not ctx.keyword_tables[method].empty:
+            return ctx.keyword_tables[method].head(n)
+    mod = _stage("keywords")
+    return mod.keywords(ctx.corpus, method="freq", doc_ids=ctx.ids, top=n)
+
+
+def _wordcloud(ctx: _Context) -> Section:
+    plots = _stage("plots")
+    title = SECTION_TITLES["wordcloud"]
+    if not ctx.opts.wordcloud:
+        return Section("wordcloud", title, note="本节按设置从略。", omitted=True)
+    terms = _top_terms(ctx, 120)
+    freqs = dict(zip(terms["term"], terms["score"].astype(float).clip(lower=1e-9)))
+    img = plots.wordcloud(freqs)
+    png = _image_png(img, ctx.opts.dpi)
+    return Section("wordcloud", title, [Image(png, caption="词云（按关键词得分）", width="85%")],
+                   frames={"terms": terms})
+
+
+def _image_png(img: Any, dpi: int) -> bytes:
+    """PNG bytes of a PIL image, a WordCloud, or a matplotlib Figure."""
+    if hasattr(img, "to_image"):
+        img = img.to_image()
+    if hasattr(img, "savefig"):
+        return _png(img, dpi)
+    if isinstance(img, bytes):
+        return img
+    buf = io.BytesIO()
+    img.save(buf, format="PNG")
+    return buf.getvalue()
+
+
+def _topics(ctx: _Context) -> Section:
+    mod = _stage("topics")
+    title = SECTION_TITLES["topics"]
+    if len(ctx.ids) < ctx.opts.min_documents_for_topics:
+        return Section("topics", title, omitted=True,
+                       note=f"本节从略：主题模型需要至少 {ctx.opts.min_documents_for_topics} 篇文档，"
+                            f"所选只有 {len(ctx.ids)} 篇。")
+    if not hasattr(mod, "corpus_topics"):
+        raise _Missing("analysis.topics.corpus_topics")
+    res = mod.corpus_topics(ctx.corpus, doc_ids=ctx.ids, k=ctx.opts.topics_k)
+    return Section("topics", title, [Table.from_frame(res)], frames={"topics": res})
+
+
+def _kwic(ctx: _Context) -> Section:
+    seg = _stage("segment")
+    terms = list(_top_terms(ctx, ctx.opts.kwic_terms)["term"])
+    blocks: list[Any] = []
+    frames = {}
+    for term in terms:
+        df = seg.kwic(ctx.corpus, term, window=ctx.opts.kwic_window, doc_ids=ctx.ids)
+        frames[term] = df
+        if df.empty:
+            continue
+        cols = {"left": "左语境", "keyword": "关键词", "right": "右语境"}
+        blocks.append(Table.from_frame(df, cols, caption=f"“{term}”", css="kwic", limit=ctx.opts.kwic_lines))
+    if not blocks:
+        return Section("kwic", SECTION_TITLES["kwic"], note="没有可显示的语境。", omitted=True, frames=frames)
+    return Section("kwic", SECTION_TITLES["kwic"], blocks, frames=frames)
+
+
+def _methods(ctx: _Context) -> Section:
+    cfg = ctx.corpus.config
+    versions = [("Python", platform.python_version())]
+    for pkg in PACKAGES:
+        try:
+            versions.append((pkg, metadata.version(pkg)))
+        except metadata.PackageNotFoundError:
+            continue
+    blocks: list[Any] = [Pairs(versions, caption="软件版本")]
+    configs = []
+    for (kind, chash), n in sorted(ctx.corpus.store.annotation_counts().items()):
+        desc = ctx.corpus.store.config_description(chash) or {}
+        configs.append({"kind": kind, "config": chash[:12], "documents": n,
+                        "description": "；".join(f"{k}={v}" for k, v in sorted(desc.items()))})
+    if configs:
+        blocks.append(Table.from_frame(pd.DataFrame(configs), {"kind": "结果类型", "config": "配置哈希",
+                                                               "documents": "文档数", "description": "配置"},
+                                       caption="缓存结果的配置（分词词典、停用词、模型参数）"))
+    for table in ("segment", "figures", "entities", "keywords", "topics", "plots", "report"):
+        items = sorted(cfg.section(table).items())
+        if items:
+            blocks.append(Pairs(items, caption=f"设置 [{table}]"))
+    terms = ctx.corpus.store.terms()
+    blocks.append(Pairs([("语料库用户词典", f"{len(terms)} 个词"),
+                         ("配置文件", "；".join(getattr(cfg, "sources", []) or ["（默认）"])),
+                         ("平台", f"{platform.system()} {platform.machine()}, {sys.implementation.name}")],
+                        caption="其他"))
+    return Section("methods", SECTION_TITLES["methods"], blocks,
+                   note="以下信息用于复现本报告：软件与词典版本、停用词表、参照语料、主题模型参数与随机种子。")
