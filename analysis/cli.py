@@ -306,5 +306,62 @@ def import_(state: State, dataset):
     click.echo(f"added {added}, duplicates {dup}")
 
 
+# -- reports and notebooks (analysis.report) ------------------------------------
+@cli.command()
+@corpus_option
+@click.option("--doc", "doc", multiple=True, metavar="ID", help="Report on this document (repeatable; id prefix ok).")
+@click.option("--query", metavar="Q", help="Report on the documents containing Q.")
+@click.option("--out", default="reports/report.pdf", show_default=True, metavar="FILE.pdf", help="PDF to write.")
+@click.option("--html", is_flag=True, help="Also write the self-contained HTML report beside the PDF.")
+@click.option("--title", help="Report title (default: the document's title or 语料分析报告).")
+@pass_state
+def report(state: State, doc, query, out, html, title):
+    """Write a PDF report (and HTML with --html) of the corpus or a selection."""
+    from .report import ReportOptions, build_report_data, write_report
+    try:
+        corpus = state.corpus()
+        opts = ReportOptions.from_config(state.config, title=title)
+        data = build_report_data(corpus, doc=list(doc) or None, query=query, options=opts)
+        paths = write_report(data, out, html=html)
+    except AnalysisError as exc:
+        fail(str(exc), 1)
+    for problem in data.problems:
+        click.echo(f"error: report section {problem}", err=True)
+    for path in paths:
+        click.echo(f"wrote {path}")
+    sys.exit(1 if data.problems else 0)
+
+
+@cli.command("notebook-pdf")
+@click.argument("notebooks", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--out", metavar="FILE.pdf", help="PDF to write (one notebook only; default: beside the notebook).")
+@click.option("--execute", is_flag=True, help="Run the notebook (papermill, kernel 'analysis') before exporting.")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A parameters-cell value for --execute (VALUE as JSON, else a string).")
+@click.option("--html", is_flag=True, help="Also write the self-contained HTML beside the PDF.")
+def notebook_pdf(notebooks, out, execute, params, html):
+    """Turn executed notebooks into PDFs with their Chinese text intact."""
+    from .report import notebook_to_pdf
+    if out and len(notebooks) > 1:
+        fail("--out works with one notebook only")
+    parameters = {}
+    for item in params:
+        name, sep, value = item.partition("=")
+        if not sep:
+            fail(f"--param {item!r}: expected NAME=VALUE")
+        try:
+            parameters[name] = json.loads(value)
+        except json.JSONDecodeError:
+            parameters[name] = value
+    rc = 0
+    for nb in notebooks:
+        try:
+            click.echo(f"wrote {notebook_to_pdf(nb, out, execute=execute, parameters=parameters, html=html)}")
+        except AnalysisError as exc:
+            click.echo(f"error: {exc}", err=True)
+            rc = 1
+    sys.exit(rc)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
