@@ -1,0 +1,291 @@
+"""Input sources: files, folders, ``-`` (stdin), ``.gz``, ``.zip``, ``.tar(.gz)``.
+
+:func:`expand_paths` turns the command-line paths into top-level inputs
+(folders walked recursively); :func:`iter_members` yields the readable
+:class:`Source` objects inside one input (the file itself, or the members of
+an archive, streamed). Unsafe members (``..``, absolute paths) and archives
+that expand past the size limits are refused with an
+:class:`~analysis.errors.UnsafeArchiveError`; the other members are read.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import logging
+import os
+import sys
+import tarfile
+import zipfile
+import zlib
+from dataclasses import dataclass
+from pathlib import Path, PurePosixPath
+from typing import BinaryIO, Callable, Iterator
+
+from ..errors import InputError, UnsafeArchiveError
+
+log = logging.getLogger(__name__)
+
+#: extensions read when walking a folder (files given explicitly are always read)
+INPUT_EXTENSIONS = {".txt", ".text", ".html", ".htm", ".xhtml", ".shtml", ".jsonl", ".ndjson", ".json",
+                    ".csv", ".tsv", ".md", ".markdown", ".dat", ".xml", ".gz", ".tgz", ".zip", ".tar", ""}
+_SKIP_NAMES = ("readme", "license", "licence", "copying", "notice")
+
+
+@dataclass
+class Limits:
+    max_archive_bytes: int = 2_000_000_000
+    max_member_bytes: int = 500_000_000
+
+
+class Source:
+    """One readable input: a file on disk, stdin, or an archive member.
+
+    Attributes:
+        name: what documents' ``origin`` starts with (``path`` or ``archive!member``).
+        path: the file on disk when it is one (fingerprinted), else None.
+    """
+
+    def __init__(self, name: str, opener: Callable[[], BinaryIO], path: Path | None = None,
+                 size: int | None = None, limit: int | None = None):
+        self.name = name
+        self.path = path
+        self.size = size
+        self._opener = opener
+        self._head: bytes | None = None
+        self._stream: BinaryIO | None = None
+        self.limit = limit
+
+    @classmethod
+    def from_bytes(cls, name: str, data: bytes) -> "Source":
+        return cls(name, lambda: io.BytesIO(data), size=len(data))
+
+    def head(self, n: int = 1 << 16) -> bytes:
+        """The first ``n`` bytes (kept, so :meth:`open` still starts at 0)."""
+        if self._head is None:
+            self._stream = self._opener()
+            self._head = _read_upto(self._stream, n)
+        return self._head
+
+    def open(self) -> BinaryIO:
+        """A binary stream from the start (reads are limited to ``limit`` bytes)."""
+        self.head()
+        stream = _Replay(self._head or b"", self._stream)
+        self._head, self._stream = None, None
+        if self.limit:
+            stream = _Limited(stream, self.limit, self.name)
+        return io.BufferedReader(stream, 1 << 16)
+
+    def read(self) -> bytes:
+        with self.open() as fh:
+            return fh.read()
+
+
+def _read_upto(stream: BinaryIO, n: int) -> bytes:
+    chunks, got = [], 0
+    while got < n:
+        b = stream.read(n - got)
+        if not b:
+            break
+        chunks.append(b)
+        got += len(b)
+    return b"".join(chunks)
+
+
+class _Replay(io.RawIOBase):
+    def __init__(self, head: bytes, rest: BinaryIO | None):
+        self._head = memoryview(head)
+        self._rest = rest
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        if len(self._head):
+            n = min(len(b), len(self._head))
+            b[:n] = self._head[:n]
+            self._head = self._head[n:]
+            return n
+        if self._rest is None:
+            return 0
+        data = self._rest.read(len(b))
+        b[: len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        if self._rest is not None and self._rest is not sys.stdin.buffer:
+            self._rest.close()
+        super().close()
+
+
+class _Limited(io.RawIOBase):
+    """Fails with UnsafeArchiveError once more than ``limit`` bytes were read."""
+
+    def __init__(self, raw, limit: int, name: str):
+        self._raw, self._limit, self._name, self._got = raw, limit, name, 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, b) -> int:
+        n = self._raw.readinto(b)
+        self._got += n or 0
+        if self._got > self._limit:
+            raise UnsafeArchiveError(self._name, f"expands past the size limit ({self._limit:,} bytes)")
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
+
+
+# -- paths -------------------------------------------------------------------
+def expand_paths(paths) -> Iterator[Path | str | InputError]:
+    """Files of the given paths: folders walked recursively (sorted), ``-`` kept."""
+    for p in paths:
+        if str(p) == "-":
+            yield "-"
+            continue
+        path = Path(p)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith((".", "__")))
+                for f in sorted(files):
+                    fp = Path(root) / f
+                    if _walk_skips(fp):
+                        log.info("skipping %s (not an input file)", fp)
+                        continue
+                    yield fp
+        elif path.is_file():
+            yield path
+        elif path.exists():
+            yield InputError(str(p), "not a regular file")
+        else:
+            yield InputError(str(p), "no such file or folder")
+
+
+def _walk_skips(fp: Path) -> bool:
+    name = fp.name.lower()
+    if name.startswith(".") or name.startswith(_SKIP_NAMES):
+        return True
+    suffix = fp.suffix.lower()
+    return suffix not in INPUT_EXTENSIONS and not name.endswith((".tar.gz", ".tar.bz2", ".tar.xz"))
+
+
+# -- archives ----------------------------------------------------------------
+def archive_kind(name: str, head: bytes) -> str | None:
+    """``tar``, ``zip``, ``gz`` or None for a plain file."""
+    low = name.lower()
+    if low.endswith((".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".tbz2")):
+        return "tar"
+    if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06") or low.endswith(".zip"):
+        return "zip"
+    if head.startswith(b"\x1f\x8b") or low.endswith(".gz"):
+        return "gz"
+    if len(head) > 262 and head[257:262] == b"ustar":
+        return "tar"
+    return None
+
+
+def _unsafe(member: str) -> bool:
+    p = PurePosixPath(member.replace("\\", "/"))
+    return p.is_absolute() or ".." in p.parts or (len(member) > 1 and member[1] == ":")
+
+
+def source_for(path: Path | str, limits: Limits) -> Source:
+    if path == "-":
+        return Source("<stdin>", lambda: sys.stdin.buffer, limit=limits.max_member_bytes)
+    path = Path(path)
+    return Source(str(path), lambda: open(path, "rb"), path=path, size=path.stat().st_size)
+
+
+def iter_members(src: Source, limits: Limits, depth: int = 0) -> Iterator[Source | InputError]:
+    """The readable sources inside ``src`` (itself when it is not an archive)."""
+    try:
+        head = src.head()
+    except OSError as exc:
+        yield InputError(src.name, f"cannot read ({exc.strerror or exc})")
+        return
+    kind = archive_kind(src.name, head) if depth < 3 else None
+    if kind is None:
+        yield src
+        return
+    try:
+        if kind == "gz":
+            inner = src.name[:-3] if src.name.lower().endswith(".gz") else src.name + ".out"
+            gz = gzip.GzipFile(fileobj=src.open())
+            member = Source(inner, lambda: gz, limit=limits.max_member_bytes)
+            member.name = inner
+            if inner.lower().endswith(".tar"):
+                yield from _tar(member, limits, depth)
+            else:
+                yield from iter_members(member, limits, depth + 1)
+        elif kind == "zip":
+            yield from _zip(src, limits, depth)
+        else:
+            yield from _tar(src, limits, depth)
+    except UnsafeArchiveError as exc:
+        yield exc
+    except (tarfile.TarError, zipfile.BadZipFile, EOFError, zlib.error, gzip.BadGzipFile, OSError) as exc:
+        yield InputError(src.name, f"truncated or corrupt archive ({exc})")
+
+
+def _tar(src: Source, limits: Limits, depth: int) -> Iterator[Source | InputError]:
+    total = 0
+    with tarfile.open(fileobj=src.open(), mode="r|*") as tar:
+        for info in tar:
+            where = f"{src.name}!{info.name}"
+            if _unsafe(info.name):
+                yield UnsafeArchiveError(where, "unsafe member path (absolute or with ..), not extracted")
+                continue
+            if not info.isfile():
+                continue
+            base = PurePosixPath(info.name).name
+            if base.startswith(".") or base.lower().startswith(_SKIP_NAMES):
+                continue
+            if info.size > limits.max_member_bytes:
+                yield UnsafeArchiveError(where, f"member larger than the limit ({limits.max_member_bytes:,} bytes)")
+                continue
+            total += info.size
+            if total > limits.max_archive_bytes:
+                yield UnsafeArchiveError(src.name, f"archive expands past the size limit "
+                                                   f"({limits.max_archive_bytes:,} bytes); rest not read")
+                return
+            fh = tar.extractfile(info)
+            data = fh.read() if fh else b""
+            if len(data) < info.size:
+                raise EOFError(f"member {info.name} is cut short")
+            yield from iter_members(Source.from_bytes(where, data), limits, depth + 1)
+
+
+def _zip(src: Source, limits: Limits, depth: int) -> Iterator[Source | InputError]:
+    if src.path is not None:
+        zf = zipfile.ZipFile(src.path)
+    else:
+        zf = zipfile.ZipFile(io.BytesIO(src.read()))
+    total = 0
+    with zf:
+        for info in zf.infolist():
+            where = f"{src.name}!{info.filename}"
+            if _unsafe(info.filename):
+                yield UnsafeArchiveError(where, "unsafe member path (absolute or with ..), not extracted")
+                continue
+            if info.is_dir():
+                continue
+            base = PurePosixPath(info.filename).name
+            if base.startswith(".") or base.lower().startswith(_SKIP_NAMES):
+                continue
+            if info.file_size > limits.max_member_bytes:
+                yield UnsafeArchiveError(where, f"member larger than the limit ({limits.max_member_bytes:,} bytes)")
+                continue
+            total += info.file_size
+            if total > limits.max_archive_bytes:
+                yield UnsafeArchiveError(src.name, f"archive expands past the size limit "
+                                                   f"({limits.max_archive_bytes:,} bytes); rest not read")
+                return
+            # the declared size may lie (zip bombs): read at most the limit
+            with zf.open(info) as fh:
+                data = fh.read(limits.max_member_bytes + 1)
+            if len(data) > limits.max_member_bytes:
+                yield UnsafeArchiveError(where, "member expands past the size limit")
+                continue
+            yield from iter_members(Source.from_bytes(where, data), limits, depth + 1)
