@@ -1,0 +1,1042 @@
+"""Figures: every count in a report, with its value, unit, bound, what it
+counts, its category and the sentence it stands in; and dates, separately.
+
+One compiled regular expression scans a document once. At every position it
+tries, in order: a date (``2023年3月28日``, ``3月25日``, ``2022年初``,
+``2023-03-28``), a clock time (``16:45:44``, ``8时30分``, ``两点半``), a
+relative date word (``今年以来``, ``去年底``) and finally a number
+(Arabic, full-width, Chinese numerals, mixed ``3万``/``1.3万余``/``1300多万``,
+``12,000``, ranges ``100—300``/``3至5``, ``百分之三十``). Dates and times
+consume their characters, so ``3月25日`` never yields the figures 3 and 25.
+Around each number a few cheap string checks find the unit (longest match in
+the measure-word lexicon), the approximators before (约, 超过, 不到, 近, 至少,
+不超过...) and after (多, 余, 以上, 左右, 以内...), the exclusions (ordinals
+with 第, names/slogans/titles in quotes or in the ``[names]`` list of the
+lexicon, ``1+8+N``, phone numbers and IDs, 一 as an article) and the counted
+noun, looked for after the unit first (``158支志愿服务队``) and then before the
+number in the same clause (``志愿者2500多人``, ``服务群众3万多人次``,
+``志愿服务队共建有158支``). No part-of-speech tagging and no segmentation are
+needed, so extraction costs a fraction of a jieba pass (see the README).
+
+Chinese numerals go through cn2an (cached) where it is right; the patterns it
+gets wrong are handled before it sees them: adjacent-digit ranges (``两三个``
+→ 2..3, not 23; ``五六十`` → 50..60), ``十几`` (→ more than 10, less than 20),
+``两点半`` (a clock time, never a number), and a fallback parser takes over
+when cn2an refuses a string.
+
+Record fields (:data:`FIELDS`, the columns of :func:`figures`):
+
+- ``doc_id``: the document id (None for a bare text).
+- ``start``, ``end``, ``text``: character offsets into the text and the span
+  (``3万多人次``; approximators before the number are in the span too).
+- ``sentence``: the whole sentence the figure stands in.
+- ``number``: the number as written (``3万多``, ``100—300``, ``十几``).
+- ``value``: the stated value with 万/亿/千 applied (30000); None for a range.
+- ``low``, ``high``: the interval it means (``2500多`` → 2500, None;
+  ``不到24`` → None, 24; ``100—300`` → 100, 300; exact → value, value;
+  ``约300`` → None, None).
+- ``unit``: the measure word or unit as written (人次, 支, 个, %, 元...); None
+  for a bare number.
+- ``approx``: exact, more_than, about, less_than, at_least, at_most, range.
+- ``counted``: the thing counted as written (志愿服务队, 群众), or None.
+- ``kind``: count, percent, money, duration, measure, multiple.
+- ``category``: the first category of the lexicon that matches, or None.
+
+Date records (:data:`DATE_FIELDS`): ``doc_id, start, end, text, value,
+relative, sentence`` where ``value`` is ISO 8601 (``2023-03-28``, ``2023-03``,
+``2023``, ``--03-25`` when the year is not given, None when a relative date
+cannot be resolved without a reference date) and ``relative`` is True when the
+date depends on when the report was written (``今年以来``, ``3月25日``).
+
+Example:
+    >>> recs = extract_figures("目前，江州区46个“江小爱”暖心站点为群众提供常态化志愿服务。")
+    >>> [(r["value"], r["unit"], r["approx"], r["counted"], r["category"]) for r in recs]
+    [(46, '个', 'exact', '暖心站点', 'stations')]
+    >>> r = extract_figures("服务群众3万多人次")[0]
+    >>> (r["number"], r["value"], r["low"], r["high"], r["approx"], r["counted"])
+    ('3万多', 30000, 30000, None, 'more_than', '群众')
+"""
+from __future__ import annotations
+
+import bisect
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+import tomllib
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .config import Config, data_path, load_config, options_from
+from .document import content_id
+from .errors import ConfigError, ExtractionError
+
+log = logging.getLogger(__name__)
+
+#: bump when a change in this module changes the records (invalidates caches)
+EXTRACTOR_VERSION = 1
+
+FIELDS = ["doc_id", "start", "end", "text", "sentence", "number", "value", "low", "high",
+          "unit", "approx", "counted", "kind", "category"]
+DATE_FIELDS = ["doc_id", "start", "end", "text", "value", "relative", "sentence"]
+APPROX = ("exact", "more_than", "about", "less_than", "at_least", "at_most", "range")
+KINDS = ("count", "percent", "money", "duration", "measure", "multiple")
+
+
+# -- options -------------------------------------------------------------------
+@dataclasses.dataclass
+class FigureOptions:
+    """Options of figure extraction (the ``[figures]`` table of the config).
+
+    Attributes:
+        lexicon: the category lexicon (TOML); None = the packaged
+            ``analysis/data/categories.toml``.
+        quote_name_max: a number inside quotes (“…”, ‘…’, 「…」) of at most this
+            many characters, with no comma or full stop inside, is part of a
+            name or slogan (“一年10件实事”, “543”工作法), not a figure.
+        keep_unitless: keep Arabic numbers without a unit when they carry a
+            magnitude or approximation (``总诊疗人次95.5亿``).
+        counted_window: how many characters to look at for the counted noun.
+        extra_units: more measure words, as ``"词:kind"`` (``"盏:count"``).
+        extra_names: more names/slogans that are never figures.
+    """
+
+    lexicon: str | None = None
+    quote_name_max: int = 12
+    keep_unitless: bool = True
+    counted_window: int = 12
+    extra_units: list[str] = dataclasses.field(default_factory=list)
+    extra_names: list[str] = dataclasses.field(default_factory=list)
+
+    @classmethod
+    def from_config(cls, cfg: Config | Mapping | None = None) -> "FigureOptions":
+        cfg = cfg if cfg is not None else load_config()
+        return options_from(cls, dict(cfg.get("figures", {})), "figures")
+
+
+# -- lexicon -------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Category:
+    name: str
+    nouns: tuple[str, ...]
+    cues: tuple[str, ...]
+    units: frozenset[str]
+
+
+def _lexicon_path(path: str | None) -> Path:
+    return Path(path) if path else data_path("categories.toml")
+
+
+@lru_cache(maxsize=8)
+def _read_lexicon(path: str, _mtime: float) -> tuple[bytes, dict]:
+    raw = Path(path).read_bytes()
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        raise ConfigError(f"{path}: invalid category lexicon ({exc})") from exc
+    return raw, data
+
+
+def load_lexicon(path: str | None = None) -> tuple[bytes, dict]:
+    """The category lexicon as (raw bytes, parsed TOML); raises ConfigError."""
+    p = _lexicon_path(path)
+    try:
+        mtime = p.stat().st_mtime
+    except OSError as exc:
+        raise ConfigError(f"{p}: category lexicon not found") from exc
+    return _read_lexicon(str(p), mtime)
+
+
+# -- the scanner -----------------------------------------------------------------
+_FW = str.maketrans("０１２３４５６７８９．％，：－～＋", "0123456789.%,:-~+")
+_CN_DIGITS = "零〇一二两三四五六七八九"
+_CN_CHARS = _CN_DIGITS + "十百千万亿"
+_CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
+           "七": 7, "八": 8, "九": 9}
+_MAG_VAL = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
+
+_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+_MAGS = r"(?:[十百万亿]|千(?![米克瓦卡焦伏帕]))"
+_AR_NUM = rf"(?:{_AR})(?:[多余几])?(?:{_MAGS}{{1,2}})?(?:[多余])?"
+# a Chinese numeral: not a lone 一 (an article), not 百/千/万/亿 without a digit
+_CN_NUM = (rf"(?![百千万亿])(?!一(?![{_CN_CHARS}几]))[{_CN_CHARS}]+(?:几(?:[十百千万亿]{{0,2}}))?"
+           r"(?:[多余])?")
+_ONE = rf"(?:{_AR_NUM}|{_CN_NUM})"
+_SEP = r"(?:——|[—–\-~至到])"
+
+_Y = r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
+_M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
+_D = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_DATE = (rf"(?P<iso>(?:19|20)\d{{2}})[-/.](?P<im>1[0-2]|0?[1-9])[-/.](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
+         rf"|(?:(?P<y>{_Y})年(?P<ypart>初|底|末|中|上半年|下半年)?)?"
+         rf"(?:(?<![个\d{_CN_CHARS}])(?P<m>{_M})月(?:份)?(?P<mpart>初|底|末|中旬|上旬|下旬|中)?)?"
+         rf"(?:(?<![\d{_CN_CHARS}])(?P<d>{_D})[日号](?!本|元|语|常|益|用|子|记|报(?!讯|道)))?")
+_CLOCK = rf"(?:\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})"
+_TIME = (r"\d{1,2}:\d{2}(?::\d{2})?"
+         rf"|{_CLOCK}时(?:{_CLOCK}分)?(?!间|期|代|候|刻|尚|事|光|速|空|势|节)"
+         rf"|{_CLOCK}点(?:半|整|钟|许|{_CLOCK}分)")
+_REL_WORDS = {
+    "今年以来": ("year", 0), "今年": ("year", 0), "去年底": ("year-end", -1), "去年同期": ("year", -1),
+    "去年": ("year", -1), "前年": ("year", -2), "明年": ("year", 1), "年初以来": ("year", 0),
+    "今年初": ("year-start", 0), "今年底": ("year-end", 0), "上半年": ("half", 0),
+    "今天": ("day", 0), "今日": ("day", 0), "昨天": ("day", -1), "昨日": ("day", -1),
+    "前天": ("day", -2), "明天": ("day", 1), "今晚": ("day", 0), "昨晚": ("day", -1),
+    "本月": ("month", 0), "上个月": ("month", -1), "上月": ("month", -1), "近日": ("recent", 0),
+}
+_REL = "|".join(sorted(_REL_WORDS, key=len, reverse=True))
+
+SCAN_RE = re.compile(
+    rf"(?P<pct>百分之(?:{_AR}|[{_CN_CHARS}点]+))"
+    rf"|(?P<time>{_TIME})"
+    rf"|(?P<date>{_DATE})"
+    rf"|(?P<rel>{_REL})"
+    rf"|(?P<num>(?P<a>{_ONE})(?:(?P<sep>{_SEP})(?P<b>{_ONE}))?)")
+
+# units: word -> kind (longest match first)
+_UNITS: dict[str, str] = {}
+for _kind, _words in {
+    "percent": "% ‰ 个百分点 百分点 成",
+    "money": "元 美元 欧元 日元 英镑 港元 港币 元人民币 块钱",
+    "duration": "年 个月 个多月 个半月 天 周 个星期 星期 小时 个小时 个多小时 分钟 秒 秒钟 昼夜 个工作日 工作日",
+    "measure": ("平方米 平方公里 平方千米 立方米 公里/小时 千米/小时 米/秒 公里 千米 厘米 毫米 米 公顷 亩 吨 "
+                "公斤 千克 克 斤 升 毫升 千瓦时 千瓦 兆瓦 瓦 岁 周岁 平米 海里 摄氏度 ℃ 度"),
+    "multiple": "倍 番",
+    "count": ("人次 户次 件次 辆次 架次 车次 班次 批次 场次 个次 人 名 位 个 支 户 家 所 座 条 项 处 台 辆 张 部 "
+              "批 套 间 栋 幢 株 棵 头 只 匹 艘 架 列 趟 篇 册 本 份 封 起 例 宗 单 款 种 类 层 门 根 块 片 轮 期 "
+              "班 组 对 首 幅 集 节 堂 课时 学时 道 遍 场 次 粒 颗 枚 盏 床 口 余人"),
+}.items():
+    for _w in _words.split():
+        _UNITS.setdefault(_w, _kind)
+
+# what follows a number and makes it no figure: dates, ordinals, IDs, ages of eras
+_NOT_UNIT = re.compile(r"月|日|号|届|级|年代|年级|周年|后(?![，。、\s])|楼|版|代|大(?!约)|中全会|线|路(?!段)|栋楼|期工程")
+_AFTER_APPROX = [("以上", "more_than"), ("开外", "more_than"), ("有余", "more_than"), ("左右", "about"),
+                 ("上下", "about"), ("以内", "at_most"), ("之内", "at_most"), ("以下", "at_most"),
+                 ("多", "more_than"), ("余", "more_than")]
+_BEFORE_APPROX = [("不少于", "at_least"), ("不低于", "at_least"), ("不超过", "at_most"), ("不高于", "at_most"),
+                  ("不大于", "at_most"), ("至少", "at_least"), ("最少", "at_least"), ("起码", "at_least"),
+                  ("最多", "at_most"), ("至多", "at_most"), ("不到", "less_than"), ("不足", "less_than"),
+                  ("不满", "less_than"), ("未满", "less_than"), ("少于", "less_than"), ("低于", "less_than"),
+                  ("将近", "less_than"), ("接近", "less_than"), ("近", "less_than"), ("超过", "more_than"),
+                  ("多于", "more_than"), ("高于", "more_than"), ("大于", "more_than"), ("突破", "more_than"),
+                  ("逾", "more_than"), ("超", "more_than"), ("大约", "about"), ("约为", "about"),
+                  ("大概", "about"), ("约", "about")]
+# characters before 近/约/超 that make them part of another word (附近, 预约, 赶超)
+_BEFORE_GUARD = {"近": set("附最靠邻就临亲贴走拉逼"), "约": set("预签节契邀公条制集合相特履违"),
+                 "超": set("赶高"), "逾": set()}
+
+_QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
+_CLAUSE_STOP = set("，,。！？!?；;：:\n、（）()【】[]《》")
+_SENT_STOP = re.compile(r"[。！？!?；;\n]")
+# characters/words that end a counted noun phrase after the unit
+_AFTER_STOP = set("的在和与及并等为是了里都将被把对向从也还又就已则让使给由到至或均达约近超上下中，,。！？!?；;：:\n、（）()")
+_VERBS = ("参与", "参加", "提供", "进行", "开展", "分布", "来自", "成功", "已经", "正在", "覆盖", "吸纳", "入围",
+          "组成", "构成", "实现", "完成", "共同", "全部", "陆续", "每天", "每年", "累计", "建成", "投入", "获得",
+          "得到", "受到", "接受", "进入", "走进", "深入", "角逐", "落户", "活跃", "发挥", "帮助", "解决", "成立",
+          "服务", "惠及", "组建", "建有", "设立", "设置", "动员", "招募", "培训", "慰问", "走访", "带动", "吸引",
+          "接待", "救助", "帮扶", "发放", "新增", "打造", "化解", "收集", "受理", "办理", "排查", "培育", "选派",
+          "派出", "共有", "拥有", "现有", "达到", "共计", "合计", "总计", "居住", "包括", "其中", "目前", "已有",
+          "建立", "招聘", "聘请", "认领", "推出", "举办", "开设", "参观", "入住", "安置", "涉及", "形成", "成为",
+          "共建", "建设", "改造", "下沉", "入驻", "联系", "结对", "认领", "提升", "增加", "减少", "增长", "下降")
+_VERB_CHARS = set("有共达超约近已为是在对向将被把和与及了")
+
+
+def _num(d: Decimal) -> int | float:
+    """A Decimal as int when integral, else float."""
+    if d == d.to_integral_value():
+        return int(d)
+    return float(d)
+
+
+def _mag(s: str) -> int:
+    m = 1
+    for ch in s:
+        m *= _MAG_VAL[ch]
+    return m
+
+
+@lru_cache(maxsize=4096)
+def _cn_int(s: str) -> Decimal | None:
+    """A Chinese numeral as a number: cn2an where it is right, else our parser."""
+    if not s:
+        return None
+    if "点" in s:  # 三点五
+        head, _, tail = s.partition("点")
+        h = _cn_int(head) if head else Decimal(0)
+        if h is None or not tail or any(c not in _CN_VAL for c in tail):
+            return None
+        return h + Decimal("0." + "".join(str(_CN_VAL[c]) for c in tail))
+    # a run of bare digits (二〇二三, 一二三) is a code or a year, not a quantity
+    if len(s) >= 3 and all(c in _CN_VAL for c in s):
+        return None
+    try:
+        import cn2an
+        v = cn2an.cn2an(s, "smart")
+        return Decimal(str(v))
+    except Exception:  # noqa: BLE001 - cn2an raises bare ValueErrors and worse
+        return _cn_parse(s)
+
+
+def _cn_parse(s: str) -> Decimal | None:
+    """Fallback parser: 十万零一千, 一亿两千万, 13万2-style colloquial tails."""
+    total, section, digit = 0, 0, None
+    last_mag = None
+    for ch in s:
+        if ch in _CN_VAL:
+            digit = _CN_VAL[ch]
+        elif ch in "十百千":
+            m = _MAG_VAL[ch]
+            section += (1 if digit is None else digit) * m
+            digit, last_mag = None, m
+        elif ch in "万亿":
+            m = _MAG_VAL[ch]
+            section += digit or 0
+            total = (total + section) * m if ch == "亿" or total < m else total + section * m
+            section, digit, last_mag = 0, None, m
+        else:
+            return None
+    if digit is not None:
+        # 一万二 = 12000 (a trailing digit after a magnitude is its next place)
+        if last_mag and last_mag >= 100 and s[-2] not in "零〇":
+            section += digit * (last_mag // 10)
+        else:
+            section += digit
+    return Decimal(total + section)
+
+
+@dataclasses.dataclass
+class _Num:
+    number: str
+    value: int | float | None
+    low: int | float | None
+    high: int | float | None
+    approx: str
+
+
+_PAIR_NEXT = {"一": "二两", "二": "三", "两": "三", "三": "四五", "四": "五", "五": "六", "六": "七", "七": "八",
+              "八": "九"}
+
+
+def parse_number(s: str) -> _Num | None:
+    """Parse one number as written (no unit): ``3万多``, ``1.3万余``, ``十几``,
+    ``两三``, ``100—300``, ``12,000``. Returns None when it is no quantity.
+
+    Example:
+        >>> n = parse_number("1.3万余"); (n.value, n.low, n.high, n.approx)
+        (13000, 13000, None, 'more_than')
+        >>> n = parse_number("两三"); (n.value, n.low, n.high, n.approx)
+        (None, 2, 3, 'range')
+    """
+    s = s.translate(_FW)
+    m = re.fullmatch(rf"({_ONE}){_SEP}({_ONE})", s)
+    if m:
+        a, b = parse_number(m.group(1)), parse_number(m.group(2))
+        if a is None or b is None or a.value is None or b.value is None:
+            return None
+        lo, hi = a.value, b.value
+        # 3—5万: the magnitude of the second applies to the first
+        tail = re.search(r"[十百千万亿]+$", m.group(2))
+        if tail and not re.search(r"[十百千万亿]", m.group(1)) and m.group(1)[0].isdigit():
+            lo = _num(Decimal(str(lo)) * _mag(tail.group(0)))
+        if lo > hi:
+            return None
+        return _Num(s, None, lo, hi, "range")
+    approx = "exact"
+    core = s
+    if core and core[-1] in "多余":
+        approx, core = "more_than", core[:-1]
+    if not core:
+        return None
+    if core[0].isdigit():
+        mm = re.fullmatch(r"([\d,]+(?:\.\d+)?)([多余几])?([十百千万亿]*)", core)
+        if not mm:
+            return None
+        try:
+            base = Decimal(mm.group(1).replace(",", ""))
+        except InvalidOperation:
+            return None
+        mag = _mag(mm.group(3)) if mm.group(3) else 1
+        if mm.group(2):
+            approx = "more_than"
+        value = _num(base * mag)
+        if mm.group(2) == "几":  # 20几 = more than 20, less than 30
+            return _Num(s, value, value, _num((base + 10) * mag) if base % 10 == 0 else None, "more_than")
+    else:
+        if "几" in core:  # 十几, 二十几万
+            head, _, tail = core.partition("几")
+            if not head.endswith("十"):
+                return None
+            h = _cn_int(head)
+            if h is None:
+                return None
+            mag = _mag(tail) if tail else 1
+            return _Num(s, _num(h * mag), _num(h * mag), _num((h + 10) * mag), "more_than")
+        pair = _cn_pair(core)
+        if pair:
+            return _Num(s, None, pair[0], pair[1], "range")
+        v = _cn_int(core)
+        if v is None:
+            return None
+        value = _num(v)
+    low = high = None
+    if approx == "exact":
+        low = high = value
+    elif approx == "more_than":
+        low = value
+    return _Num(s, value, low, high, approx)
+
+
+def _cn_pair(core: str) -> tuple[int | float, int | float] | None:
+    """两三 → (2, 3), 五六十 → (50, 60), 十五六 → (15, 16), 三四万 → (30000, 40000)."""
+    for i in range(len(core) - 1):
+        a, b = core[i], core[i + 1]
+        if a in _PAIR_NEXT and b in _PAIR_NEXT.get(a, ""):
+            before, after = core[:i], core[i + 2:]
+            if any(c in _CN_VAL for c in after) or any(c in _CN_VAL for c in before[-1:]):
+                return None
+            lo, hi = _cn_int(before + a + after), _cn_int(before + b + after)
+            if lo is None or hi is None:
+                return None
+            return _num(lo), _num(hi)
+    return None
+
+
+# -- the extractor -------------------------------------------------------------------
+class FigureExtractor:
+    """Figure and date extraction with one lexicon and one set of options.
+
+    Args:
+        options: :class:`FigureOptions` (defaults from the packaged config).
+
+    Attributes:
+        categories: the categories of the lexicon, in order.
+        config_hash: a hash of everything that changes the records (options,
+            lexicon contents, extractor version), the store's cache key.
+    """
+
+    def __init__(self, options: FigureOptions | None = None):
+        self.options = options or FigureOptions()
+        raw, lex = load_lexicon(self.options.lexicon)
+        cats = []
+        for name, table in (lex.get("categories") or {}).items():
+            if not isinstance(table, dict):
+                raise ConfigError(f"[categories.{name}]: must be a table")
+            cats.append(Category(name, tuple(sorted(table.get("nouns", []), key=len, reverse=True)),
+                                 tuple(table.get("cues", [])), frozenset(table.get("units", []))))
+        self.categories = cats
+        names = list((lex.get("names") or {}).get("terms", [])) + list(self.options.extra_names)
+        self._names_re = None
+        if names:
+            names = sorted(set(names), key=len, reverse=True)
+            first = "".join(sorted({n[0] for n in names}))
+            self._names_re = re.compile(f"(?=[{re.escape(first)}])(?:" + "|".join(map(re.escape, names)) + ")")
+        heads = set((lex.get("nouns") or {}).get("heads", []))
+        for c in cats:
+            heads.update(c.nouns)
+        self._heads = heads
+        self._head_max = max((len(h) for h in heads), default=1)
+        # the last character of every head, to find candidates quickly
+        self._head_last = {h[-1] for h in heads}
+        self._head_suffix_chars = set("队团站点所院校馆者员户家村组会部处室区镇乡场库园中心") | self._head_last
+        units = dict(_UNITS)
+        for item in self.options.extra_units:
+            word, _, kind = item.partition(":")
+            if kind and kind not in KINDS:
+                raise ConfigError(f"[figures] extra_units: {item!r}: kind must be one of {', '.join(KINDS)}")
+            units[word] = kind or "count"
+        self._units = units
+        self._unit_max = max(len(u) for u in units)
+        desc = {"version": EXTRACTOR_VERSION, "options": dataclasses.asdict(self.options),
+                "lexicon_sha1": hashlib.sha1(raw).hexdigest()}
+        self.description = desc
+        self.config_hash = "figures-" + hashlib.sha1(
+            json.dumps(desc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    # -- public ------------------------------------------------------------
+    def extract(self, text: str, doc_id: str | None = None) -> list[dict[str, Any]]:
+        """Figures of one text (see the module docstring for the fields)."""
+        if not isinstance(text, str):
+            raise ExtractionError(f"{doc_id or 'text'}: expected a str, got {type(text).__name__}")
+        if not text:
+            return []
+        norm = text.translate(_FW)
+        names = self._name_spans(norm)
+        out: list[dict[str, Any]] = []
+        sent = _Sentences(text)
+        for m in SCAN_RE.finditer(norm):
+            if m.group("pct") is not None:
+                rec = self._percent(norm, m)
+            elif m.group("num") is not None:
+                if m.start() == m.end():
+                    continue
+                rec = self._figure(norm, m, names)
+            else:
+                continue
+            if rec is None:
+                continue
+            s, e = rec["start"], rec["end"]
+            rec["doc_id"] = doc_id
+            rec["text"] = text[s:e]
+            rec["sentence"] = sent.sentence(s)
+            out.append({k: rec.get(k) for k in FIELDS})
+        return out
+
+    def dates(self, text: str, doc_id: str | None = None, reference: str | None = None) -> list[dict[str, Any]]:
+        """Date records of one text (see the module docstring)."""
+        if not text:
+            return []
+        norm = text.translate(_FW)
+        sent = _Sentences(text)
+        ref_y = int(reference[:4]) if reference and reference[:4].isdigit() else None
+        out = []
+        for m in SCAN_RE.finditer(norm):
+            if m.group("date") and m.end() > m.start():
+                value, relative = _date_value(m, ref_y)
+                if value is None and not relative:
+                    continue
+            elif m.group("rel"):
+                value, relative = _rel_value(m.group("rel"), reference), True
+            else:
+                continue
+            out.append({"doc_id": doc_id, "start": m.start(), "end": m.end(), "text": text[m.start():m.end()],
+                        "value": value, "relative": relative, "sentence": sent.sentence(m.start())})
+        return out
+
+    # -- internals ----------------------------------------------------------
+    def _name_spans(self, norm: str) -> list[tuple[int, int]]:
+        if self._names_re is None:
+            return []
+        return [(m.start(), m.end()) for m in self._names_re.finditer(norm)]
+
+    def _in_name(self, norm: str, s: int, e: int, names: list[tuple[int, int]]) -> bool:
+        for a, b in names:  # few per document
+            if a < e and s < b:
+                return True
+        # 1+8+N, 党建+网格: a number joined by + is part of a formula/name
+        if (s > 0 and norm[s - 1] in "+×") or (e < len(norm) and norm[e] in "+×"):
+            return True
+        # inside 《title》
+        lt = norm.rfind("《", max(0, s - 40), s)
+        if lt >= 0 and norm.find("》", lt, s) < 0 and norm.find("》", e, e + 40) >= 0:
+            return True
+        # inside a short quote: “一年10件实事”, “543”工作法, “六个一”改革
+        limit = self.options.quote_name_max
+        lo = max(0, s - limit)
+        for q_open, q_close in (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("\"", "\"")):
+            i = norm.rfind(q_open, lo, s)
+            if i < 0 or norm.find(q_close, i + 1, s) >= 0:
+                continue
+            j = norm.find(q_close, e, i + limit + 2)
+            if j < 0:
+                continue
+            inner = norm[i + 1:j]
+            if len(inner) <= limit and not any(c in inner for c in "，,。！？；"):
+                return True
+        return False
+
+    def _unit_at(self, norm: str, pos: int) -> str | None:
+        units = self._units
+        for n in range(min(self._unit_max, len(norm) - pos), 0, -1):
+            w = norm[pos:pos + n]
+            if w in units:
+                return w
+        return None
+
+    def _figure(self, norm: str, m: re.Match, names) -> dict[str, Any] | None:
+        s, e = m.start("num"), m.end("num")
+        number = m.group("num")
+        first = number[0]
+        # 一 as an article is excluded by the scanner; a number glued to Latin
+        # letters or other digits (IDs, model names) is no figure
+        if s > 0 and (norm[s - 1].isascii() and (norm[s - 1].isalnum() or norm[s - 1] in "._/#")):
+            return None
+        if e < len(norm) and norm[e].isascii() and (norm[e].isalpha() or norm[e] in "_/#"):
+            return None
+        if s > 0 and norm[s - 1] in "第每周星礼" and not (norm[s - 1] in "每" and first.isdigit()):
+            if norm[s - 1] != "每":
+                return None
+        if s > 0 and norm[s - 1] in _CN_CHARS and not first.isdigit():
+            return None
+        parsed = parse_number(number)
+        if parsed is None:
+            return None
+        # phone numbers, IDs, codes: long digit runs, leading zeros
+        digits = number.replace(",", "")
+        if first.isdigit():
+            run = re.match(r"\d+", digits).group(0)
+            if (len(run) >= 7 and "," not in number and not re.search(r"[十百千万亿多余]", number)) or \
+                    (len(run) >= 2 and run[0] == "0" and "." not in digits[:len(run) + 1]):
+                return None
+        approx = parsed.approx
+        low, high, value = parsed.low, parsed.high, parsed.value
+        pos = e
+        # 1个多月 / 5个多小时: 多 inside the unit
+        unit = self._unit_at(norm, pos)
+        if unit is None and _NOT_UNIT.match(norm, pos):
+            return None
+        if unit is not None:
+            after = norm[pos + len(unit):pos + len(unit) + 2]
+            # 一件件, 一个个 (reduplication); 五台山 (a place)
+            if after[:1] == unit[-1] and len(unit) == 1:
+                return None
+            if unit in ("年", "个月", "天", "周") and _NOT_UNIT.match(norm, pos + len(unit)) and \
+                    norm[pos + len(unit)] not in "月":
+                return None
+            if unit == "年" and (after[:1] in "级代度" or norm.startswith("年度", pos)):
+                return None
+            if unit == "周" and after[:1] in "岁年":
+                unit = "周" + after[0]
+                if unit == "周年":
+                    return None
+            if unit == "期" and not first.isdigit():
+                return None
+            if unit == "成" and (first.isdigit() or after[:1] in "为了立员果功就本"):
+                return None
+            if unit in ("口",) and after[:1] in "之人":
+                return None
+            if unit == "度" and not first.isdigit():
+                return None
+            pos += len(unit)
+            if unit in ("个多月", "个多小时"):  # 1个多月: more than a month
+                unit = unit.replace("多", "")
+                if approx == "exact":
+                    approx, low, high = "more_than", value, None
+            elif unit == "个半月" and value is not None:
+                unit, value = "个月", value + 0.5
+                low = high = value
+        elif number[-1] in "十百千万亿" and e < len(norm) and norm[e] in "家":
+            return None
+        # approximators after the unit (以上, 左右, 多)
+        after_approx = None
+        for word, ap in _AFTER_APPROX:
+            if norm.startswith(word, pos):
+                if word in "多余" and (unit is None or approx != "exact"):
+                    continue
+                if word == "多" and norm[pos + 1:pos + 2] in ("次", "名", "个", "种", "样", "方", "家", "元", "少", "项", "地", "措", "部", "条"):
+                    continue
+                if word == "上下" and norm[pos + 2:pos + 3] not in ("，", "。", "", "的", "；", "、"):
+                    continue
+                after_approx = (word, ap)
+                break
+        # approximators before the number (约, 超过, 不到...), with an optional 了
+        before_approx = None
+        b = s
+        if norm[b - 1:b] == "了":
+            b -= 1
+        for word, ap in _BEFORE_APPROX:
+            if norm.startswith(word, b - len(word)) and b - len(word) >= 0:
+                guard = _BEFORE_GUARD.get(word)
+                if guard is not None and b - len(word) - 1 >= 0 and norm[b - len(word) - 1] in guard:
+                    continue
+                before_approx = (word, ap, b - len(word))
+                break
+        if approx != "range":
+            ap = None
+            if after_approx:
+                ap = after_approx[1]
+            elif before_approx and approx == "exact":
+                ap = before_approx[1]
+            if ap is not None and approx == "exact":
+                approx = ap
+            if approx in ("more_than", "at_least"):
+                low, high = value, (high if parsed.approx == "more_than" and high is not None else None)
+            elif approx in ("less_than", "at_most"):
+                low, high = None, value
+            elif approx == "about":
+                low = high = None
+        if unit is None:
+            kind = "count"
+            if not first.isdigit() or not self.options.keep_unitless:
+                return None
+            if approx == "exact" and not re.search(r"[万亿]", number):
+                return None
+            # a bare number followed by a noun (12345热线) is a code
+            if approx == "exact" and e < len(norm) and "\u4e00" <= norm[e] <= "\u9fff":
+                return None
+        else:
+            kind = self._units[unit] if unit in self._units else ("measure" if unit in ("周岁",) else "count")
+            if len(unit) == 1 and unit not in "人名位个支户家件项场次元岁年天倍%‰" and not first.isdigit() and \
+                    norm[pos:pos + 1] in "山河峡湖岛江州县市镇村区路街":
+                return None
+        start = before_approx[2] if before_approx and approx == before_approx[1] else s
+        end = pos + (len(after_approx[0]) if after_approx and approx == after_approx[1] else 0)
+        if self._in_name(norm, s, e, names):
+            return None
+        counted = self._counted(norm, start, end, unit)
+        category = self._category(norm, start, counted, unit)
+        return {"start": start, "end": end, "number": m.group("num"), "value": value, "low": low, "high": high,
+                "unit": unit, "approx": approx, "counted": counted, "kind": kind, "category": category}
+
+    def _percent(self, norm: str, m: re.Match) -> dict[str, Any] | None:
+        raw = m.group("pct")[3:]
+        if raw[0].isdigit():
+            try:
+                v = _num(Decimal(raw))
+            except InvalidOperation:
+                return None
+        else:
+            d = _cn_int(raw)
+            if d is None:
+                return None
+            v = _num(d)
+        s, e = m.start(), m.end()
+        approx, low, high = "exact", v, v
+        for word, ap in _BEFORE_APPROX:
+            if norm.startswith(word, s - len(word)) and s - len(word) >= 0:
+                approx, s = ap, s - len(word)
+                break
+        for word, ap in _AFTER_APPROX[:7]:
+            if norm.startswith(word, e):
+                approx, e = ap, e + len(word)
+                break
+        if approx in ("more_than", "at_least"):
+            high = None
+        elif approx in ("less_than", "at_most"):
+            low = None
+        elif approx == "about":
+            low = high = None
+        counted = self._counted(norm, s, e, "%")
+        return {"start": s, "end": e, "number": m.group("pct"), "value": v, "low": low, "high": high,
+                "unit": "%", "approx": approx, "counted": counted, "kind": "percent",
+                "category": self._category(norm, s, counted, "%")}
+
+    # -- counted noun ---------------------------------------------------------
+    def _counted(self, norm: str, start: int, end: int, unit: str | None) -> str | None:
+        kind = self._units.get(unit or "", "count")
+        if kind in ("count", "measure") and unit not in ("岁", "周岁"):
+            after = self._counted_after(norm, end)
+            if after:
+                return after
+        if kind in ("duration",):
+            return None
+        return self._counted_before(norm, start)
+
+    def _counted_after(self, norm: str, pos: int) -> str | None:
+        w = self.options.counted_window
+        n = len(norm)
+        if norm.startswith("的", pos):
+            pos += 1
+        # skip a quoted name: 46个“江小爱”暖心站点
+        if pos < n and norm[pos] in _QUOTES:
+            close = norm.find(_QUOTES[norm[pos]], pos + 1, pos + 16)
+            if close < 0:
+                return None
+            pos = close + 1
+        end = pos
+        limit = min(n, pos + w)
+        best = None
+        while end < limit:
+            ch = norm[end]
+            if not ("\u4e00" <= ch <= "\u9fff"):
+                break
+            if ch in _AFTER_STOP and end > pos:
+                break
+            if end - pos >= 1 and norm[end:end + 2] in _VERBS_SET:
+                break
+            end += 1
+            # longest known head ending here
+            if ch in self._head_last or ch in self._head_suffix_chars:
+                best = end
+        if end == pos:
+            return None
+        phrase = norm[pos:end]
+        if end < limit and norm[end] in _AFTER_STOP or end >= n or not ("\u4e00" <= norm[end] <= "\u9fff") \
+                or norm[end:end + 2] in _VERBS_SET:
+            # the run ended at a clear boundary: the whole run is the noun phrase
+            if len(phrase) <= 8 and (best is not None or len(phrase) <= 4):
+                return phrase
+        if best is not None:
+            return norm[pos:best]
+        return None
+
+    def _counted_before(self, norm: str, start: int) -> str | None:
+        w = self.options.counted_window + 8
+        lo = max(0, start - w)
+        left = norm[lo:start]
+        # only the clause the number stands in
+        for i in range(len(left) - 1, -1, -1):
+            if left[i] in _CLAUSE_STOP:
+                left = left[i + 1:]
+                break
+        if not left:
+            return None
+        base = start - len(left)
+        # rightmost known head in the clause
+        best_end = None
+        for e in range(len(left), 0, -1):
+            if left[e - 1] in self._head_last:
+                for k in range(min(self._head_max, e), 0, -1):
+                    if left[e - k:e] in self._heads:
+                        best_end = e
+                        break
+            if best_end:
+                break
+        if best_end is None:
+            return None
+        # the longest lexicon noun ending there, then modifiers up to a verb
+        s0 = best_end
+        for k in range(min(self._head_max, best_end), 0, -1):
+            if left[best_end - k:best_end] in self._heads:
+                s0 = best_end - k
+                break
+        i = s0
+        while i > 0 and best_end - i < 8:
+            ch = left[i - 1]
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in _VERB_CHARS or left[i - 2:i] in _VERBS_SET \
+                    or ch in _AFTER_STOP:
+                break
+            i -= 1
+        del base
+        return left[i:best_end] or None
+
+    def _category(self, norm: str, start: int, counted: str | None, unit: str | None) -> str | None:
+        clause = norm[max(0, start - 8):start]
+        for c in self.categories:
+            if c.units and unit not in c.units:
+                continue
+            if counted and any(noun in counted for noun in c.nouns):
+                return c.name
+            if c.cues and any(clause.endswith(cue) or cue in clause[-6:] for cue in c.cues):
+                return c.name
+        return None
+
+
+_VERBS_SET = frozenset(_VERBS)
+
+
+class _Sentences:
+    """Sentence lookup by offset, computed on first use."""
+
+    def __init__(self, text: str):
+        self.text = text
+        self._ends: list[int] | None = None
+
+    def sentence(self, pos: int) -> str:
+        if self._ends is None:
+            self._ends = [m.end() for m in _SENT_STOP.finditer(self.text)]
+        i = bisect.bisect_right(self._ends, pos)
+        s = self._ends[i - 1] if i > 0 else 0
+        e = self._ends[i] if i < len(self._ends) else len(self.text)
+        return self.text[s:e].strip()
+
+
+def _int_or_cn(s: str | None) -> int | None:
+    if not s:
+        return None
+    if s.isdigit():
+        return int(s)
+    if len(s) == 4 and all(c in _CN_VAL for c in s):  # 二〇二三
+        return int("".join(str(_CN_VAL[c]) for c in s))
+    v = _cn_int(s)
+    return None if v is None else int(v)
+
+
+def _date_value(m: re.Match, ref_y: int | None) -> tuple[str | None, bool]:
+    if m.group("iso"):
+        return f"{int(m.group('iso')):04d}-{int(m.group('im')):02d}-{int(m.group('id')):02d}", False
+    y, mo, d = _int_or_cn(m.group("y")), _int_or_cn(m.group("m")), _int_or_cn(m.group("d"))
+    if y is None and mo is None:
+        # a bare day (17日) is a date relative to the report; no ISO value without a month
+        return (None, True) if d is not None else (None, False)
+    if mo is not None and not 1 <= mo <= 12 or d is not None and not 1 <= d <= 31:
+        return None, False
+    relative = y is None
+    if y is None and ref_y is not None:
+        y = ref_y
+    if y is None:
+        return ("--%02d-%02d" % (mo, d)) if d is not None else ("--%02d" % mo), True
+    if mo is None:
+        return f"{y:04d}", relative
+    if d is None:
+        return f"{y:04d}-{mo:02d}", relative
+    return f"{y:04d}-{mo:02d}-{d:02d}", relative
+
+
+def _rel_value(word: str, reference: str | None) -> str | None:
+    if not reference or not reference[:4].isdigit():
+        return None
+    unit, delta = _REL_WORDS[word]
+    y = int(reference[:4])
+    if unit in ("year", "half", "year-start"):
+        return f"{y + delta:04d}"
+    if unit == "year-end":
+        return f"{y + delta:04d}-12"
+    if unit == "day" and len(reference) >= 10:
+        from datetime import date, timedelta
+        return (date.fromisoformat(reference[:10]) + timedelta(days=delta)).isoformat()
+    if unit == "month" and len(reference) >= 7:
+        mo = int(reference[5:7]) + delta
+        yy = y + (mo - 1) // 12
+        return f"{yy:04d}-{(mo - 1) % 12 + 1:02d}"
+    return None
+
+
+# -- module-level API ---------------------------------------------------------------
+_EXTRACTORS: dict[str, FigureExtractor] = {}
+
+
+def get_extractor(options: FigureOptions | None = None) -> FigureExtractor:
+    """A shared extractor per process per options (the lexicon is read once)."""
+    opts = options or FigureOptions()
+    key = json.dumps(dataclasses.asdict(opts), sort_keys=True)
+    ext = _EXTRACTORS.get(key)
+    if ext is None:
+        ext = _EXTRACTORS[key] = FigureExtractor(opts)
+    return ext
+
+
+def extract_figures(text: str, doc_id: str | None = None,
+                    options: FigureOptions | None = None) -> list[dict[str, Any]]:
+    """Every figure of one text, as records with the fields of :data:`FIELDS`.
+
+    Args:
+        text: the document body.
+        doc_id: put into every record.
+        options: :class:`FigureOptions`; None = packaged defaults.
+
+    Example:
+        >>> [(r["value"], r["unit"], r["approx"], r["counted"]) for r in
+        ...  extract_figures("江州区“江小爱”志愿服务队共建有158支，志愿者2500多人。")]
+        [(158, '支', 'exact', '志愿服务队'), (2500, '人', 'more_than', '志愿者')]
+    """
+    return get_extractor(options).extract(text, doc_id)
+
+
+def extract_dates(text: str, doc_id: str | None = None, reference: str | None = None,
+                  options: FigureOptions | None = None) -> list[dict[str, Any]]:
+    """Dates of one text, as records with the fields of :data:`DATE_FIELDS`.
+
+    Args:
+        text: the document body.
+        doc_id: put into every record.
+        reference: the report's own date (ISO); resolves 今年, 去年底, 3月25日.
+
+    Example:
+        >>> [(r["text"], r["value"], r["relative"]) for r in extract_dates("2023年3月28日，今年以来")]
+        [('2023年3月28日', '2023-03-28', False), ('今年以来', None, True)]
+    """
+    return get_extractor(options).dates(text, doc_id, reference)
+
+
+def _frame(records: Iterable[dict], columns: Sequence[str] = FIELDS) -> pd.DataFrame:
+    df = pd.DataFrame(list(records), columns=list(columns))
+    for col in ("value", "low", "high"):
+        df[col] = df[col].astype(object).where(df[col].notna(), None)
+    return df
+
+
+def figures(text_or_corpus: Any, doc_ids: Iterable[str] | None = None, category: str | None = None,
+            options: FigureOptions | None = None) -> pd.DataFrame:
+    """Figures of a text, a list of texts or a :class:`~analysis.corpus.Corpus`.
+
+    Returns:
+        DataFrame with the columns of :data:`FIELDS`: doc_id (the content id
+        of each text; the store id for a corpus), start, end, text, sentence,
+        number, value, low, high, unit, approx, counted, kind, category.
+
+    Example:
+        >>> figures("已开展志愿服务活动110多场次")[["value", "unit", "approx", "category"]].values.tolist()
+        [[110, '场次', 'more_than', 'events']]
+    """
+    if hasattr(text_or_corpus, "store"):
+        return corpus_figures(text_or_corpus, doc_ids=doc_ids, category=category, options=options)
+    texts = [text_or_corpus] if isinstance(text_or_corpus, str) else list(text_or_corpus)
+    recs = []
+    for t in texts:
+        recs.extend(extract_figures(t, content_id(t), options))
+    df = _frame(recs)
+    if category:
+        df = df[df["category"] == category].reset_index(drop=True)
+    return df
+
+
+def corpus_figures(corpus, doc_ids: Iterable[str] | None = None, category: str | None = None,
+                   options: FigureOptions | None = None, batch: int = 500) -> pd.DataFrame:
+    """Figures of every (selected) document of a corpus, cached in its store.
+
+    Documents without a cached result for this configuration (options,
+    lexicon, extractor version: :attr:`FigureExtractor.config_hash`) are
+    extracted and stored (kind ``figures``); later calls only read.
+
+    Returns:
+        DataFrame with the columns of :data:`FIELDS`, in document order.
+    """
+    opts = options or FigureOptions.from_config(corpus.config)
+    ext = get_extractor(opts)
+    store = corpus.store
+    h = ext.config_hash
+    wanted = list(doc_ids) if doc_ids is not None else None
+    missing = store.missing_annotations("figures", h)
+    if wanted is not None:
+        ws = set(wanted)
+        missing = [d for d in missing if d in ws]
+    if missing:
+        store.register_config(h, "figures", ext.description)
+        log.info("extracting figures from %d documents", len(missing))
+        for i in range(0, len(missing), batch):
+            part = missing[i:i + batch]
+            items = [(d["doc_id"], ext.extract(d["body"], d["doc_id"]))
+                     for d in store.iter_documents(["doc_id", "body"], doc_ids=part)]
+            store.put_annotations("figures", h, items)
+    cached = store.get_annotations("figures", h, wanted)
+    order = wanted if wanted is not None else store.doc_ids()
+    recs = [r for d in order for r in cached.get(d, [])]
+    df = _frame(recs)
+    if category:
+        df = df[df["category"] == category].reset_index(drop=True)
+    return df
+
+
+_PLACE_RE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:自治区|自治州|省|市|区|县|旗|镇|乡|街道|社区|村))(?![\u4e00-\u9fff]{0,1}[委民长])")
+
+
+def figures_summary(df: pd.DataFrame, corpus=None) -> pd.DataFrame:
+    """Per category, the figures with their documents, dates, sources and places.
+
+    Args:
+        df: a figures table (:func:`figures` / :func:`corpus_figures`).
+        corpus: when given, each figure gets its document's date, source
+            and title from the store.
+
+    Returns:
+        DataFrame, one row per categorised figure, sorted by category and
+        date: category, value, low, high, approx, unit, counted, place (the
+        nearest place name before the figure in its sentence, heuristic),
+        date, source, title, doc_id, text, sentence, label (``46 (江州区,
+        2023-03-28)``).
+    """
+    cols = ["category", "value", "low", "high", "approx", "unit", "counted", "place", "date", "source",
+            "title", "doc_id", "text", "sentence", "label"]
+    sub = df[df["category"].notna()].copy()
+    if sub.empty:
+        return pd.DataFrame(columns=cols)
+    meta: dict[str, dict] = {}
+    if corpus is not None:
+        ids = [d for d in dict.fromkeys(sub["doc_id"]) if d]
+        for d in corpus.store.iter_documents(["doc_id", "published_at", "source", "title"], doc_ids=ids):
+            meta[d["doc_id"]] = d
+
+    def place(row) -> str | None:
+        sent, text = row["sentence"] or "", row["text"] or ""
+        cut = sent.find(text)
+        found = _PLACE_RE.findall(sent[:cut] if cut >= 0 else sent)
+        return found[-1] if found else None
+
+    sub["place"] = sub.apply(place, axis=1)
+    sub["date"] = [((meta.get(d) or {}).get("published_at") or "")[:10] or None for d in sub["doc_id"]]
+    sub["source"] = [(meta.get(d) or {}).get("source") for d in sub["doc_id"]]
+    sub["title"] = [(meta.get(d) or {}).get("title") for d in sub["doc_id"]]
+
+    def label(row) -> str:
+        v = row["value"] if row["value"] is not None else f"{row['low']}–{row['high']}"
+        where = ", ".join(x for x in (row["place"], row["date"]) if x)
+        return f"{v}{row['unit'] or ''}" + (f" ({where})" if where else "")
+
+    sub["label"] = sub.apply(label, axis=1)
+    sub = sub.sort_values(["category", "date", "doc_id", "start"], na_position="last", kind="stable")
+    return sub[cols].reset_index(drop=True)
