@@ -363,5 +363,105 @@ def notebook_pdf(notebooks, out, execute, params, html):
     sys.exit(rc)
 
 
+# -- segmentation (issue 3) ----------------------------------------------------------
+@cli.command()
+@corpus_option
+@click.option("--doc", "doc_id", metavar="ID", help="Print the stored tokens of one document.")
+@click.option("--text", metavar="TEXT", help="Segment this text (no corpus needed) and print its tokens.")
+@click.option("--pos", is_flag=True, help="Part-of-speech tags too (several times slower; stored once).")
+@click.option("--backend", type=click.Choice(["jieba", "rjieba"]), help="Override [segment] backend.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@pass_state
+def segment(state: State, doc_id, text, pos, backend, fmt, no_progress):
+    """Segment the corpus (stored; a second run segments nothing), or one text/document."""
+    from .segment import SegmentOptions, corpus_tokens, get_segmenter, segment_corpus
+    overrides = {"backend": backend} if backend else {}
+    cols = ["token", "pos", "start", "end"]
+    try:
+        if text is not None:
+            seg = get_segmenter(SegmentOptions.from_config(state.config), **overrides)
+            emit(pd.DataFrame([t._asdict() for t in seg.tokenize(text, pos=pos)],
+                              columns=["word", "start", "end", "pos"]).rename(columns={"word": "token"}),
+                 fmt, columns=cols)
+            return
+        corpus = state.corpus()
+        seg = corpus.segmenter(**overrides)
+        if doc_id:
+            full = corpus.get(doc_id)["doc_id"]
+            df = corpus_tokens(corpus, doc_ids=[full], pos=pos, as_frame=True, segmenter=seg)
+            emit(df, fmt, columns=["sentence", "position"] + cols)
+            return
+        total = len(corpus)
+        n = segment_corpus(corpus, pos=pos, progress=not no_progress, segmenter=seg)
+    except AnalysisError as exc:
+        fail(str(exc))
+    click.echo(f"segmented {n} of {total} documents ({total - n} already stored; "
+               f"config {seg.tokens_hash})")
+
+
+@cli.group()
+def terms():
+    """Corpus user dictionary: suggest quoted terms and new words, add accepted ones."""
+
+
+@terms.command("suggest")
+@corpus_option
+@click.option("--kind", type=click.Choice(["all", "quoted", "new"]), default="all", show_default=True)
+@click.option("--min-count", default=5, show_default=True, help="Minimum frequency of a new word.")
+@click.option("--top", default=50, show_default=True, help="Rows to show (0 = all).")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def terms_suggest(state: State, kind, min_count, top, fmt):
+    """Show terms worth adding (quoted terms, then new words); nothing is changed."""
+    from .terms import suggest_terms
+    kinds = ("quoted", "new") if kind == "all" else (kind,)
+    try:
+        df = suggest_terms(state.corpus(readonly=True), min_count=min_count, top=top or None, kinds=kinds)
+    except AnalysisError as exc:
+        fail(str(exc))
+    emit(df, fmt, columns=["term", "kind", "freq", "doc_freq", "score", "segmented_as"])
+
+
+@terms.command("add")
+@click.argument("words", nargs=-1)
+@corpus_option
+@click.option("--suggested", "n_suggested", type=int, default=0, metavar="N",
+              help="Also add the top N suggestions of `terms suggest`.")
+@click.option("--tag", help="POS tag for the added words (nz, ns, nr...).")
+@pass_state
+def terms_add(state: State, words, n_suggested, tag):
+    """Add terms to the corpus dictionary; every later segmentation uses them."""
+    from .terms import add_terms, suggest_terms
+    try:
+        corpus = state.corpus()
+        items = [(w, None, tag) for w in words]
+        n = add_terms(corpus, items, origin="user") if items else 0
+        if n_suggested:
+            df = suggest_terms(corpus, top=n_suggested)
+            n += add_terms(corpus, [(r.term, None, tag) for r in df.itertuples()], origin="suggested")
+            words = tuple(words) + tuple(df.term)
+    except AnalysisError as exc:
+        fail(str(exc))
+    click.echo(f"added {n} term(s): {' '.join(words)}" if words else "nothing to add")
+    if n:
+        click.echo("stored tokens will be recomputed once on the next `analysis segment`")
+
+
+@cli.command()
+@click.argument("term")
+@corpus_option
+@click.option("--window", default=15, show_default=True, help="Context tokens on each side.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def kwic(state: State, term, window, fmt):
+    """Keyword in context: every occurrence of TERM with its left and right context."""
+    try:
+        df = state.corpus().kwic(term, window=window)
+    except AnalysisError as exc:
+        fail(str(exc))
+    emit(df, fmt, max_width=60 if fmt == "table" else 40)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -457,6 +457,10 @@ class Segmenter:
         """Whether ``word`` is in the configured stop-word lists."""
         return word in self.stopwords
 
+    def in_dictionary(self, word: str) -> bool:
+        """Whether ``word`` is a dictionary word (jieba's, the domain or user dictionaries, extra words)."""
+        return self.backend.freq(word) > 0
+
     def is_number(self, word: str) -> bool:
         """Whether ``word`` is a number token (``158支``, ``92.3%``, ``2023``)."""
         return bool(word) and (word.isdigit() or NUMBER_RE.fullmatch(word) is not None)
