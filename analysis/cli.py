@@ -463,5 +463,126 @@ def kwic(state: State, term, window, fmt):
     emit(df, fmt, max_width=60 if fmt == "table" else 40)
 
 
+# -- keywords, collocations, topics, word clouds (keywords.py, topics.py, plots.py)
+def selection_options(f):
+    """``--doc/--query/--since/--until/--source/--category`` (see ``Corpus.select``)."""
+    for opt in reversed([
+            click.option("--doc", "doc", metavar="ID", help="One document (a unique id prefix)."),
+            click.option("--query", help="Documents containing this text."),
+            click.option("--since", metavar="DATE"), click.option("--until", metavar="DATE"),
+            click.option("--source", help="Exact publisher name."),
+            click.option("--category", help="meta.category equal to this.")]):
+        f = opt(f)
+    return f
+
+
+def _rounded(df: pd.DataFrame) -> pd.DataFrame:
+    """Round statistics for display, keeping p-values exact."""
+    cols = [c for c in df.select_dtypes("float").columns if not c.startswith("p")]
+    return df.round({c: 4 for c in cols})
+
+
+def _select(doc, query, since, until, source, category) -> dict:
+    return {k: v for k, v in dict(doc=doc, query=query, since=since, until=until, source=source,
+                                  category=category).items() if v}
+
+
+@cli.command()
+@corpus_option
+@click.option("--method", type=click.Choice(["freq", "tfidf", "textrank", "keyness"]), default="keyness",
+              show_default=True)
+@selection_options
+@click.option("--top", type=int, default=20, show_default=True)
+@click.option("--reference", default=None, help="Keyness reference: default, rest or a term-count TSV.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def keywords(state: State, method, doc, query, since, until, source, category, top, reference, fmt):
+    """Keywords of the corpus or a selection (keyness against the packaged news reference by default)."""
+    from .keywords import keywords as run
+    extra = {"reference": reference} if reference and method == "keyness" else {}
+    try:
+        df = run(state.corpus(), method=method, top=top,
+                 **_select(doc, query, since, until, source, category), **extra)
+    except AnalysisError as exc:
+        fail(str(exc))
+    emit(_rounded(df), fmt)
+
+
+@cli.command()
+@corpus_option
+@selection_options
+@click.option("--measure", type=click.Choice(["pmi", "npmi", "g2"]), default="g2", show_default=True)
+@click.option("--min-count", type=int, default=None, help="Default: [keywords] min_count.")
+@click.option("--with", "term", metavar="TERM", help="Terms co-occurring with TERM in sentences instead.")
+@click.option("--top", type=int, default=20, show_default=True)
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def collocations(state: State, doc, query, since, until, source, category, measure, min_count, term, top, fmt):
+    """Two-word collocations (PMI, log-likelihood) or sentence co-occurrence (--with)."""
+    from .keywords import collocations as run, cooccurrence
+    sel = _select(doc, query, since, until, source, category)
+    try:
+        if term:
+            df = cooccurrence(state.corpus(), term=term, min_count=min_count, top=top, **sel)
+        else:
+            df = run(state.corpus(), measure=measure, min_count=min_count, top=top, **sel)
+    except AnalysisError as exc:
+        fail(str(exc))
+    emit(_rounded(df), fmt)
+
+
+@cli.command()
+@corpus_option
+@selection_options
+@click.option("--method", type=click.Choice(["lda", "nmf"]), default=None, help="Default: [topics] method.")
+@click.option("--k", type=int, default=None, help="Number of topics. Default: [topics] k.")
+@click.option("--k-range", metavar="LO:HI", help="Choose k in LO..HI by NPMI coherence.")
+@click.option("--stability", "seeds", type=int, default=0, metavar="N",
+              help="Also refit with N other seeds and report stability.")
+@click.option("--docs", "show_docs", type=int, default=0, metavar="N", help="List N representative documents per topic.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def topics(state: State, doc, query, since, until, source, category, method, k, k_range, seeds, show_docs, fmt):
+    """Topic model (LDA or NMF): topics with top terms, prevalence and coherence."""
+    from .topics import TopicModel
+    over = {key: v for key, v in dict(method=method, k=k, k_range=k_range).items() if v}
+    try:
+        tm = TopicModel.from_config(state.config, **over)
+        tm.fit(state.corpus(), **_select(doc, query, since, until, source, category))
+        stab = tm.stability(seeds=range(1, seeds + 1)) if seeds else None
+    except AnalysisError as exc:
+        fail(str(exc))
+    df = tm.topics()
+    df["terms"] = df["terms"].map(" ".join)
+    emit(_rounded(df.drop(columns=["label"])), fmt)
+    if show_docs:
+        emit(_rounded(tm.representative_docs(show_docs)), fmt)
+    msg = f"{tm.method} k={tm.k_}: NPMI {tm.coherence_npmi_:.3f}, UMass {tm.coherence_umass_:.3f}"
+    if stab is not None:
+        msg += f", stability over {seeds} seeds {stab:.3f}"
+    click.echo(msg, err=True)
+
+
+@cli.command()
+@corpus_option
+@selection_options
+@click.option("--out", required=True, metavar="FILE.png")
+@click.option("--method", type=click.Choice(["freq", "tfidf", "textrank", "keyness"]), default="keyness",
+              show_default=True)
+@click.option("--top", type=int, default=150, show_default=True)
+@pass_state
+def wordcloud(state: State, doc, query, since, until, source, category, out, method, top):
+    """Word cloud of the keywords (packaged Chinese font) saved as PNG."""
+    from .keywords import keywords as run
+    from .plots import wordcloud as draw
+    try:
+        df = run(state.corpus(), method=method, top=top, **_select(doc, query, since, until, source, category))
+        draw(df, out=out)
+    except AnalysisError as exc:
+        fail(str(exc))
+    click.echo(f"wrote {out} ({len(df)} terms)", err=True)
+
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
