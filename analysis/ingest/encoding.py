@@ -66,6 +66,16 @@ def detect_encoding(sample: bytes, name: str = "<input>", complete: bool = True)
     if best is None:
         best = from_bytes(sample[:SAMPLE]).best()
     if best is None:
+        # damaged text (a cut or corrupted GBK/Big5 file): the codec with few bad characters
+        chunk = sample[:SAMPLE]
+        scores = []
+        for enc in ("gb18030", "big5hkscs"):
+            text = chunk.decode(enc, errors="replace")
+            scores.append((text.count("\ufffd") / max(1, len(text)), enc))
+        ratio, enc = min(scores)
+        if ratio < 0.02:
+            log.debug("%s: damaged %s text (%.1f%% bad)", name, enc, ratio * 100)
+            return enc
         raise InputError(name, "cannot detect the text encoding (binary file?)")
     enc = best.encoding.lower().replace("-", "_")
     return _ALIASES.get(enc, enc)

@@ -79,6 +79,8 @@ def parse_html(text: str, origin: str | None = None, encoding: str | None = None
     title_el = tree.findtext(".//title") if tree is not None else None
     title = normalize_line(pick("title") or extracted.get("title") or title_el or "")
     title, prefix = split_title_prefix(title)
+    if title and body.startswith(title + "\n"):  # the <h1> repeats the title
+        body = body[len(title) + 1:]
     if not body and not title:
         return None
     meta: dict[str, Any] = dict(info)

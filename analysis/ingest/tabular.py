@@ -179,7 +179,8 @@ def read_jsonl(stream, name: str, encoding: str, mapper: RecordMapper) -> Iterat
                 line = line[3:]
             rec = json.loads(line)
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            yield InputError(name, f"malformed JSON ({getattr(exc, 'msg', exc)})", lineno)
+            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
+            yield InputError(name, f"malformed JSON ({reason})", lineno)
             continue
         yield from _record(rec, name, lineno, encoding, mapper)
 
@@ -192,10 +193,10 @@ def read_json_array(data: str, name: str, encoding: str, mapper: RecordMapper) -
         raise InputError(name, f"malformed JSON ({exc.msg})", exc.lineno) from exc
     records = obj if isinstance(obj, list) else [obj]
     for i, rec in enumerate(records, 1):
-        yield from _record(rec, name, i, encoding, mapper, what="record")
+        yield from _record(rec, name, i, encoding, mapper)
 
 
-def _record(rec, name, lineno, encoding, mapper, what="line"):
+def _record(rec, name, lineno, encoding, mapper):
     if not isinstance(rec, dict):
         yield InputError(name, f"not a JSON object ({type(rec).__name__})", lineno)
         return
@@ -228,15 +229,16 @@ def read_csv(stream, name: str, encoding: str, mapper: RecordMapper,
         raise InputError(name, "CSV without a text column: " + mapper.body_error()
                          + f"; columns are {', '.join(header[:12])}")
     while True:
+        start = reader.line_num + 1
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            yield InputError(name, f"malformed CSV ({exc})", reader.line_num)
+            yield InputError(name, f"malformed CSV ({exc})", start)
             continue
         row.pop(None, None)  # extra cells beyond the header
-        yield from _record(row, name, reader.line_num, encoding, mapper, what="row")
+        yield from _record(row, name, start, encoding, mapper)
 
 
 class _Chain(io.TextIOBase):

@@ -39,6 +39,15 @@ _END = re.compile(r"^(?:关键[词字]\s*[:：]?|相关阅读|推荐阅读|相�
                   r"热点推荐|更多精彩|资讯播报|免责声明|声明[:：]|\+?\s*点击查看更多|点击查看更多|"
                   r"责任编辑[:：]|原标题[:：].{0,3}$|分享到[:：]?|版权声明)")
 _TEASER_MORE = re.compile(r"更多$")
+# Traditional forms of the characters the markers use, one to one (so match
+# positions in the translated line are positions in the original line)
+_T2S = str.maketrans("來時間關鍵詞閱讀薦資訊報點擊編輯責發圖環熱議遞當態聲權類網頁與專題聞樂說為這個們選動記員輯觀頭條實覽",
+                     "来时间关键词阅读荐资讯报点击编辑责发图环热议递当态声权类网页与专题闻乐说为这个们选动记员辑观头条实览")
+
+
+def _s(line: str) -> str:
+    """The line with marker characters in Simplified form (same length)."""
+    return line.translate(_T2S)
 
 
 def split_title_prefix(title: str) -> tuple[str, str | None]:
@@ -50,10 +59,10 @@ def split_title_prefix(title: str) -> tuple[str, str | None]:
         >>> split_title_prefix("广西崇左江州区:党建引领")
         ('广西崇左江州区:党建引领', None)
     """
-    m = _PREFIX_RE.match(title)
+    m = _PREFIX_RE.match(_s(title))
     if not m:
         return title, None
-    return title[m.end():].strip(), m.group(1)
+    return title[m.end():].strip(), title[m.start(1):m.end(1)]
 
 
 def _is_teaser_start(lines: list[str], i: int) -> bool:
@@ -74,11 +83,15 @@ def clean_body(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
     kept: list[str] = []
     info: dict[str, Any] = {}
     for i, line in enumerate(lines):
-        if _END.match(line) or _is_teaser_start(lines, i):
+        if _END.match(_s(line)) or _is_teaser_start(lines, i):
             info = {"clutter": line[:20], "dropped_lines": len(lines) - i}
             break
-        if _PICTURE.search(line):
-            line = _PICTURE.sub("", line).strip()
+        if _PICTURE.search(_s(line)):
+            simple = _s(line)
+            spans = [m.span() for m in _PICTURE.finditer(simple)]
+            for a, b in reversed(spans):
+                line = line[:a] + line[b:]
+            line = line.strip()
             if not line:
                 continue
         kept.append(line)
@@ -103,7 +116,7 @@ def parse_text(text: str, origin: str | None = None, encoding: str | None = None
         return None
     meta: dict[str, Any] = {}
     title = ""
-    if not _FIELD.match(lines[0]) and (len(lines) > 1 and _looks_like_title(lines[0])):
+    if not _FIELD.match(_s(lines[0])) and (len(lines) > 1 and _looks_like_title(lines[0])):
         title = lines.pop(0)
     title, prefix = split_title_prefix(title)
     if prefix:
@@ -111,14 +124,16 @@ def parse_text(text: str, origin: str | None = None, encoding: str | None = None
     source = when = None
     head = 0
     for j, line in enumerate(lines[:6]):
-        m = _SOURCE_TIME.match(line) or _TIME_SOURCE.match(line)
+        simple = _s(line)
+        m = _SOURCE_TIME.match(simple) or _TIME_SOURCE.match(simple)
         if m:
-            source, when = m["src"].strip() or None, m["time"].strip()
+            source = line[m.start("src"):m.end("src")].strip() or None
+            when = line[m.start("time"):m.end("time")].strip()
             head = j + 1
             continue
-        f = _FIELD.match(line)
+        f = _FIELD.match(simple)
         if f and len(line) < 80:
-            key, val = f["key"], f["val"].strip()
+            key, val = f["key"], line[f.start("val"):f.end("val")].strip()
             if key == "来源":
                 source = val
             elif key in ("时间", "发布时间", "日期"):
