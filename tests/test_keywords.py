@@ -1,0 +1,203 @@
+"""Keywords: frequency, TF-IDF, TextRank, keyness (quanteda definitions), collocations."""
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import re
+
+import numpy as np
+import pytest
+from scipy.stats import chi2_contingency
+
+from analysis import Corpus
+from analysis.errors import ConfigError
+from analysis.keywords import (DEFAULT_REFERENCE, collocations, cooccurrence, frequency, keyness,
+                               keyness_stats, keywords, load_reference, textrank, tfidf)
+
+from conftest import RELATED, SEED
+
+
+@pytest.fixture(scope="module")
+def kcorpus(tmp_path_factory):
+    c = Corpus.open(tmp_path_factory.mktemp("kw") / "corpus.sqlite")
+    c.ingest([str(SEED), str(RELATED)], progress=False)
+    yield c
+    c.close()
+
+
+@pytest.fixture(scope="module")
+def seed_id(kcorpus):
+    ids = kcorpus.select(query="江小爱")
+    assert len(ids) == 1
+    return ids[0]
+
+
+@pytest.fixture(scope="module")
+def seg(kcorpus):
+    return kcorpus.segmenter()
+
+
+# -- keyness -----------------------------------------------------------------
+def test_seed_keyness_acceptance(kcorpus, seed_id, seg):
+    df = keyness(kcorpus, doc=seed_id, top=20)
+    assert list(df.columns[:4]) == ["term", "score", "freq", "doc_freq"]
+    assert df["term"].iloc[0] == "江小爱"
+    assert df["n_reference"].iloc[0] == 0          # a new name: absent from national news
+    for term in df["term"]:
+        assert not seg.is_stopword(term), term
+        assert not re.search(r"[\d０-９]", term), term
+        assert not re.fullmatch(r"[\W_]+", term), term
+        assert not seg.is_number(term), term
+    assert (df["score"].diff().dropna() <= 0).all()
+    assert (df["p"] < 0.001).all()                # G² > 10.83 for every key term
+
+
+def test_keyness_stats_match_quanteda_test_table():
+    # quanteda's own test: d1 = "b b b b b b b a a a" (target), d2 = "a a a a a a a b b"
+    table = np.array([[3, 7], [7, 2]])  # rows: target, reference; cols: a, rest
+    st = keyness_stats([3], [7], 10, 9)
+    yates = chi2_contingency(table, correction=True)[0]
+    plain = chi2_contingency(table, correction=False)[0]
+    assert st["chi2"][0] == pytest.approx(-yates)      # under-used: negative
+    none = keyness_stats([3], [7], 10, 9, correction="none")
+    assert none["chi2"][0] == pytest.approx(-plain)
+    g_plain = chi2_contingency(table, correction=False, lambda_="log-likelihood")[0]
+    assert st["g2_uncorrected"][0] == pytest.approx(-g_plain, rel=1e-6)
+    # Yates for G2 as quanteda: a, d move +0.5 and b, c -0.5 when ad - bc < 0
+    adj = np.array([[3.5, 6.5], [6.5, 2.5]])
+    g_adj = chi2_contingency(adj, correction=False, lambda_="log-likelihood")[0]
+    assert st["g2"][0] == pytest.approx(-g_adj, rel=1e-6)
+    assert st["p"][0] == pytest.approx(chi2_contingency(adj, correction=False, lambda_="log-likelihood")[1])
+    # log ratio: log2 of relative frequencies
+    assert st["log_ratio"][0] == pytest.approx(math.log2((3 / 10) / (7 / 9)))
+
+
+def test_yates_only_when_an_expected_count_is_small():
+    # every expected count >= 5: quanteda applies no correction
+    st = keyness_stats([50], [40], 1000, 1200)
+    table = np.array([[50, 40], [950, 1160]])
+    assert st["chi2"][0] == pytest.approx(chi2_contingency(table, correction=False)[0])
+    assert st["g2"][0] == pytest.approx(st["g2_uncorrected"][0])
+
+
+def test_keyness_against_rest_and_texts(kcorpus, seed_id):
+    rest = keyness(kcorpus, doc=seed_id, reference="rest", top=5)
+    assert rest["term"].iloc[0] in {"江小爱", "江州区"}
+    texts = ["江州区志愿者开展义务理发服务。", "村里开展春耕生产。"]
+    df = keyness(texts[:1], reference=texts[1:], top=None)
+    assert set(df["term"]) >= {"江州区", "志愿者"}
+    assert (df.loc[df["term"] == "开展", "score"] < df.loc[df["term"] == "江州区", "score"].iloc[0]).all()
+
+
+def test_packaged_reference_is_small_and_clean(seg):
+    from analysis.config import data_path
+    path = data_path(*DEFAULT_REFERENCE.split("/"))
+    assert path.stat().st_size < 5_000_000
+    ref = load_reference()
+    assert ref.n_docs == 24090
+    assert ref.total > ref.counts.sum() * 0.9
+    assert ref.counts["习近平"] > 1000
+    head = list(ref.counts.index[:300])
+    assert not [t for t in head if seg.is_stopword(t) or seg.is_number(t)]
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        assert fh.readline().startswith("# source:")
+
+
+# -- frequency, tf-idf, textrank -------------------------------------------------
+def test_frequency_of_the_seed(kcorpus, seed_id):
+    df = frequency(kcorpus, doc=seed_id, top=None)
+    row = df.set_index("term").loc["江小爱"]
+    body = kcorpus.get(seed_id)["body"]
+    # every 江小爱 token is a substring occurrence; the title 江小爱 is not in the body
+    assert 10 <= row["freq"] <= body.count("江小爱")
+    assert row["doc_freq"] == 1
+    tokens = kcorpus.tokens(doc_ids=[seed_id])[0]
+    words = [w for w in tokens if not re.fullmatch(r"[\W_]+", w)]
+    assert row["rel_freq"] == pytest.approx(row["freq"] * 10_000 / len(words))
+
+
+def test_frequency_doc_freq_over_the_corpus(kcorpus):
+    df = frequency(kcorpus, top=None).set_index("term")
+    assert df.loc["江小爱", "doc_freq"] == len(kcorpus.select(query="江小爱"))
+    assert df.loc["志愿服务", "doc_freq"] <= len(kcorpus.select(query="志愿服务"))
+
+
+def test_tfidf_idf_sources(kcorpus, seed_id):
+    corp = tfidf(kcorpus, doc=seed_id, top=None).set_index("term")
+    ref = tfidf(kcorpus, doc=seed_id, idf="reference", top=None).set_index("term")
+    n = len(kcorpus)
+    assert corp.loc["江小爱", "idf"] == pytest.approx(math.log((1 + n) / 2) + 1)
+    assert ref.loc["江小爱", "idf"] == pytest.approx(math.log(1 + 24090) + 1)
+    assert corp.loc["江小爱", "idf"] > corp.loc["服务", "idf"]
+    assert ref.index[0] == "江小爱"
+
+
+def test_tfidf_on_texts_matches_sklearn(seg):
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    texts = ["志愿者上门理发，志愿者测量血压。", "社区组织志愿者开展春耕。", "春耕生产正忙。"]
+    df = tfidf(texts, top=None).set_index("term")
+    vec = TfidfVectorizer(tokenizer=lambda t: [w for w in seg.terms(t) if len(w) > 1], lowercase=False,
+                          token_pattern=None)
+    x = vec.fit_transform(texts)
+    expect = dict(zip(vec.get_feature_names_out(), np.asarray(x.mean(axis=0)).ravel()))
+    for term, score in expect.items():
+        assert df.loc[term, "score"] == pytest.approx(score)
+
+
+def test_textrank(kcorpus, seed_id):
+    df = textrank(kcorpus, doc=seed_id, top=5)
+    assert "江小爱" in set(df["term"])
+    assert df["score"].iloc[0] == 1.0
+    nopos = textrank(kcorpus, doc=seed_id, top=5, pos_filter=())
+    assert "江小爱" in set(nopos["term"])
+    # a hub joined to every other term ranks first
+    hub = textrank(["志愿者 理发。志愿者 血压。志愿者 春耕。志愿者 家电。"], pos_filter=(), top=None)
+    assert hub["term"].iloc[0] == "志愿者"
+
+
+def test_dispatcher_and_errors(kcorpus, seed_id):
+    df = keywords(kcorpus, method="keyness", doc=seed_id, top=3)
+    assert (df["method"] == "keyness").all() and len(df) == 3
+    with pytest.raises(ConfigError):
+        keywords(kcorpus, method="nope")
+    with pytest.raises(TypeError):
+        keywords(kcorpus, method="freq", date="2023")
+
+
+# -- collocations and co-occurrence -------------------------------------------
+def test_collocations_pmi_from_counts(kcorpus):
+    df = collocations(kcorpus, measure="g2", top=30)
+    assert "习近平总书记" in set(df["term"])
+    row = df.set_index("term").loc["习近平总书记"]
+    # recount independently from the stored tokens
+    toks = kcorpus.tokens()
+    words = [[w for w in doc if not re.fullmatch(r"[\W_]+", w)] for doc in toks]
+    n = sum(len(w) for w in words)
+    c1 = sum(w.count("习近平") for w in words)
+    c2 = sum(w.count("总书记") for w in words)
+    assert row["pmi"] == pytest.approx(math.log2(row["freq"] * n / (c1 * c2)))
+    assert row["freq"] <= min(c1, c2)
+    assert (df["freq"] >= 3).all()
+
+
+def test_cooccurrence_partners_share_a_sentence(kcorpus, seed_id, seg):
+    df = cooccurrence(kcorpus, term="江小爱", doc=seed_id, min_count=2, top=10)
+    assert len(df) > 3 and (df["term1"] == "江小爱").all()
+    body = kcorpus.get(seed_id)["body"]
+    sentences = [body[s:e] for s, e in seg.sentences(body)]
+    for _, r in df.iterrows():
+        assert sum(1 for s in sentences if "江小爱" in s and r["term2"] in s) >= r["freq"]
+    assert df["npmi"].between(-1, 1).all()
+
+
+def test_cli_keywords_and_collocations(runner, cli, kcorpus, seed_id):
+    res = runner.invoke(cli, ["--corpus", str(kcorpus.path), "keywords", "--doc", seed_id, "--top", "3",
+                              "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines()]
+    assert rows[0]["term"] == "江小爱" and rows[0]["p"] < 1e-6
+    res = runner.invoke(cli, ["--corpus", str(kcorpus.path), "collocations", "--with", "江小爱",
+                              "--doc", seed_id, "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.output.startswith("term,term1,term2")
