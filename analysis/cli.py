@@ -314,14 +314,18 @@ def import_(state: State, dataset):
 @click.option("--out", default="reports/report.pdf", show_default=True, metavar="FILE.pdf", help="PDF to write.")
 @click.option("--html", is_flag=True, help="Also write the self-contained HTML report beside the PDF.")
 @click.option("--title", help="Report title (default: the document's title or 语料分析报告).")
+@click.option("--section", "sections", multiple=True, metavar="KEY",
+              help="Only these sections (repeatable): documents, figures, entities, keywords, wordcloud, "
+                   "topics, kwic, methods.")
 @pass_state
-def report(state: State, doc, query, out, html, title):
+def report(state: State, doc, query, out, html, title, sections):
     """Write a PDF report (and HTML with --html) of the corpus or a selection."""
     from .report import ReportOptions, build_report_data, write_report
     try:
         corpus = state.corpus()
         opts = ReportOptions.from_config(state.config, title=title)
-        data = build_report_data(corpus, doc=list(doc) or None, query=query, options=opts)
+        data = build_report_data(corpus, doc=list(doc) or None, query=query, options=opts,
+                                 sections=list(sections) or None)
         paths = write_report(data, out, html=html)
     except AnalysisError as exc:
         fail(str(exc), 1)

@@ -36,7 +36,7 @@ from .model import ReportData
 
 log = logging.getLogger(__name__)
 
-FONT_FAMILY = "Noto Sans SC Report"
+FONT_FAMILY = "Noto Sans SC"
 FONT_FILES = {400: "NotoSansSC-Regular.ttf", 700: "NotoSansSC-Bold.ttf"}
 
 #: Characters a line must not start with (checked by the tests on the PDF).
