@@ -153,7 +153,7 @@ def load_lexicon(path: str | None = None) -> tuple[bytes, dict]:
 
 
 # -- the scanner -----------------------------------------------------------------
-_FW = str.maketrans("０１２３４５６７８９．％，：－～＋", "0123456789.%,:-~+")
+_FW = str.maketrans("０１２３４５６７８９．％：－～＋", "0123456789.%:-~+")
 _CN_DIGITS = "零〇一二两三四五六七八九"
 _CN_CHARS = _CN_DIGITS + "十百千万亿"
 _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6,
@@ -166,16 +166,22 @@ _AR_NUM = rf"(?:{_AR})(?:[多余几])?(?:{_MAGS}{{1,2}})?(?:[多余])?"
 # a Chinese numeral: not a lone 一 (an article), not 百/千/万/亿 without a digit
 _CN_NUM = (rf"(?![百千万亿])(?!一(?![{_CN_CHARS}几]))[{_CN_CHARS}]+(?:几(?:[十百千万亿]{{0,2}}))?"
            r"(?:[多余])?")
-_ONE = rf"(?:{_AR_NUM}|{_CN_NUM})"
+_BARE_MAG = (r"(?:(?<=[近上逾超])|(?<=将近|接近|不到|不足|超过|突破))(?:百|千|万|十万|百万|千万|亿)(?=[余多]?)"
+             r"|[百千万](?=余)|(?<=[几数])(?:十|百|千|万|十万|百万|千万|亿)"
+             r"|(?:(?<=[近逾超])|(?<=将近|接近|不到|不足|超过))一(?![一二两三四五六七八九十百千万亿])"
+             r"|一(?=个多|个半)")
+_ONE = rf"(?:{_AR_NUM}|(?:{_BARE_MAG})[多余]?|{_CN_NUM})"
 _SEP = r"(?:——|[—–\-~至到])"
 
 _Y = r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
 _M = r"(?:1[0-2]|0?[1-9]|十[一二]?|[一二三四五六七八九])"
 _D = r"(?:3[01]|[12]\d|0?[1-9]|三十一?|二十[一二三四五六七八九]?|十[一二三四五六七八九]?|[一二三四五六七八九])"
+_YP = rf"(?P<y>{_Y})年(?:初|底|末|中|上半年|下半年)?"
+_MP = rf"(?<![个\d{_CN_CHARS}])(?P<m{{i}}>{_M})月(?:份)?(?:初|底|末|中旬|上旬|下旬|中)?"
+_DP = rf"(?<![\d{_CN_CHARS}])(?P<d{{i}}>{_D})[日号](?!本|元|语|常|益|用|子|记|报(?!讯|道))"
 _DATE = (rf"(?P<iso>(?:19|20)\d{{2}})[-/.](?P<im>1[0-2]|0?[1-9])[-/.](?P<id>3[01]|[12]\d|0?[1-9])(?!\d)"
-         rf"|(?:(?P<y>{_Y})年(?P<ypart>初|底|末|中|上半年|下半年)?)?"
-         rf"(?:(?<![个\d{_CN_CHARS}])(?P<m>{_M})月(?:份)?(?P<mpart>初|底|末|中旬|上旬|下旬|中)?)?"
-         rf"(?:(?<![\d{_CN_CHARS}])(?P<d>{_D})[日号](?!本|元|语|常|益|用|子|记|报(?!讯|道)))?")
+         rf"|{_YP}(?:{_MP.format(i=1)}(?:{_DP.format(i=1)})?)?"
+         rf"|{_MP.format(i=2)}(?:{_DP.format(i=2)})?|{_DP.format(i=3)}")
 _CLOCK = rf"(?:\d{{1,2}}|[零一二两三四五六七八九十]{{1,3}})"
 _TIME = (r"\d{1,2}:\d{2}(?::\d{2})?"
          rf"|{_CLOCK}时(?:{_CLOCK}分)?(?!间|期|代|候|刻|尚|事|光|速|空|势|节)"
@@ -201,20 +207,21 @@ SCAN_RE = re.compile(
 _UNITS: dict[str, str] = {}
 for _kind, _words in {
     "percent": "% ‰ 个百分点 百分点 成",
-    "money": "元 美元 欧元 日元 英镑 港元 港币 元人民币 块钱",
+    "money": "元 美元 欧元 日元 英镑 港元 港币 块钱",
     "duration": "年 个月 个多月 个半月 天 周 个星期 星期 小时 个小时 个多小时 分钟 秒 秒钟 昼夜 个工作日 工作日",
     "measure": ("平方米 平方公里 平方千米 立方米 公里/小时 千米/小时 米/秒 公里 千米 厘米 毫米 米 公顷 亩 吨 "
-                "公斤 千克 克 斤 升 毫升 千瓦时 千瓦 兆瓦 瓦 岁 周岁 平米 海里 摄氏度 ℃ 度"),
+                "公斤 千克 克 斤 升 毫升 千瓦时 千瓦 兆瓦 瓦 平米 海里 摄氏度 ℃ 度"),
     "multiple": "倍 番",
     "count": ("人次 户次 件次 辆次 架次 车次 班次 批次 场次 个次 人 名 位 个 支 户 家 所 座 条 项 处 台 辆 张 部 "
               "批 套 间 栋 幢 株 棵 头 只 匹 艘 架 列 趟 篇 册 本 份 封 起 例 宗 单 款 种 类 层 门 根 块 片 轮 期 "
-              "班 组 对 首 幅 集 节 堂 课时 学时 道 遍 场 次 粒 颗 枚 盏 床 口 余人"),
+              "班 组 对 首 幅 集 节 堂 课时 学时 道 遍 场 次 粒 颗 枚 盏 床 口 尊 品 部门 省份 省市 省区市 方面 大项 "
+              "小项 件"),
 }.items():
     for _w in _words.split():
         _UNITS.setdefault(_w, _kind)
 
 # what follows a number and makes it no figure: dates, ordinals, IDs, ages of eras
-_NOT_UNIT = re.compile(r"月|日|号|届|级|年代|年级|周年|后(?![，。、\s])|楼|版|代|大(?!约)|中全会|线|路(?!段)|栋楼|期工程")
+_NOT_UNIT = re.compile(r"月|日|号|岁|届|级|年代|年级|周年|后(?![，。、\s])|楼|版|代|大(?!约)|中全会|线|路(?!段)|栋楼|期工程")
 _AFTER_APPROX = [("以上", "more_than"), ("开外", "more_than"), ("有余", "more_than"), ("左右", "about"),
                  ("上下", "about"), ("以内", "at_most"), ("之内", "at_most"), ("以下", "at_most"),
                  ("多", "more_than"), ("余", "more_than")]
@@ -296,6 +303,8 @@ def _cn_parse(s: str) -> Decimal | None:
         elif ch in "万亿":
             m = _MAG_VAL[ch]
             section += digit or 0
+            if section == 0 and total == 0:
+                section = 1  # 万 alone (上万)
             total = (total + section) * m if ch == "亿" or total < m else total + section * m
             section, digit, last_mag = 0, None, m
         else:
@@ -439,6 +448,7 @@ class FigureExtractor:
         for c in cats:
             heads.update(c.nouns)
         self._heads = heads
+        self._tag_table: dict[str, str] | None = None
         self._head_max = max((len(h) for h in heads), default=1)
         # the last character of every head, to find candidates quickly
         self._head_last = {h[-1] for h in heads}
@@ -562,6 +572,8 @@ class FigureExtractor:
                 return None
         if s > 0 and norm[s - 1] in _CN_CHARS and not first.isdigit():
             return None
+        if s > 0 and norm[s - 1] in "这那此该" and not first.isdigit():  # 这两天: these days
+            return None
         parsed = parse_number(number)
         if parsed is None:
             return None
@@ -574,6 +586,11 @@ class FigureExtractor:
                 return None
         approx = parsed.approx
         low, high, value = parsed.low, parsed.high, parsed.value
+        bare_prefix = None
+        if first in "百千万亿十" and s > 0 and norm[s - 1] in "上几数":  # 上万, 几十, 数百
+            bare_prefix = s - 1
+            if approx == "exact":
+                approx, low, high = "more_than", value, None
         pos = e
         # 1个多月 / 5个多小时: 多 inside the unit
         unit = self._unit_at(norm, pos)
@@ -584,10 +601,9 @@ class FigureExtractor:
             # 一件件, 一个个 (reduplication); 五台山 (a place)
             if after[:1] == unit[-1] and len(unit) == 1:
                 return None
-            if unit in ("年", "个月", "天", "周") and _NOT_UNIT.match(norm, pos + len(unit)) and \
-                    norm[pos + len(unit)] not in "月":
+            if unit == "年" and (after[:1] in "级代度期" or norm.startswith("年度", pos)):
                 return None
-            if unit == "年" and (after[:1] in "级代度" or norm.startswith("年度", pos)):
+            if unit == "年" and (value or low or 0) >= 1900:  # 2021—2035年: years
                 return None
             if unit == "周" and after[:1] in "岁年":
                 unit = "周" + after[0]
@@ -602,10 +618,18 @@ class FigureExtractor:
             if unit == "度" and not first.isdigit():
                 return None
             pos += len(unit)
-            if unit in ("个多月", "个多小时"):  # 1个多月: more than a month
+            if unit == "个多月":  # 1个多月: more than a month
                 unit = unit.replace("多", "")
                 if approx == "exact":
                     approx, low, high = "more_than", value, None
+            elif unit in ("个小时", "个多小时"):
+                if unit == "个多小时" and approx == "exact":
+                    approx, low, high = "more_than", value, None
+                unit = "小时"
+            elif unit == "成" and norm.startswith("半", pos) and value is not None:  # 八成半
+                pos += 1
+                value = value + 0.5
+                low = high = value
             elif unit == "个半月" and value is not None:
                 unit, value = "个月", value + 0.5
                 low = high = value
@@ -656,7 +680,8 @@ class FigureExtractor:
             if approx == "exact" and not re.search(r"[万亿]", number):
                 return None
             # a bare number followed by a noun (12345热线) is a code
-            if approx == "exact" and e < len(norm) and "\u4e00" <= norm[e] <= "\u9fff":
+            if approx == "exact" and not re.search(r"[万亿]", number) and e < len(norm) \
+                    and "\u4e00" <= norm[e] <= "\u9fff":
                 return None
         else:
             kind = self._units[unit] if unit in self._units else ("measure" if unit in ("周岁",) else "count")
@@ -664,6 +689,8 @@ class FigureExtractor:
                     norm[pos:pos + 1] in "山河峡湖岛江州县市镇村区路街":
                 return None
         start = before_approx[2] if before_approx and approx == before_approx[1] else s
+        if bare_prefix is not None:
+            start = bare_prefix
         end = pos + (len(after_approx[0]) if after_approx and approx == after_approx[1] else 0)
         if self._in_name(norm, s, e, names):
             return None
@@ -706,20 +733,54 @@ class FigureExtractor:
                 "category": self._category(norm, s, counted, "%")}
 
     # -- counted noun ---------------------------------------------------------
+    @property
+    def _tags(self) -> dict[str, str]:
+        """Word → POS tag of jieba's dictionary (shared with the segmenter),
+        with the lexicon's nouns as ``n``; loaded on first use."""
+        if self._tag_table is None:
+            from .segment import get_segmenter
+            tags, _ = get_segmenter().backend.dict_table()
+            self._tag_table = tags
+        return self._tag_table
+
+    def _word_at(self, norm: str, pos: int, limit: int) -> tuple[str, str | None]:
+        """Longest dictionary/lexicon word starting at ``pos`` and its tag."""
+        tags, heads = self._tags, self._heads
+        for k in range(min(6, limit - pos), 1, -1):
+            w = norm[pos:pos + k]
+            if w in heads:
+                return w, "n"
+            t = tags.get(w)
+            if t is not None:
+                return w, t
+        ch = norm[pos]
+        return ch, ("n" if ch in heads else tags.get(ch))
+
+    def _word_before(self, norm: str, pos: int, limit: int) -> tuple[str, str | None]:
+        """Longest dictionary/lexicon word ending at ``pos`` and its tag."""
+        tags, heads = self._tags, self._heads
+        for k in range(min(6, pos - limit), 1, -1):
+            w = norm[pos - k:pos]
+            if w in heads:
+                return w, "n"
+            t = tags.get(w)
+            if t is not None:
+                return w, t
+        ch = norm[pos - 1]
+        return ch, ("n" if ch in heads else tags.get(ch))
+
     def _counted(self, norm: str, start: int, end: int, unit: str | None) -> str | None:
         kind = self._units.get(unit or "", "count")
-        if kind in ("count", "measure") and unit not in ("岁", "周岁"):
-            after = self._counted_after(norm, end)
-            if after:
-                return after
-        if kind in ("duration",):
-            return None
+        if unit in _NOMINAL_UNITS:
+            return unit
+        after = self._counted_after(norm, end, allow_de=kind == "duration", lead_verb=unit is None)
+        if after or kind == "duration":
+            return after
         return self._counted_before(norm, start)
 
-    def _counted_after(self, norm: str, pos: int) -> str | None:
-        w = self.options.counted_window
+    def _counted_after(self, norm: str, pos: int, allow_de: bool = False, lead_verb: bool = False) -> str | None:
         n = len(norm)
-        if norm.startswith("的", pos):
+        if allow_de and norm.startswith("的", pos):
             pos += 1
         # skip a quoted name: 46个“江小爱”暖心站点
         if pos < n and norm[pos] in _QUOTES:
@@ -727,72 +788,80 @@ class FigureExtractor:
             if close < 0:
                 return None
             pos = close + 1
-        end = pos
-        limit = min(n, pos + w)
-        best = None
-        while end < limit:
-            ch = norm[end]
-            if not ("\u4e00" <= ch <= "\u9fff"):
+        limit = min(n, pos + self.options.counted_window)
+        words: list[tuple[str, str | None]] = []
+        i = pos
+        while i < limit:
+            ch = norm[i]
+            if ch in "（(" and words:  # 省（区、市）, 国家（地区）
+                close = norm.find("）" if ch == "（" else ")", i + 1, i + 8)
+                if close > 0:
+                    words.append((norm[i:close + 1], "x"))
+                    i = close + 1
+                    continue
                 break
-            if ch in _AFTER_STOP and end > pos:
+            if not ("\u4e00" <= ch <= "\u9fff") and ch != "、":
                 break
-            if end - pos >= 1 and norm[end:end + 2] in _VERBS_SET:
+            w, t = self._word_at(norm, i, limit)
+            if w in _NOT_COUNTED:
                 break
-            end += 1
-            # longest known head ending here
-            if ch in self._head_last or ch in self._head_suffix_chars:
-                best = end
-        if end == pos:
+            if _nounish(w, t) and not (words and t == "vn" and w not in self._heads
+                                       and words[-1][1] not in ("vn", "c")):
+                words.append((w, t))
+            elif lead_verb and not words and t and t.startswith("v"):
+                words.append((w, "v"))
+            elif w in _CONJ and words and i + len(w) < limit:
+                nxt, nt = self._word_at(norm, i + len(w), limit)
+                if not _nounish(nxt, nt):
+                    break
+                words.append((w, "c"))
+            else:
+                break
+            i += len(w)
+            if len(words) >= 5:
+                break
+        while words and not ((words[-1][1] or "").startswith(("n", "j", "vn", "x"))
+                             or words[-1][0] in self._heads):
+            words.pop()
+        if len(words) > 4:
             return None
-        phrase = norm[pos:end]
-        if end < limit and norm[end] in _AFTER_STOP or end >= n or not ("\u4e00" <= norm[end] <= "\u9fff") \
-                or norm[end:end + 2] in _VERBS_SET:
-            # the run ended at a clear boundary: the whole run is the noun phrase
-            if len(phrase) <= 8 and (best is not None or len(phrase) <= 4):
-                return phrase
-        if best is not None:
-            return norm[pos:best]
-        return None
+        if not words:
+            return None
+        return "".join(w for w, _ in words)
 
     def _counted_before(self, norm: str, start: int) -> str | None:
-        w = self.options.counted_window + 8
-        lo = max(0, start - w)
-        left = norm[lo:start]
-        # only the clause the number stands in
-        for i in range(len(left) - 1, -1, -1):
-            if left[i] in _CLAUSE_STOP:
-                left = left[i + 1:]
+        lo = max(0, start - self.options.counted_window - 8)
+        i = start
+        skipped = 0
+        # linking words between the noun and the number: 共建有, 达, 为, 累计
+        while i > lo and skipped < 3:
+            ch = norm[i - 1]
+            if not ("\u4e00" <= ch <= "\u9fff"):
                 break
-        if not left:
+            w, t = self._word_before(norm, i, lo)
+            if w in self._heads or not (t in ("d", "p", "v", "u", "ul", "uz", "c") or w in _LINK
+                                        or w in _NOT_COUNTED):
+                break
+            i -= len(w)
+            skipped += 1
+        words: list[str] = []
+        while i > lo:
+            ch = norm[i - 1]
+            if not ("\u4e00" <= ch <= "\u9fff") or ch in _CLAUSE_STOP:
+                break
+            w, t = self._word_before(norm, i, lo)
+            if words and t == "vn" and w not in self._heads:
+                break
+            if not _nounish(w, t) or w in _LINK or w in _NOT_COUNTED or t in ("ns", "nr", "nrt", "nt") \
+                    or (i - len(w) > 0 and norm[i - len(w) - 1].isdigit()):
+                break
+            words.append(w)
+            i -= len(w)
+            if len(words) >= 4:
+                break
+        if not words:
             return None
-        base = start - len(left)
-        # rightmost known head in the clause
-        best_end = None
-        for e in range(len(left), 0, -1):
-            if left[e - 1] in self._head_last:
-                for k in range(min(self._head_max, e), 0, -1):
-                    if left[e - k:e] in self._heads:
-                        best_end = e
-                        break
-            if best_end:
-                break
-        if best_end is None:
-            return None
-        # the longest lexicon noun ending there, then modifiers up to a verb
-        s0 = best_end
-        for k in range(min(self._head_max, best_end), 0, -1):
-            if left[best_end - k:best_end] in self._heads:
-                s0 = best_end - k
-                break
-        i = s0
-        while i > 0 and best_end - i < 8:
-            ch = left[i - 1]
-            if not ("\u4e00" <= ch <= "\u9fff") or ch in _VERB_CHARS or left[i - 2:i] in _VERBS_SET \
-                    or ch in _AFTER_STOP:
-                break
-            i -= 1
-        del base
-        return left[i:best_end] or None
+        return "".join(reversed(words))
 
     def _category(self, norm: str, start: int, counted: str | None, unit: str | None) -> str | None:
         clause = norm[max(0, start - 8):start]
@@ -807,6 +876,22 @@ class FigureExtractor:
 
 
 _VERBS_SET = frozenset(_VERBS)
+_NOUN_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "an", "j"])
+_CONJ = frozenset(["和", "与", "及", "、"])
+_NOMINAL_UNITS = frozenset(["部门", "省份", "省市", "省区市", "方面", "大项", "小项"])
+# words jieba tags as nouns that end a counted noun phrase (adverbs, verbs)
+_NOT_COUNTED = frozenset("""同比 环比 全部 全都 部署 出院 落地 生效 参赛 现场 投入使用 投入 投身 助力 参会 离岛 分别
+平均 累计 总量 总数 人数 规模 大关 以上 左右 其中 均 各 实际 名义 同期 用于 全面 共同 联合 启动 世界纪录 纪录""".split())
+_LINK = frozenset(["同比", "环比", "增长", "下降", "提高", "提升", "降低", "增加", "减少", "分别", "平均", "有", "共", "共有", "达", "达到", "为", "是", "约", "累计", "共计", "合计", "总计", "已", "已有",
+                   "建有", "共建", "现有", "拥有", "新增", "增加", "增至", "了", "着", "至", "到", "超", "占", "计"])
+
+
+def _nounish(word: str, tag: str | None) -> bool:
+    if tag in _NOUN_TAGS:
+        return True
+    if tag is None and len(word) == 1:
+        return "\u4e00" <= word <= "\u9fff" and word not in _AFTER_STOP
+    return False
 
 
 class _Sentences:
@@ -839,7 +924,9 @@ def _int_or_cn(s: str | None) -> int | None:
 def _date_value(m: re.Match, ref_y: int | None) -> tuple[str | None, bool]:
     if m.group("iso"):
         return f"{int(m.group('iso')):04d}-{int(m.group('im')):02d}-{int(m.group('id')):02d}", False
-    y, mo, d = _int_or_cn(m.group("y")), _int_or_cn(m.group("m")), _int_or_cn(m.group("d"))
+    y = _int_or_cn(m.group("y"))
+    mo = _int_or_cn(m.group("m1") or m.group("m2"))
+    d = _int_or_cn(m.group("d1") or m.group("d2") or m.group("d3"))
     if y is None and mo is None:
         # a bare day (17日) is a date relative to the report; no ISO value without a month
         return (None, True) if d is not None else (None, False)
