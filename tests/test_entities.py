@@ -1,0 +1,226 @@
+"""Entity extraction: the seed article (read through the ingestion rules),
+small hand-written sentences, the store cache and the CLI."""
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+import pytest
+
+from analysis.entities import (COLUMNS, EntityOptions, corpus_entities, entities, entities_config_hash,
+                               entities_summary, extract_entities)
+from analysis.ner.crf import bio_spans, get_tagger, split_name_run, load_surnames
+from analysis.ner.gazetteer import get_gazetteer
+
+
+@pytest.fixture(scope="module")
+def seed_doc(seed_path):
+    from analysis.ingest.reader import read_path
+    docs = [d for d in read_path(seed_path) if hasattr(d, "body")]
+    assert len(docs) == 1
+    return docs[0]
+
+
+@pytest.fixture(scope="module")
+def seed_records(seed_doc):
+    return extract_entities(seed_doc.body, seed_doc.doc_id)
+
+
+def _people(recs):
+    out = {}
+    for r in recs:
+        if r["label"] == "person":
+            out.setdefault(r["name"], r)
+    return out
+
+
+def _places(recs):
+    return {r["name"]: r for r in recs if r["label"] == "place"}
+
+
+# -- the seed acceptance ---------------------------------------------------------
+def test_seed_people_exactly(seed_records):
+    assert set(_people(seed_records)) == {"何成", "黄海亮", "黄朝能", "黄秀香", "左涛", "苏晓霞", "周仕兴"}
+
+
+def test_seed_roles_and_affiliations(seed_records):
+    p = _people(seed_records)
+    # roles as the article writes them (read in the text, see the seed file)
+    assert p["何成"]["role"] == "党员社工"
+    assert p["何成"]["affiliation"].endswith("丽金社区")
+    assert p["黄朝能"]["role"] == "沿山社区党委书记"
+    assert p["左涛"]["role"] == "江州区委常委、组织部部长"
+    assert p["苏晓霞"]["role"] == "通讯员"
+    assert p["周仕兴"]["role"] == "全媒体记者"
+    assert p["周仕兴"]["affiliation"] == "光明日报"
+    assert p["黄海亮"]["role"] == "群众"
+    assert p["黄秀香"]["role"] in ("住户", "老人")
+
+
+def test_seed_places_with_parents(seed_records):
+    pl = _places(seed_records)
+    for name in ("广西壮族自治区", "崇左市", "江州区", "石景林街道", "丽金社区", "江南街道", "沿山社区",
+                 "沿山小区", "阳光名珺小区"):
+        assert name in pl, name
+    # short forms as written, full names resolved
+    assert any(r["text"] == "广西" and r["name"] == "广西壮族自治区" for r in seed_records)
+    assert any(r["text"] == "崇左" and r["name"] == "崇左市" for r in seed_records)
+    assert pl["江州区"]["parent"] == "崇左市" and pl["江州区"]["level"] == "district"
+    assert pl["崇左市"]["parent"] == "广西壮族自治区" and pl["崇左市"]["level"] == "city"
+    assert pl["广西壮族自治区"]["level"] == "province"
+    assert pl["石景林街道"]["parent"] == "江州区" and pl["石景林街道"]["level"] == "street"
+    assert pl["丽金社区"]["parent"] == "石景林街道" and pl["丽金社区"]["level"] == "community"
+    assert pl["江南街道"]["parent"] == "江州区"
+    assert pl["沿山社区"]["parent"] == "江南街道"
+    assert pl["沿山小区"]["parent"] == "沿山社区" and pl["沿山小区"]["level"] == "compound"
+    assert pl["阳光名珺小区"]["level"] == "compound"
+
+
+def test_seed_programmes(seed_records):
+    names = {r["name"] for r in seed_records if r["label"] == "programme"}
+    assert {"江小爱", "微心愿", "三码合一", "民心档案", "四点半课堂", "双报到"} <= names
+    # quoted emphasis that is a common word is no programme
+    assert "上岗" not in names and "主战场" not in names and "大集" not in names
+    # figures of speech quoted inside quoted speech are not programmes
+    assert "大爱" not in names
+
+
+def test_seed_organisations(seed_records):
+    orgs = {r["name"] for r in seed_records if r["label"] == "organization"}
+    assert {"光明日报", "江州区委", "沿山社区党委"} <= orgs
+    assert any("江小爱" in o and o.endswith("志愿服务队") for o in orgs)
+
+
+def test_seed_mentions_linked(seed_doc, seed_records):
+    zuo = [r for r in seed_records if r["name"] == "左涛"]
+    assert len({r["entity_id"] for r in zuo}) == 1
+    # every mention of 江小爱 in quotes shares one entity id
+    jxa = [r for r in seed_records if r["label"] == "programme" and r["name"] == "江小爱"]
+    assert len(jxa) >= 5 and len({r["entity_id"] for r in jxa}) == 1
+    for r in seed_records:
+        assert seed_doc.body[r["start"]:r["end"]] == r["text"]
+        assert r["text"] in r["sentence"]
+        assert r["doc_id"] == seed_doc.doc_id
+        assert set(r) == set(COLUMNS)
+
+
+# -- rules on hand-written text ------------------------------------------------------
+def test_byline_two_names_split():
+    recs = extract_entities("本报讯（通讯员阎晋于文哲）近日，某社区开展活动。")
+    names = {r["name"]: r["role"] for r in recs if r["label"] == "person"}
+    assert names == {"阎晋": "通讯员", "于文哲": "通讯员"}
+
+
+def test_split_name_run():
+    sur = load_surnames()
+    s = "李鹏乔石李瑞环朱镕基"
+    assert [s[a:b] for a, b in split_name_run(s, sur)] == ["李鹏", "乔石", "李瑞环", "朱镕基"]
+    assert split_name_run("欧阳中石", sur) == [(0, 4)]
+
+
+def test_role_after_list_and_post_name():
+    text = "出席会议的还有张三丰、李四光等党和国家领导人。王秀英老人笑着说。"
+    p = _people(extract_entities(text))
+    assert p["张三丰"]["role"] == "党和国家领导人" and p["李四光"]["role"] == "党和国家领导人"
+    assert p["王秀英"]["role"] == "老人"
+
+
+def test_role_found_anywhere_in_document():
+    text = "社区党委书记张建国介绍了情况。张建国说，今年要办十件实事。"
+    recs = [r for r in extract_entities(text) if r["label"] == "person"]
+    assert [r["name"] for r in recs] == ["张建国", "张建国"]
+    assert all(r["role"] == "社区党委书记" or r["role"] == "党委书记" for r in recs)
+
+
+def test_short_form_and_homonyms_resolved():
+    recs = extract_entities("吉林省长春市朝阳区的志愿者和北京市朝阳区的志愿者。")
+    chaoyang = [r for r in recs if r["label"] == "place" and r["name"] == "朝阳区"]
+    assert [r["parent"] for r in chaoyang] == ["长春市", "北京市"]
+
+
+def test_doctrine_name_is_no_person():
+    recs = extract_entities("深入学习邓小平理论。")
+    assert not [r for r in recs if r["label"] == "person"]
+
+
+def test_gazetteer_chain_and_short_forms():
+    g = get_gazetteer()
+    assert [d.name for d in g.chain(g.lookup("江州区")[0])] == ["江州区", "崇左市", "广西壮族自治区"]
+    assert g.lookup("广西")[0].name == "广西壮族自治区"
+    assert g.lookup("崇左")[0].name == "崇左市"
+    assert g.lookup("新疆")[0].name == "新疆维吾尔自治区"
+
+
+def test_crf_tagger_finds_types():
+    spans = get_tagger().spans("国务院总理李鹏今天在北京会见了美国客人。")
+    got = {("国务院总理李鹏今天在北京会见了美国客人。"[s:e], k) for s, e, k in spans}
+    assert ("李鹏", "PER") in got and ("北京", "LOC") in got and ("美国", "LOC") in got
+    assert ("国务院", "ORG") in got
+    assert bio_spans(["B-PER", "I-PER", "O", "I-LOC"]) == [(0, 2, "PER"), (3, 4, "LOC")]
+
+
+# -- frames, store cache, summary, CLI ------------------------------------------------------
+def test_entities_frame_and_label(seed_doc):
+    df = entities(seed_doc.body)
+    assert list(df.columns) == COLUMNS
+    people = entities(seed_doc.body, label="person")
+    assert set(people["label"]) == {"person"} and len(people) < len(df)
+
+
+def test_corpus_entities_cached(corpus, seed_doc, related_records):
+    from analysis.document import Document
+    docs = [seed_doc] + [Document(title=r["title"], body=r["content"]) for r in related_records[:5]]
+    corpus.store.add_documents(docs)
+    h = entities_config_hash()
+    assert len(corpus.store.missing_annotations("entities", h)) == 6
+    df = corpus_entities(corpus)
+    assert corpus.store.missing_annotations("entities", h) == []
+    assert set(df["doc_id"]) <= {d.doc_id for d in docs}
+    # cached result equals a fresh extraction
+    fresh = extract_entities(seed_doc.body, seed_doc.doc_id)
+    cached = corpus.store.get_annotations("entities", h, [seed_doc.doc_id])[seed_doc.doc_id]
+    assert cached == json.loads(json.dumps(fresh, ensure_ascii=False))
+    only = corpus.entities(doc_ids=[seed_doc.doc_id], label="person")
+    assert set(only["name"]) == {"何成", "黄海亮", "黄朝能", "黄秀香", "左涛", "苏晓霞", "周仕兴"}
+
+
+def test_config_hash_covers_options():
+    assert entities_config_hash() != entities_config_hash(EntityOptions(max_programme_len=10))
+
+
+def test_summary(seed_doc):
+    df = pd.concat([entities(seed_doc.body).assign(doc_id="a"), entities(seed_doc.body).assign(doc_id="b")])
+    s = entities_summary(df)
+    people = s["people"].set_index("name")
+    assert people.loc["左涛", "documents"] == 2 and people.loc["左涛", "role"] == "江州区委常委、组织部部长"
+    places = s["places"]
+    names = list(places["name"])
+    assert names.index("广西壮族自治区") < names.index("崇左市") < names.index("江州区") < names.index("江南街道")
+    assert places.set_index("name").loc["江州区", "depth"] == 2
+    assert "江小爱" in set(s["programmes"]["name"])
+
+
+def test_cli_plain_file_jsonl(runner, cli, seed_path):
+    res = runner.invoke(cli, ["entities", str(seed_path), "--label", "person", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.output.splitlines() if line.strip()]
+    assert {r["name"] for r in rows} == {"何成", "黄海亮", "黄朝能", "黄秀香", "左涛", "苏晓霞", "周仕兴"}
+    assert set(rows[0]) == set(COLUMNS)
+
+
+def test_cli_summary_and_corpus(runner, cli, seed_path, store_path):
+    res = runner.invoke(cli, ["entities", str(seed_path), "--summary"])
+    assert res.exit_code == 0, res.output
+    assert "people:" in res.output and "places:" in res.output and "programmes:" in res.output
+    assert "    江州区" in res.output  # indented under 崇左市 under 广西
+    from analysis import Corpus
+    with Corpus.open(store_path) as c:
+        c.ingest([str(seed_path)], progress=False)
+    res = runner.invoke(cli, ["--corpus", str(store_path), "entities", "--label", "programme", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert "微心愿" in res.output
+
+
+def test_cli_missing_file_exit_1(runner, cli, tmp_path):
+    res = runner.invoke(cli, ["entities", str(tmp_path / "nope.txt")])
+    assert res.exit_code == 1
