@@ -588,5 +588,137 @@ def wordcloud(state: State, doc, query, since, until, source, category, out, met
 
 
 
+# -- entities (issue 5) -------------------------------------------------------
+def _read_plain_files(paths, config):
+    """Documents and InputErrors of plain files, with the ingestion rules when available."""
+    try:
+        from .ingest import read_path
+    except ImportError:
+        from .ingest.reader import read_path
+    for p in paths:
+        yield from read_path(p, config=config)
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@corpus_option
+@click.option("--label", type=click.Choice(["person", "place", "organization", "programme"]),
+              help="Only this kind of entity.")
+@click.option("--summary", is_flag=True,
+              help="People with roles and documents; places as a tree; programmes by documents.")
+@click.option("--top", type=int, default=None, help="With --summary: at most N rows per table.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def entities(state: State, paths, label, summary, top, fmt):
+    """People (with roles), places (with parents), organisations and programmes.
+
+    Reads FILEs (plain text, HTML, JSONL... with the ingestion rules) without a
+    store, or every document of the corpus (--corpus) with cached results.
+    """
+    from .entities import EntityOptions, corpus_entities, entities as extract, entities_summary
+    from .errors import InputError
+    failed = 0
+    try:
+        opts = EntityOptions.from_config(state.config)
+        if paths:
+            frames = []
+            for item in _read_plain_files(paths, state.config):
+                if isinstance(item, InputError):
+                    click.echo(f"error: {item}", err=True)
+                    failed += 1
+                    continue
+                frames.append(extract(item, label=label, options=opts))
+            df = pd.concat(frames, ignore_index=True) if frames else extract([], options=opts)
+        else:
+            df = corpus_entities(state.corpus(), label=label, options=opts)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if summary:
+        tables = entities_summary(df, top=top)
+        for key, table in tables.items():
+            if label and key.rstrip("s") not in (label, "organization" if label == "organization" else ""):
+                if not (label == "person" and key == "people"):
+                    continue
+            if fmt == "table":
+                click.echo(f"\n{key}:")
+                if key == "places" and not table.empty:
+                    table = table.assign(name=["  " * d + n for d, n in zip(table["depth"], table["name"])])
+                    table = table.drop(columns=["depth"])
+                emit(table, fmt)
+            else:
+                emit(table.assign(table=key), fmt)
+    else:
+        emit(df, fmt)
+    sys.exit(1 if failed else 0)
+
+
+# -- figures (issue 4) --------------------------------------------------------
+_FIGURE_TABLE = ["doc_id", "text", "value", "low", "high", "unit", "approx", "counted", "kind", "category"]
+
+
+@cli.command()
+@click.argument("paths", nargs=-1)
+@corpus_option
+@click.option("--category", help="Only figures of this category (teams, volunteers, stations...).")
+@click.option("--summary", is_flag=True, help="Per category: figures with documents, places, dates, sources.")
+@click.option("--dates", "show_dates", is_flag=True, help="Date records instead of figures.")
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@pass_state
+def figures(state: State, paths, category, summary, show_dates, fmt):
+    """Figures (value, unit, bound, counted noun, category) of FILEs or the corpus.
+
+    Reads FILEs with the ingestion rules (encoding, page clutter) without a
+    store, or every document of the corpus (--corpus) with cached results.
+    JSON Lines has exactly the fields doc_id, start, end, text, sentence,
+    number, value, low, high, unit, approx, counted, kind, category.
+    """
+    from .errors import InputError
+    from .figures import (DATE_FIELDS, FIELDS, FigureOptions, corpus_figures, extract_dates,
+                          extract_figures, figures_frame, figures_summary)
+    failed = 0
+    meta: dict = {}
+    corpus = None
+    try:
+        opts = FigureOptions.from_config(state.config)
+        if paths:
+            recs = []
+            for item in _read_plain_files(paths, state.config):
+                if isinstance(item, InputError):
+                    click.echo(f"error: {item}", err=True)
+                    failed += 1
+                    continue
+                meta[item.doc_id] = {"published_at": item.published_at, "source": item.source,
+                                     "title": item.title}
+                if show_dates:
+                    recs.extend(extract_dates(item.body, item.doc_id, reference=item.published_at,
+                                              options=opts))
+                else:
+                    recs.extend(extract_figures(item.body, item.doc_id, options=opts))
+            df = pd.DataFrame(recs, columns=DATE_FIELDS) if show_dates else figures_frame(recs)
+        else:
+            corpus = state.corpus()
+            if show_dates:
+                recs = []
+                for d in corpus.store.iter_documents(["doc_id", "body", "published_at"]):
+                    recs.extend(extract_dates(d["body"], d["doc_id"], reference=d["published_at"], options=opts))
+                df = pd.DataFrame(recs, columns=DATE_FIELDS)
+            else:
+                df = corpus_figures(corpus, category=category, options=opts)
+        if category and not show_dates:
+            df = df[df["category"] == category].reset_index(drop=True)
+        if summary and not show_dates:
+            df = figures_summary(df, corpus=corpus, meta=meta)
+    except AnalysisError as exc:
+        fail(str(exc))
+    if fmt == "table" and not summary:
+        df = df[[c for c in (["doc_id", "text", "value", "relative"] if show_dates else _FIGURE_TABLE)
+                 if c in df.columns]].assign(doc_id=lambda d: d["doc_id"].str.slice(0, 8))
+    elif fmt == "table" and summary:
+        df = df[["category", "label", "counted", "approx", "source", "doc_id"]].assign(
+            doc_id=lambda d: d["doc_id"].str.slice(0, 8))
+    emit(df, fmt)
+    sys.exit(1 if failed else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()
