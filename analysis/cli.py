@@ -306,6 +306,55 @@ def import_(state: State, dataset):
     click.echo(f"added {added}, duplicates {dup}")
 
 
+# -- scale (analysis.parallel) ---------------------------------------------------
+def _dataset_spec(state: State, stages=None, **over):
+    """The AnnotateSpec for work on a dataset: the corpus's terms when a store exists, else the config's."""
+    from .config import default_corpus_path
+    from .parallel import AnnotateSpec
+    if default_corpus_path(state.corpus_path, state.config).exists():
+        return AnnotateSpec.from_corpus(state.corpus(readonly=True), stages, **over)
+    return AnnotateSpec.from_config(state.config, stages, **over)
+
+
+@cli.command()
+@corpus_option
+@click.option("--workers", type=int, default=None, help="Processes (default: [parallel] workers or all cores).")
+@click.option("--stages", default=None, metavar="LIST",
+              help="Comma-separated subset of tokens,figures,entities (default: all available).")
+@click.option("--backend", type=click.Choice(["jieba", "rjieba"]), help="Override [segment] backend.")
+@click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True)
+@click.option("--scheduler", metavar="tcp://HOST:PORT",
+              help="Dask scheduler address or scheduler JSON file (default: a local cluster).")
+@click.option("--input", "input_url", metavar="DATASET", help="Dask engine: Parquet dataset to annotate.")
+@click.option("--output", "output_url", metavar="DATASET", help="Dask engine: where annotations go (default: --input).")
+@click.option("--batch-size", type=int, default=500, show_default=True, help="Documents per store transaction.")
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
+@pass_state
+def annotate(state: State, workers, stages, backend, engine, scheduler, input_url, output_url, batch_size,
+             no_progress):
+    """Segment and extract figures and entities for every document that lacks them."""
+    from .parallel import annotate as run, annotate_dataset
+    names = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
+    over = {"backend": backend} if backend else {}
+    try:
+        if input_url:
+            if engine != "dask":
+                fail("--input/--output need --engine dask")
+            rep = annotate_dataset(input_url, output_url, _dataset_spec(state, names, **over),
+                                   scheduler=scheduler, workers=workers, progress=not no_progress)
+        else:
+            rep = run(state.corpus(), workers=workers, stages=names, engine=engine, scheduler=scheduler,
+                      progress=not no_progress, batch_size=batch_size, **over)
+    except AnalysisError as exc:
+        fail(str(exc))
+    done = ", ".join(f"{k} {n}" for k, n in rep.computed.items())
+    click.echo(f"annotated {rep.documents} documents ({done}) with {rep.workers} worker(s) "
+               f"in {rep.seconds:.1f} s", err=True)
+    for did, err in list(rep.failed.items())[:20]:
+        click.echo(f"error: {did}: {err}", err=True)
+    sys.exit(1 if rep.failed else 0)
+
+
 # -- reports and notebooks (analysis.report) ------------------------------------
 @cli.command()
 @corpus_option
@@ -498,15 +547,26 @@ def _select(doc, query, since, until, source, category) -> dict:
 @selection_options
 @click.option("--top", type=int, default=20, show_default=True)
 @click.option("--reference", default=None, help="Keyness reference: default, rest or a term-count TSV.")
+@click.option("--input", "input_url", metavar="DATASET",
+              help="Count terms per partition of a Parquet dataset instead (freq, keyness).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="With --input: count on this Dask cluster.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_state
-def keywords(state: State, method, doc, query, since, until, source, category, top, reference, fmt):
+def keywords(state: State, method, doc, query, since, until, source, category, top, reference, input_url,
+             scheduler, fmt):
     """Keywords of the corpus or a selection (keyness against the packaged news reference by default)."""
     from .keywords import keywords as run
     extra = {"reference": reference} if reference and method == "keyness" else {}
     try:
-        df = run(state.corpus(), method=method, top=top,
-                 **_select(doc, query, since, until, source, category), **extra)
+        if input_url:
+            from .keywords import KeywordOptions
+            from .parallel import dataset_keywords
+            df = dataset_keywords(input_url, method=method, top=top, reference=reference,
+                                  options=KeywordOptions.from_config(state.config),
+                                  spec=_dataset_spec(state, ["tokens"]), scheduler=scheduler)
+        else:
+            df = run(state.corpus(), method=method, top=top,
+                     **_select(doc, query, since, until, source, category), **extra)
     except AnalysisError as exc:
         fail(str(exc))
     emit(_rounded(df), fmt)
@@ -718,7 +778,6 @@ def figures(state: State, paths, category, summary, show_dates, fmt):
             doc_id=lambda d: d["doc_id"].str.slice(0, 8))
     emit(df, fmt)
     sys.exit(1 if failed else 0)
-
 
 if __name__ == "__main__":  # pragma: no cover
     main()

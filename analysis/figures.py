@@ -33,8 +33,8 @@ Record fields (:data:`FIELDS`, the columns of :func:`figures`):
 - ``number``: the number as written (``3万多``, ``100—300``, ``十几``).
 - ``value``: the stated value with 万/亿/千 applied (30000); None for a range.
 - ``low``, ``high``: the interval it means (``2500多`` → 2500, None;
-  ``不到24`` → None, 24; ``100—300`` → 100, 300; exact → value, value;
-  ``约300`` → None, None).
+  ``不到24`` → None, 24; ``100—300`` → 100, 300; exact and about
+  (``约300``) → value, value).
 - ``unit``: the measure word or unit as written (人次, 支, 个, %, 元...); None
   for a bare number.
 - ``approx``: exact, more_than, about, less_than, at_least, at_most, range.
@@ -170,7 +170,7 @@ _BARE_MAG = (r"(?:(?<=[近上逾超])|(?<=将近|接近|不到|不足|超过|突
              r"|[百千万](?=余)|(?<=[几数])(?:十|百|千|万|十万|百万|千万|亿)"
              r"|(?:(?<=[近逾超])|(?<=将近|接近|不到|不足|超过))一(?![一二两三四五六七八九十百千万亿])"
              r"|一(?=个多|个半)")
-_ONE = rf"(?:{_AR_NUM}|(?:{_BARE_MAG})[多余]?|{_CN_NUM})"
+_ONE = rf"(?:\d+万[1-9](?![\d.%万千百十])|{_AR_NUM}|(?:{_BARE_MAG})[多余]?|{_CN_NUM})"
 _SEP = r"(?:——|[—–\-~至到])"
 
 _Y = r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
@@ -361,6 +361,10 @@ def parse_number(s: str) -> _Num | None:
         approx, core = "more_than", core[:-1]
     if not core:
         return None
+    m2 = re.fullmatch(r"(\d+)万([1-9])", core)
+    if m2:  # 13万2 = 132000
+        v = int(m2.group(1)) * 10000 + int(m2.group(2)) * 1000
+        return _Num(s, v, v if approx == "exact" else v, v if approx == "exact" else None, approx)
     if core[0].isdigit():
         mm = re.fullmatch(r"([\d,]+(?:\.\d+)?)([多余几])?([十百千万亿]*)", core)
         if not mm:
@@ -581,7 +585,8 @@ class FigureExtractor:
         digits = number.replace(",", "")
         if first.isdigit():
             run = re.match(r"\d+", digits).group(0)
-            if (len(run) >= 7 and "," not in number and not re.search(r"[十百千万亿多余]", number)) or \
+            plain = "," not in number and not re.search(r"[十百千万亿多余]", number)
+            if (len(run) >= 7 and plain and self._unit_at(norm, e) is None) or \
                     (len(run) >= 2 and run[0] == "0" and "." not in digits[:len(run) + 1]):
                 return None
         approx = parsed.approx
@@ -597,7 +602,7 @@ class FigureExtractor:
         if unit is None and _NOT_UNIT.match(norm, pos):
             return None
         if unit is not None:
-            after = norm[pos + len(unit):pos + len(unit) + 2]
+            after = norm[pos + len(unit):pos + len(unit) + 2] or "\0"
             # 一件件, 一个个 (reduplication); 五台山 (a place)
             if after[:1] == unit[-1] and len(unit) == 1:
                 return None
@@ -641,9 +646,9 @@ class FigureExtractor:
             if norm.startswith(word, pos):
                 if word in "多余" and (unit is None or approx != "exact"):
                     continue
-                if word == "多" and norm[pos + 1:pos + 2] in ("次", "名", "个", "种", "样", "方", "家", "元", "少", "项", "地", "措", "部", "条"):
+                if word == "多" and (norm[pos + 1:pos + 2] or "\0") in ("次", "名", "个", "种", "样", "方", "家", "元", "少", "项", "地", "措", "部", "条"):
                     continue
-                if word == "上下" and norm[pos + 2:pos + 3] not in ("，", "。", "", "的", "；", "、"):
+                if word == "上下" and norm[pos + 2:pos + 3] not in ("，", "。", "", "的", "；", "、", ","):
                     continue
                 after_approx = (word, ap)
                 break
@@ -672,7 +677,7 @@ class FigureExtractor:
             elif approx in ("less_than", "at_most"):
                 low, high = None, value
             elif approx == "about":
-                low = high = None
+                low = high = value
         if unit is None:
             kind = "count"
             if not first.isdigit() or not self.options.keep_unitless:
@@ -686,7 +691,7 @@ class FigureExtractor:
         else:
             kind = self._units[unit] if unit in self._units else ("measure" if unit in ("周岁",) else "count")
             if len(unit) == 1 and unit not in "人名位个支户家件项场次元岁年天倍%‰" and not first.isdigit() and \
-                    norm[pos:pos + 1] in "山河峡湖岛江州县市镇村区路街":
+                    (norm[pos:pos + 1] or "\0") in "山河峡湖岛江州县市镇村区路街":
                 return None
         start = before_approx[2] if before_approx and approx == before_approx[1] else s
         if bare_prefix is not None:
@@ -726,7 +731,7 @@ class FigureExtractor:
         elif approx in ("less_than", "at_most"):
             low = None
         elif approx == "about":
-            low = high = None
+            low = high = v
         counted = self._counted(norm, s, e, "%")
         return {"start": s, "end": e, "number": m.group("pct"), "value": v, "low": low, "high": high,
                 "unit": "%", "approx": approx, "counted": counted, "kind": "percent",
@@ -1010,11 +1015,18 @@ def extract_dates(text: str, doc_id: str | None = None, reference: str | None = 
     return get_extractor(options).dates(text, doc_id, reference)
 
 
-def _frame(records: Iterable[dict], columns: Sequence[str] = FIELDS) -> pd.DataFrame:
-    df = pd.DataFrame(list(records), columns=list(columns))
+def figures_frame(records: Iterable[dict], columns: Sequence[str] = FIELDS) -> pd.DataFrame:
+    """Records as a DataFrame; value/low/high stay Python ints/floats/None
+    (object columns), so 158 does not print as 158.0."""
+    records = list(records)
+    df = pd.DataFrame(records, columns=list(columns))
     for col in ("value", "low", "high"):
-        df[col] = df[col].astype(object).where(df[col].notna(), None)
+        if col in df.columns:
+            df[col] = pd.Series([r.get(col) for r in records], index=df.index, dtype=object)
     return df
+
+
+_frame = figures_frame
 
 
 def figures(text_or_corpus: Any, doc_ids: Iterable[str] | None = None, category: str | None = None,
@@ -1082,13 +1094,15 @@ def corpus_figures(corpus, doc_ids: Iterable[str] | None = None, category: str |
 _PLACE_RE = re.compile(r"([\u4e00-\u9fff]{1,6}?(?:自治区|自治州|省|市|区|县|旗|镇|乡|街道|社区|村))(?![\u4e00-\u9fff]{0,1}[委民长])")
 
 
-def figures_summary(df: pd.DataFrame, corpus=None) -> pd.DataFrame:
+def figures_summary(df: pd.DataFrame, corpus=None, meta: Mapping[str, Mapping] | None = None) -> pd.DataFrame:
     """Per category, the figures with their documents, dates, sources and places.
 
     Args:
         df: a figures table (:func:`figures` / :func:`corpus_figures`).
         corpus: when given, each figure gets its document's date, source
             and title from the store.
+        meta: or directly ``{doc_id: {"published_at", "source", "title"}}``
+            (plain files read without a store).
 
     Returns:
         DataFrame, one row per categorised figure, sorted by category and
@@ -1102,7 +1116,7 @@ def figures_summary(df: pd.DataFrame, corpus=None) -> pd.DataFrame:
     sub = df[df["category"].notna()].copy()
     if sub.empty:
         return pd.DataFrame(columns=cols)
-    meta: dict[str, dict] = {}
+    meta = dict(meta or {})
     if corpus is not None:
         ids = [d for d in dict.fromkeys(sub["doc_id"]) if d]
         for d in corpus.store.iter_documents(["doc_id", "published_at", "source", "title"], doc_ids=ids):
@@ -1120,9 +1134,8 @@ def figures_summary(df: pd.DataFrame, corpus=None) -> pd.DataFrame:
     sub["title"] = [(meta.get(d) or {}).get("title") for d in sub["doc_id"]]
 
     def label(row) -> str:
-        v = row["value"] if row["value"] is not None else f"{row['low']}–{row['high']}"
-        where = ", ".join(x for x in (row["place"], row["date"]) if x)
-        return f"{v}{row['unit'] or ''}" + (f" ({where})" if where else "")
+        where = ", ".join(x for x in (row["place"], row["date"]) if isinstance(x, str) and x)
+        return f"{row['text']}" + (f" ({where})" if where else "")
 
     sub["label"] = sub.apply(label, axis=1)
     sub = sub.sort_values(["category", "date", "doc_id", "start"], na_position="last", kind="stable")

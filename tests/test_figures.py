@@ -1,0 +1,312 @@
+"""Figure and date extraction: the seed acceptance test, notations, bounds,
+exclusions, counted nouns, categories, the store cache, the CLI, properties."""
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from analysis.document import Document
+from analysis.figures import (DATE_FIELDS, FIELDS, FigureExtractor, FigureOptions, extract_dates,
+                              extract_figures, figures, figures_summary, parse_number)
+
+
+def one(text: str) -> dict:
+    recs = extract_figures(text)
+    assert len(recs) == 1, [r["text"] for r in recs]
+    return recs[0]
+
+
+def brief(text: str) -> list[tuple]:
+    return [(r["text"], r["value"], r["unit"], r["approx"]) for r in extract_figures(text)]
+
+
+# -- the seed (acceptance test of the issue) ----------------------------------------
+@pytest.fixture(scope="module")
+def seed_doc(seed_path) -> Document:
+    from analysis.ingest import read_path
+    docs = [d for d in read_path(str(seed_path)) if isinstance(d, Document)]
+    assert len(docs) == 1
+    return docs[0]
+
+
+def test_seed_file_gives_exactly_the_five_figures(seed_doc):
+    recs = extract_figures(seed_doc.body, seed_doc.doc_id)
+    got = {(r["category"], r["value"], r["approx"]) for r in recs if r["category"]}
+    assert got == {("teams", 158, "exact"), ("volunteers", 2500, "more_than"), ("stations", 46, "exact"),
+                   ("events", 110, "more_than"), ("people_served", 30000, "more_than")}
+    # nothing else is a figure in the article, and nothing from the teasers after it
+    assert len(recs) == 5
+    assert not any("2700" in r["text"] or "100题" in r["sentence"] for r in recs)
+    by_cat = {r["category"]: r for r in recs}
+    assert by_cat["volunteers"]["sentence"] == "目前,江州区“江小爱”志愿服务队共建有158支,志愿者2500多人。"
+    assert by_cat["people_served"]["counted"] == "群众" and by_cat["people_served"]["text"] == "3万多人次"
+    assert by_cat["teams"]["counted"] == "志愿服务队" and by_cat["stations"]["counted"] == "暖心站点"
+    for r in recs:  # offsets index the body
+        assert seed_doc.body[r["start"]:r["end"]] == r["text"]
+        assert r["doc_id"] == seed_doc.doc_id and list(r) == FIELDS
+
+
+def test_seed_teasers_would_be_figures_without_ingestion(seed_text):
+    # the raw page carries 2700亿吨 in a teaser: ingestion must be what removes it
+    assert any(r["value"] == 270_000_000_000 for r in extract_figures(seed_text))
+
+
+# -- notations ----------------------------------------------------------------------
+@pytest.mark.parametrize("text, value, low, high, approx, number", [
+    ("志愿者2500多人", 2500, 2500, None, "more_than", "2500多"),
+    ("服务群众3万多人次", 30000, 30000, None, "more_than", "3万多"),
+    ("惠及1.3万余人", 13000, 13000, None, "more_than", "1.3万余"),
+    ("投资2.5亿元", 250_000_000, 250_000_000, 250_000_000, "exact", "2.5亿"),
+    ("补贴12,000元", 12000, 12000, 12000, "exact", "12,000"),
+    ("捕获１０万余只", 100000, 100000, None, "more_than", "10万余"),
+    ("招募两千五百名志愿者", 2500, 2500, 2500, "exact", "两千五百"),
+    ("一百二十名党员", 120, 120, 120, "exact", "一百二十"),
+    ("十万零一千人", 101000, 101000, 101000, "exact", "十万零一千"),
+    ("惠及家庭和儿童1300多万人", 13_000_000, 13_000_000, None, "more_than", "1300多万"),
+    ("十几个社区", 10, 10, 20, "more_than", "十几"),
+])
+def test_number_notations(text, value, low, high, approx, number):
+    r = one(text)
+    assert (r["value"], r["low"], r["high"], r["approx"], r["number"]) == (value, low, high, approx, number)
+
+
+@pytest.mark.parametrize("text, low, high, unit", [
+    ("100—300户", 100, 300, "户"), ("3至5年", 3, 5, "年"), ("三四个", 3, 4, "个"),
+    ("两三个", 2, 3, "个"), ("五六十人", 50, 60, "人"), ("3—5万元", 30000, 50000, "元"),
+])
+def test_ranges(text, low, high, unit):
+    r = one(text)
+    assert (r["value"], r["low"], r["high"], r["unit"], r["approx"]) == (None, low, high, unit, "range")
+
+
+def test_cn2an_errors_are_guarded():
+    assert parse_number("两三").approx == "range"          # cn2an: 23
+    assert parse_number("十万零一千").value == 101000
+    assert parse_number("13万2").value == 132000
+    assert extract_figures("下午两点半开会") == []          # cn2an: 2点0.5
+
+
+@pytest.mark.parametrize("text, approx, low, high", [
+    ("约300人", "about", 300, 300), ("300人左右", "about", 300, 300), ("不到24小时", "less_than", None, 24),
+    ("近50万场", "less_than", None, 500000), ("将近6个小时", "less_than", None, 6),
+    ("超过1万人", "more_than", 10000, None), ("逾千人", "more_than", 1000, None),
+    ("至少3次", "at_least", 3, None), ("不少于5场", "at_least", 5, None),
+    ("不超过5人", "at_most", None, 5), ("90分钟以内", "at_most", None, 90), ("70岁以上", None, None, None),
+    ("100人以上", "more_than", 100, None), ("近百家企业", "less_than", None, 100),
+    ("上万份问卷", "more_than", 10000, None),
+])
+def test_approximators(text, approx, low, high):
+    recs = extract_figures(text)
+    if approx is None:  # ages are no figures (gold convention)
+        assert recs == []
+        return
+    assert len(recs) == 1
+    r = recs[0]
+    assert (r["approx"], r["low"], r["high"]) == (approx, low, high)
+    assert r["text"] == text[:r["end"] - r["start"]] or text.startswith(r["text"])
+
+
+@pytest.mark.parametrize("text, kind, unit", [
+    ("占比达64.6%", "percent", "%"), ("百分之三十", "percent", "%"), ("提高0.3个百分点", "percent", "个百分点"),
+    ("超九成", "percent", "成"), ("投资713亿元", "money", "元"), ("不到24小时", "duration", "小时"),
+    ("全长68.6公里", "measure", "公里"), ("增长3倍", "multiple", "倍"), ("158支", "count", "支"),
+    ("建设改造5万平方米", "measure", "平方米"),
+])
+def test_kinds(text, kind, unit):
+    r = one(text)
+    assert (r["kind"], r["unit"]) == (kind, unit)
+
+
+# -- exclusions ---------------------------------------------------------------------
+@pytest.mark.parametrize("text", [
+    "2023年3月28日", "3月25日上午", "16:45:44", "今年9月", "1—8月", "8时30分", "两点半",   # dates, times
+    "第十网格", "第八期培训班", "第31届大运会",                                              # ordinals
+    "在社区开展“四点半课堂”", "探索“三码合一”联动服务模式", "落实“双报到”",                # names
+    "推进“一年10件实事”", "“六个一”改革", "“1+8+N”模式", "“543”工作法", "“十四五”期间",
+    "十四五规划", "一老一小", "两新组织", "党的二十大", "二十届三中全会", "《2023年政府工作报告》",
+    "一大批", "一件件", "多名志愿者", "一键到家", "一进门", "一名志愿者",                    # vague, articles
+    "拨打12345热线", "电话13812345678", "0771-1234567", "3号锅炉", "上世纪50年代", "80后",   # phones, IDs
+    "国家一级文物", "胜利80周年", "千家万户", "五湖四海", "2021—2035年", "1年期贷款",
+])
+def test_exclusions(text):
+    assert extract_figures(text) == [], brief(text)
+
+
+def test_long_quotes_keep_their_figures():
+    text = "“今年我们已经服务了300多名老人，很有意义。”她说。"
+    assert [r["value"] for r in extract_figures(text)] == [300]
+
+
+def test_extra_names_from_options():
+    opts = FigureOptions(extra_names=["百人千场"])
+    assert extract_figures("开展百人千场活动", options=opts) == []
+
+
+# -- counted nouns and categories ------------------------------------------------------
+@pytest.mark.parametrize("text, counted", [
+    ("志愿者2500多人", "志愿者"),                              # noun before
+    ("组建了444支志愿服务队", "志愿服务队"),                   # noun after
+    ("江州区“江小爱”志愿服务队共建有158支", "志愿服务队"),      # noun earlier in the clause, verb between
+    ("服务群众3万多人次", "群众"),                              # verb + noun before
+    ("46个“江小爱”暖心站点为群众提供服务", "暖心站点"),         # quoted name skipped
+    ("居住着2600多名村民", "村民"),
+    ("社区25名网格员中", "网格员"),
+    ("全长68.6公里", "全长"),
+])
+def test_counted(text, counted):
+    assert one(text)["counted"] == counted
+
+
+def test_counted_is_none_when_the_sentence_does_not_say():
+    assert one("目前已连续9天实现清零")["counted"] is None
+
+
+def test_categories_from_a_project_lexicon(tmp_path):
+    lex = tmp_path / "cats.toml"
+    lex.write_text('[categories.trees]\nnouns = ["树苗"]\nunits = ["株"]\n', encoding="utf-8")
+    opts = FigureOptions(lexicon=str(lex))
+    r = extract_figures("种下3000株树苗", options=opts)[0]
+    assert r["category"] == "trees"
+    assert extract_figures("种下3000株树苗")[0]["category"] is None
+    assert FigureExtractor(opts).config_hash != FigureExtractor(FigureOptions()).config_hash
+
+
+def test_config_hash_covers_lexicon_contents(tmp_path):
+    lex = tmp_path / "cats.toml"
+    lex.write_text('[categories.a]\nnouns = ["树"]\n', encoding="utf-8")
+    h1 = FigureExtractor(FigureOptions(lexicon=str(lex))).config_hash
+    lex.write_text('[categories.a]\nnouns = ["林"]\n', encoding="utf-8")
+    import os
+    os.utime(lex, (1, 1))
+    assert FigureExtractor(FigureOptions(lexicon=str(lex))).config_hash != h1
+
+
+def test_bad_lexicon_and_unknown_option(tmp_path):
+    from analysis.errors import ConfigError
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[categories\n", encoding="utf-8")
+    with pytest.raises(ConfigError):
+        FigureExtractor(FigureOptions(lexicon=str(bad)))
+    with pytest.raises(ConfigError):
+        FigureOptions.from_config({"figures": {"no_such_option": 1}})
+
+
+# -- dates ---------------------------------------------------------------------------
+def test_dates():
+    text = "2023年3月28日，3月25日上午，今年以来，去年底，2023-03-28 16:45:44，2022年初"
+    recs = extract_dates(text, "d1", reference="2023-03-28")
+    got = [(r["text"], r["value"], r["relative"]) for r in recs]
+    assert got == [("2023年3月28日", "2023-03-28", False), ("3月25日", "2023-03-25", True),
+                   ("今年以来", "2023", True), ("去年底", "2022-12", True), ("2023-03-28", "2023-03-28", False),
+                   ("2022年初", "2022", False)]
+    assert all(list(r) == DATE_FIELDS and r["doc_id"] == "d1" for r in recs)
+    no_ref = extract_dates("3月25日，今年以来")
+    assert [(r["value"], r["relative"]) for r in no_ref] == [("--03-25", True), (None, True)]
+
+
+# -- frames, corpus cache, summary --------------------------------------------------------
+def test_figures_frame_from_texts():
+    df = figures(["志愿者2500多人", "建成46个站点"])
+    assert list(df.columns) == FIELDS
+    assert df["value"].tolist() == [2500, 46] and df["doc_id"].nunique() == 2
+    assert figures("建成46个站点", category="stations")["value"].tolist() == [46]
+
+
+def test_corpus_figures_are_cached(corpus, seed_path, monkeypatch):
+    corpus.ingest([str(seed_path)], progress=False)
+    df = corpus.figures()
+    assert sorted(df["category"].dropna()) == ["events", "people_served", "stations", "teams", "volunteers"]
+    from analysis import figures as mod
+    ext = mod.get_extractor(FigureOptions.from_config(corpus.config))
+    stored = corpus.store.get_annotations("figures", ext.config_hash)
+    assert len(stored) == 1 and len(next(iter(stored.values()))) == 5
+    # a second call reads the store: extraction must not run again
+    monkeypatch.setattr(mod.FigureExtractor, "extract", lambda *a, **k: pytest.fail("re-extracted"))
+    again = mod.corpus_figures(corpus, category="teams")
+    assert again["value"].tolist() == [158]
+    summary = figures_summary(df, corpus=corpus)
+    row = summary[summary["category"] == "stations"].iloc[0]
+    assert row["label"] == "46个 (江州区, 2023-03-28)" and row["source"] == "光明日报客户端"
+
+
+# -- CLI -------------------------------------------------------------------------------
+def test_cli_jsonl_on_a_plain_file(runner, cli, seed_path):
+    res = runner.invoke(cli, ["figures", str(seed_path), "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    recs = [json.loads(line) for line in res.output.splitlines()]
+    assert len(recs) == 5 and all(list(r) == FIELDS for r in recs)
+    assert recs[0]["value"] == 158 and recs[0]["high"] == 158
+
+
+def test_cli_category_summary_and_errors(runner, cli, seed_path, tmp_path):
+    res = runner.invoke(cli, ["figures", str(seed_path), "--category", "stations", "--format", "csv"])
+    assert res.exit_code == 0 and res.output.count("\n") == 2 and "暖心站点" in res.output
+    res = runner.invoke(cli, ["figures", str(seed_path), "--summary"])
+    assert res.exit_code == 0 and "46个 (江州区, 2023-03-28)" in res.output
+    res = runner.invoke(cli, ["figures", str(tmp_path / "missing.txt")])
+    assert res.exit_code == 1
+
+
+def test_cli_over_the_corpus(runner, cli, seed_path, store_path):
+    assert runner.invoke(cli, ["--corpus", str(store_path), "ingest", str(seed_path), "--no-progress"]).exit_code == 0
+    res = runner.invoke(cli, ["--corpus", str(store_path), "figures", "--category", "teams", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    assert [json.loads(x)["value"] for x in res.output.splitlines()] == [158]
+
+
+# -- properties ----------------------------------------------------------------------------
+_FULL = str.maketrans("0123456789.", "０１２３４５６７８９．")
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(n=st.integers(min_value=2, max_value=10**12), style=st.sampled_from(["ar", "full", "cn", "wan"]),
+       suffix=st.sampled_from(["", "多", "余"]), prefix=st.sampled_from(["", "约"]))
+def test_integers_parse_back(n, style, suffix, prefix):
+    import cn2an
+    if style == "ar":
+        num, value = str(n), n
+    elif style == "full":
+        num, value = str(n).translate(_FULL), n
+    elif style == "cn":
+        num, value = cn2an.an2cn(n), n
+    else:  # 万 / 亿 with an Arabic mantissa
+        num, value = (f"{n % 10000}万", (n % 10000) * 10000) if n % 2 else (f"{n % 1000}亿", (n % 1000) * 10**8)
+        if value == 0:
+            return
+    if suffix and prefix:
+        prefix = ""
+    r = extract_figures(f"共有{prefix}{num}{suffix}名志愿者参加")
+    assert len(r) == 1, (num, r)
+    assert r[0]["value"] == value
+    assert r[0]["approx"] == ("more_than" if suffix else "about" if prefix else "exact")
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.decimals(min_value=Decimal("0.01"), max_value=Decimal("99999"), places=2),
+       st.sampled_from(["", "万", "亿"]), st.booleans())
+def test_decimals_parse_back(d, mag, full):
+    if d == d.to_integral_value() or d < 2:
+        return
+    s = format(d.normalize(), "f")
+    text = s.translate(_FULL) if full else s
+    r = extract_figures(f"总投资{text}{mag}元")
+    assert len(r) == 1
+    expect = d * {"": 1, "万": 10**4, "亿": 10**8}[mag]
+    assert Decimal(str(r[0]["value"])) == expect
+
+
+_ALPHABET = list("0123456789０１２３４５６７８９零一二两三四五六七八九十百千万亿几多余约近超个人名支次场年月日号%—-至到，。“”《》+第的志愿者队 \n点半时分")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from(_ALPHABET)) | st.text())
+def test_random_text_never_crashes(text):
+    for r in extract_figures(text):
+        assert 0 <= r["start"] < r["end"] <= len(text)
+        assert text[r["start"]:r["end"]] == r["text"]
+        assert r["approx"] in ("exact", "more_than", "about", "less_than", "at_least", "at_most", "range")
+    extract_dates(text)
