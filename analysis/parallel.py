@@ -1,0 +1,898 @@
+"""Scale: the per-document stages over all cores, or over a Dask cluster.
+
+The per-document work (segmentation, figures, entities) is embarrassingly
+parallel and jieba is pure Python, so the answer is processes, not threads:
+
+- :func:`annotate_document` is the one per-document function. It returns,
+  for each requested stage, EXACTLY the payload that the stage's own corpus
+  function stores (``segment.corpus_tokens``, ``figures.corpus_figures``,
+  ``entities.corpus_entities``), under the same ``(kind, config hash)``, so
+  after :func:`annotate` those functions find everything cached.
+- :class:`AnnotateSpec` is what a worker needs, and all it gets: the
+  segmenter options WITH the contents of the dictionaries and stop-word
+  lists and the corpus's accepted terms, the figure and entity options, and
+  the config hashes the client expects. A worker rebuilds its segmenter from
+  the spec (never from its own dictionary files) and refuses to work
+  (:class:`~analysis.errors.EngineError`) when its hashes differ from the
+  client's (another jieba version, another lexicon), so every worker
+  segments identically.
+- :func:`annotate` (engine ``local``) runs the function over the documents of
+  a store that lack results, in a process pool fed with chunks small enough
+  to keep every core busy to the end; results come back compressed and are
+  written to the store in batches (one transaction per batch, all stages).
+  Ctrl-C or SIGKILL loses at most the batch in flight; the next run
+  continues with what is missing.
+- :func:`annotate_dataset` (engine ``dask``) runs the same function on a
+  ``dask.distributed`` cluster, one task per Parquet document partition
+  (see :mod:`analysis.dataset`), each writing its annotation partitions
+  atomically. A task whose worker dies is re-run by the scheduler elsewhere;
+  partitions already written are skipped by the next run.
+- :func:`dataset_term_counts` counts terms per partition (stored tokens when
+  the dataset has them, else segmenting) and adds the counts up, so a
+  document-term matrix is never built in one process;
+  :func:`dataset_keywords` ranks them (``freq``, ``keyness``) and
+  :func:`dataset_topics` fits online LDA one partition at a time.
+
+Example:
+    >>> from analysis import Corpus
+    >>> from analysis.parallel import annotate
+    >>> report = annotate(Corpus.open("corpus/corpus.sqlite"), workers=2)   # doctest: +SKIP
+    >>> report.computed                                                        # doctest: +SKIP
+    {'tokens': 422, 'figures': 422, 'entities': 422}
+"""
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+import logging
+import os
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Iterator, Sequence
+
+import pandas as pd
+
+from .config import cache_dir, load_config
+from .errors import AnalysisError, EngineError, ExtractionError
+
+log = logging.getLogger(__name__)
+
+STAGES = ("tokens", "figures", "entities")
+
+
+# -- the spec ---------------------------------------------------------------------
+@dataclass(frozen=True)
+class AnnotateSpec:
+    """Everything a worker needs to annotate documents, picklable and self-contained.
+
+    Build it with :meth:`from_corpus` or :meth:`from_config`; do not fill the
+    fields by hand.
+
+    Attributes:
+        stages: the stages to compute, a subset of ``tokens, figures, entities``.
+        segment: the :class:`~analysis.segment.SegmentOptions` fields (dict).
+        dicts: ``(name, contents)`` of the dictionary and user dictionaries, in order.
+        stoplists: contents of the stop-word lists, in order.
+        extra_words: the corpus's accepted terms ``(word, freq, tag)``.
+        figures: the :class:`~analysis.figures.FigureOptions` fields (dict).
+        entities: the :class:`~analysis.entities.EntityOptions` fields (dict).
+        hashes: ``{kind: config hash}`` the client expects (the store keys).
+        descriptions: ``{kind: description}`` registered with each hash.
+    """
+
+    stages: tuple[str, ...]
+    segment: dict
+    dicts: tuple[tuple[str, bytes], ...]
+    stoplists: tuple[bytes, ...]
+    extra_words: tuple[tuple[str, int | None, str | None], ...]
+    figures: dict
+    entities: dict
+    hashes: dict
+    descriptions: dict = field(default_factory=dict, compare=False)
+
+    @property
+    def key(self) -> str:
+        """A short id of the spec (the per-process cache key)."""
+        return hashlib.sha1(json.dumps([self.stages, self.hashes], sort_keys=True).encode()).hexdigest()[:16]
+
+    @classmethod
+    def from_corpus(cls, corpus, stages: Sequence[str] | None = None, **segment_overrides: Any) -> "AnnotateSpec":
+        """The spec of a corpus: its config and its accepted terms (``store.terms()``)."""
+        extra = [(t["term"], t["freq"], t["tag"]) for t in corpus.store.terms()]
+        return cls.from_config(corpus.config, stages, extra_words=extra, **segment_overrides)
+
+    @classmethod
+    def from_config(cls, config=None, stages: Sequence[str] | None = None, extra_words: Iterable = (),
+                    **segment_overrides: Any) -> "AnnotateSpec":
+        """The spec of a configuration (packaged defaults when None) and extra words.
+
+        Args:
+            config: a :class:`~analysis.config.Config`.
+            stages: stages to compute; None = all three, leaving out
+                ``entities`` (with a warning) when its model is not installed.
+            extra_words: accepted terms ``(word, freq, tag)``.
+            **segment_overrides: fields of ``SegmentOptions`` (``backend="rjieba"``).
+
+        Raises:
+            EngineError: an unknown stage, or a requested stage cannot load.
+        """
+        from .segment import (SegmentOptions, Segmenter, _norm_extra, _resolve_dict,
+                              _resolve_stoplist)
+        cfg = config if config is not None else load_config()
+        explicit = stages is not None
+        stages = tuple(dict.fromkeys(stages or STAGES))
+        bad = [s for s in stages if s not in STAGES]
+        if bad:
+            raise EngineError(f"unknown stage(s) {', '.join(bad)} (use {', '.join(STAGES)})")
+        opts = SegmentOptions.from_config(cfg)
+        if segment_overrides:
+            opts = dataclasses.replace(opts, **segment_overrides)
+        seg = Segmenter(opts, extra_words)
+        names = ([opts.dictionary] if opts.dictionary else []) + list(opts.user_dicts)
+        dicts = tuple((n, _resolve_dict(n).read_bytes()) for n in names)
+        stoplists = tuple(_resolve_stoplist(n).read_bytes() for n in opts.stopwords)
+        hashes = {"tokens": seg.tokens_hash}
+        descriptions = {"tokens": seg.description}
+        fig_opts: dict = {}
+        ent_opts: dict = {}
+        if "figures" in stages:
+            from .figures import FigureOptions, get_extractor
+            fo = FigureOptions.from_config(cfg)
+            ext = get_extractor(fo)
+            fig_opts = dataclasses.asdict(fo)
+            hashes["figures"] = ext.config_hash
+            descriptions["figures"] = ext.description
+        if "entities" in stages:
+            try:
+                h, desc, eo = _entity_config(cfg)
+            except AnalysisError as exc:
+                if explicit:
+                    raise EngineError(f"entities stage unavailable: {exc}") from exc
+                log.warning("entities left out: %s", exc)
+                stages = tuple(s for s in stages if s != "entities")
+            else:
+                ent_opts = dataclasses.asdict(eo)
+                hashes["entities"] = h
+                descriptions["entities"] = desc
+        if "tokens" not in stages:
+            hashes.pop("tokens")
+        return cls(stages=stages, segment=dataclasses.asdict(opts), dicts=dicts, stoplists=stoplists,
+                   extra_words=_norm_extra(extra_words), figures=fig_opts, entities=ent_opts,
+                   hashes=hashes, descriptions=descriptions)
+
+
+def _entity_config(cfg):
+    """(config hash, description, options) of the entity stage, as corpus_entities registers them."""
+    from .entities import ENTITIES_VERSION, EntityOptions, _resources
+    opts = EntityOptions.from_config(cfg)
+    res = _resources(opts)
+    desc = {"version": ENTITIES_VERSION, "model": res.tagger.model_hash, "gazetteer": res.gaz.data_hash,
+            "options": dataclasses.asdict(opts)}
+    return res.config_hash, desc, opts
+
+
+# -- the worker side ------------------------------------------------------------------
+class _Worker:
+    """The stage objects of one spec in one process (built once, reused)."""
+
+    def __init__(self, spec: AnnotateSpec):
+        from .segment import SegmentOptions, Segmenter
+        self.spec = spec
+        seg_fields = dict(spec.segment)
+        paths = [_materialise(content, ".txt") for _, content in spec.dicts]
+        had_main = bool(seg_fields.get("dictionary"))
+        seg_fields["dictionary"] = paths[0] if had_main else ""
+        seg_fields["user_dicts"] = paths[1:] if had_main else paths
+        seg_fields["stopwords"] = [_materialise(c, ".stop") for c in spec.stoplists]
+        self.seg = Segmenter(SegmentOptions(**seg_fields), spec.extra_words)
+        if "tokens" in spec.hashes and self.seg.tokens_hash != spec.hashes["tokens"]:
+            raise EngineError(f"worker {_host()}: segmenter config {self.seg.tokens_hash} differs from the "
+                              f"client's {spec.hashes['tokens']} (same jieba/analysis versions needed)")
+        self.ext = None
+        if "figures" in spec.stages:
+            from .figures import FigureOptions, get_extractor
+            self.ext = get_extractor(FigureOptions(**spec.figures))
+            if self.ext.config_hash != spec.hashes["figures"]:
+                raise EngineError(f"worker {_host()}: figures config {self.ext.config_hash} differs from the "
+                                  f"client's {spec.hashes['figures']} (same analysis version and lexicon needed)")
+        self.ent_opts = None
+        if "entities" in spec.stages:
+            from .entities import EntityOptions, entities_config_hash
+            self.ent_opts = EntityOptions(**spec.entities)
+            h = entities_config_hash(self.ent_opts)
+            if h != spec.hashes["entities"]:
+                raise EngineError(f"worker {_host()}: entities config {h} differs from the client's "
+                                  f"{spec.hashes['entities']} (same analysis version and NER model needed)")
+
+    def warm(self) -> None:
+        """Load the tokenizer and models now (not inside the first task)."""
+        if "tokens" in self.spec.stages:
+            self.seg.cut("预热")
+        if self.ent_opts is not None:
+            from .entities import extract_entities
+            extract_entities("预热", None, self.ent_opts)
+
+    def annotate(self, doc_id: str, body: str, kinds: Iterable[str] | None = None) -> dict[str, Any]:
+        from .segment import _payload
+        kinds = self.spec.stages if kinds is None else kinds
+        out: dict[str, Any] = {}
+        for kind in kinds:
+            if kind == "tokens":
+                out[kind] = _payload(self.seg, body, False)
+            elif kind == "figures":
+                out[kind] = self.ext.extract(body, doc_id)
+            elif kind == "entities":
+                from .entities import extract_entities
+                out[kind] = extract_entities(body, doc_id, self.ent_opts)
+        return out
+
+
+def _host() -> str:
+    import socket
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _materialise(content: bytes, suffix: str) -> str:
+    """Write task-supplied contents to this machine's cache (by hash) and return the path."""
+    digest = hashlib.sha1(content).hexdigest()
+    folder = cache_dir() / "spec"
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / f"{digest}{suffix}"
+    if not path.exists() or hashlib.sha1(path.read_bytes()).hexdigest() != digest:
+        tmp = folder / f".{digest}.{os.getpid()}.tmp"
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+    return str(path)
+
+
+_WORKERS: dict[str, _Worker] = {}
+
+
+def _worker(spec: AnnotateSpec) -> _Worker:
+    w = _WORKERS.get(spec.key)
+    if w is None:
+        w = _WORKERS[spec.key] = _Worker(spec)
+    return w
+
+
+def annotate_document(doc_id: str, body: str, spec: AnnotateSpec,
+                      kinds: Iterable[str] | None = None) -> dict[str, Any]:
+    """Annotate one document: ``{kind: payload}`` for the spec's stages.
+
+    Payloads are exactly what the stage modules store: ``tokens`` →
+    ``{"w", "s", "p": None, "sent"}``; ``figures`` → the records of
+    :func:`~analysis.figures.extract_figures`; ``entities`` → those of
+    :func:`~analysis.entities.extract_entities`.
+
+    Args:
+        doc_id: the document id (copied into figure and entity records).
+        body: the document body.
+        spec: an :class:`AnnotateSpec`.
+        kinds: only these stages (default: all of the spec's).
+
+    Example:
+        >>> spec = AnnotateSpec.from_config(stages=["tokens", "figures"])
+        >>> out = annotate_document("d1", "江州区志愿者2500多人", spec)
+        >>> out["tokens"]["w"], [f["value"] for f in out["figures"]]
+        (['江州区', '志愿者', '2500多人'], [2500])
+    """
+    return _worker(spec).annotate(doc_id, body, kinds)
+
+
+def _annotate_packed(doc_id: str, body: str, spec: AnnotateSpec,
+                     kinds: Iterable[str]) -> tuple[str, dict[str, bytes] | None, str | None]:
+    """(doc_id, {kind: zlib JSON}, error) for one document; errors do not stop the chunk."""
+    from .store import pack
+    try:
+        out = annotate_document(doc_id, body, spec, kinds)
+    except (AnalysisError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
+        return doc_id, None, f"{type(exc).__name__}: {exc}"
+    return doc_id, {k: pack(v) for k, v in out.items()}, None
+
+
+# -- local engine ---------------------------------------------------------------------
+_POOL_SPEC: AnnotateSpec | None = None
+
+
+def _pool_init(spec: AnnotateSpec) -> None:
+    global _POOL_SPEC
+    import signal
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
+    _POOL_SPEC = spec
+    _worker(spec).warm()
+
+
+def _pool_chunk(chunk: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict | None, str | None]]:
+    return [_annotate_packed(did, body, _POOL_SPEC, kinds) for did, body, kinds in chunk]
+
+
+@dataclass
+class AnnotateReport:
+    """What :func:`annotate` did.
+
+    Attributes:
+        documents: documents that needed at least one stage.
+        computed: ``{kind: documents newly annotated}``.
+        failed: ``{doc_id: error}`` of documents that could not be annotated.
+        seconds: wall time.
+        workers: processes used.
+        hashes: ``{kind: config hash}`` the results are stored under.
+    """
+
+    documents: int = 0
+    computed: dict = field(default_factory=dict)
+    failed: dict = field(default_factory=dict)
+    seconds: float = 0.0
+    workers: int = 1
+    hashes: dict = field(default_factory=dict)
+
+
+def default_workers(config=None) -> int:
+    """``[parallel] workers`` when set (> 0), else every core of this machine."""
+    cfg = config if config is not None else load_config()
+    n = int((cfg.get("parallel") or {}).get("workers", 0) or 0)
+    if n > 0:
+        return n
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _todo(store, spec: AnnotateSpec, doc_ids: Iterable[str] | None) -> dict[str, tuple[str, ...]]:
+    """``{doc_id: kinds missing}`` in store order."""
+    missing: dict[str, list[str]] = {}
+    for kind in spec.stages:
+        for did in store.missing_annotations(kind, spec.hashes[kind]):
+            missing.setdefault(did, []).append(kind)
+    if doc_ids is not None:
+        wanted = set(doc_ids)
+        missing = {d: k for d, k in missing.items() if d in wanted}
+    order = {k: i for i, k in enumerate(spec.stages)}
+    return {d: tuple(sorted(k, key=order.__getitem__)) for d, k in missing.items()}
+
+
+def _iter_jobs(store, todo: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
+    if len(todo) * 5 < store.count():  # a few: look them up; many: one scan
+        for d in store.iter_documents(["doc_id", "body"], doc_ids=list(todo)):
+            yield d["doc_id"], d["body"], todo[d["doc_id"]]
+        return
+    for d in store.iter_documents(["doc_id", "body"]):
+        kinds = todo.get(d["doc_id"])
+        if kinds:
+            yield d["doc_id"], d["body"], kinds
+
+
+def _chunks(jobs: Iterator, size: int) -> Iterator[list]:
+    chunk: list = []
+    for job in jobs:
+        chunk.append(job)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def _write_packed(store, spec: AnnotateSpec, rows: list[tuple[str, dict[str, bytes]]]) -> None:
+    """One transaction for a batch of documents (every stage), as ``put_annotations`` stores them."""
+    values = [(kind, spec.hashes[kind], did, blob) for did, packed in rows for kind, blob in packed.items()]
+    with store.transaction() as conn:
+        conn.executemany("INSERT OR REPLACE INTO annotations VALUES (?,?,?,?)", values)
+
+
+def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = None,
+             engine: str = "local", scheduler: str | None = None, progress: bool = False,
+             batch_size: int = 500, chunk_size: int | None = None, doc_ids: Iterable[str] | None = None,
+             spec: AnnotateSpec | None = None, **segment_overrides: Any) -> AnnotateReport:
+    """Compute every missing stage result of a corpus under its current configuration.
+
+    Args:
+        corpus: a :class:`~analysis.corpus.Corpus`.
+        workers: processes (default: ``[parallel] workers`` or all cores);
+            1 runs in this process.
+        stages: subset of ``tokens, figures, entities`` (default: all available).
+        engine: ``local`` (process pool) or ``dask`` (exports the corpus to a
+            temporary Parquet dataset, runs :func:`annotate_dataset` on the
+            ``scheduler`` — a local cluster of ``workers`` when None — and
+            imports the annotations back).
+        progress: show a progress bar (tqdm, on stderr).
+        batch_size: documents per store transaction (what an interruption can lose).
+        chunk_size: documents per pool task (default: small enough for ≥ 8
+            tasks per worker, at most 64).
+        doc_ids: only these documents.
+        spec: a prepared :class:`AnnotateSpec` (default: :meth:`AnnotateSpec.from_corpus`).
+        **segment_overrides: ``SegmentOptions`` fields (``backend="rjieba"``).
+
+    Returns:
+        An :class:`AnnotateReport`.
+    """
+    t0 = time.perf_counter()
+    spec = spec or AnnotateSpec.from_corpus(corpus, stages, **segment_overrides)
+    if engine == "dask":
+        return _annotate_corpus_dask(corpus, spec, workers, scheduler, progress, t0)
+    if engine != "local":
+        raise EngineError(f"unknown engine {engine!r} (use local or dask)")
+    store = corpus.store
+    for kind in spec.stages:
+        store.register_config(spec.hashes[kind], kind, spec.descriptions.get(kind) or {})
+    todo = _todo(store, spec, doc_ids)
+    n_workers = max(1, int(workers or default_workers(corpus.config)))
+    report = AnnotateReport(documents=len(todo), computed={k: 0 for k in spec.stages},
+                            workers=n_workers, hashes={k: spec.hashes[k] for k in spec.stages})
+    if not todo:
+        report.seconds = time.perf_counter() - t0
+        return report
+    n_workers = min(n_workers, len(todo))
+    report.workers = n_workers
+    size = chunk_size or max(1, min(64, len(todo) // (n_workers * 8) or 1))
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=len(todo), unit="doc", desc="annotate")
+    buf: list[tuple[str, dict[str, bytes]]] = []
+
+    def take(results) -> None:
+        for did, packed, err in results:
+            if err is not None:
+                report.failed[did] = err
+                log.warning("%s: %s", did, err)
+            else:
+                buf.append((did, packed))
+                for kind in packed:
+                    report.computed[kind] += 1
+        if bar is not None:
+            bar.update(len(results))
+        while len(buf) >= batch_size:  # whole batches: what SIGKILL can lose is the one in flight
+            _write_packed(store, spec, buf[:batch_size])
+            del buf[:batch_size]
+
+    def flush() -> None:
+        if buf:
+            _write_packed(store, spec, buf)
+            buf.clear()
+
+    jobs = _chunks(_iter_jobs(store, todo), size)
+    try:
+        if n_workers == 1:
+            _worker(spec).warm()
+            for chunk in jobs:
+                take([_annotate_packed(did, body, spec, kinds) for did, body, kinds in chunk])
+        else:
+            import multiprocessing as mp
+            pool = mp.get_context().Pool(n_workers, initializer=_pool_init, initargs=(spec,))
+            try:
+                for results in pool.imap_unordered(_pool_chunk, jobs):
+                    take(results)
+                pool.close()
+            except BaseException:
+                pool.terminate()
+                raise
+            finally:
+                pool.join()
+    except KeyboardInterrupt:
+        flush()  # keep what is done; the next run continues from here
+        log.warning("interrupted: %d documents stored, run again to continue",
+                    max(report.computed.values(), default=0))
+        raise
+    finally:
+        if bar is not None:
+            bar.close()
+    flush()
+    report.seconds = time.perf_counter() - t0
+    log.info("annotated %d documents with %d workers in %.1f s (%s)", len(todo) - len(report.failed),
+             n_workers, report.seconds, ", ".join(f"{k} {v}" for k, v in report.computed.items()))
+    return report
+
+
+# -- dask engine ----------------------------------------------------------------------
+def _ann_part(root: str, kind: str, config: str, index: int) -> str:
+    from .dataset import part_name
+    return f"{root}/annotations/{kind}/{config}/{part_name(index)}"
+
+
+def annotate_partition(part_url: str, index: int, out_url: str, spec: AnnotateSpec,
+                       copy_documents: bool = False) -> dict[str, Any]:
+    """Annotate one document partition and write its annotation partitions.
+
+    Each output file is written atomically (temporary name, then moved), so a
+    task killed half way leaves nothing that a later run would trust.
+
+    Returns:
+        ``{"part": index, "documents": n, "failed": {doc_id: error}}``.
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+    from .dataset import ANN_SCHEMA, _fs, part_name, read_documents, write_table
+    worker = _worker(spec)
+    rows = read_documents(part_url)
+    fs, root = _fs(out_url)
+    if copy_documents:
+        src_fs, src = _fs(part_url)
+        with src_fs.open(src, "rb") as fh:
+            table = pq.read_table(fh)
+        write_table(fs, f"{root}/documents/{part_name(index)}", table)
+    out: dict[str, list[dict[str, str]]] = {k: [] for k in spec.stages}
+    failed = {}
+    for r in rows:
+        try:
+            res = worker.annotate(r["doc_id"], r["body"] or "")
+        except (AnalysisError, ValueError, KeyError, IndexError, TypeError, RecursionError) as exc:
+            failed[r["doc_id"]] = f"{type(exc).__name__}: {exc}"
+            continue
+        for kind, payload in res.items():
+            out[kind].append({"doc_id": r["doc_id"],
+                              "data": json.dumps(payload, ensure_ascii=False, separators=(",", ":"))})
+    for kind, items in out.items():
+        write_table(fs, _ann_part(root, kind, spec.hashes[kind], index),
+                    pa.Table.from_pylist(items, schema=ANN_SCHEMA))
+    return {"part": index, "documents": len(rows), "failed": failed}
+
+
+def _connect(scheduler: str | None, workers: int | None):
+    """A dask.distributed Client for a scheduler address, a scheduler file, or a new local cluster."""
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError as exc:  # pragma: no cover - a dependency
+        raise EngineError("the dask engine needs dask[distributed] (pip install 'dask[distributed]')") from exc
+    try:
+        if scheduler is None:
+            cluster = LocalCluster(n_workers=workers or default_workers(), threads_per_worker=1,
+                                   processes=True, dashboard_address=None)
+            return Client(cluster), cluster
+        if scheduler.endswith(".json") and Path(scheduler).exists():
+            return Client(scheduler_file=scheduler, timeout="30s"), None
+        return Client(scheduler, timeout="30s"), None
+    except (OSError, TimeoutError) as exc:
+        raise EngineError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from exc
+
+
+def annotate_dataset(input_url: str, output_url: str | None = None, spec: AnnotateSpec | None = None,
+                     scheduler: Any = None, workers: int | None = None, progress: bool = False,
+                     retries: int = 2) -> AnnotateReport:
+    """Annotate a Parquet corpus dataset on a Dask cluster, one task per partition.
+
+    Args:
+        input_url: the dataset (local folder or fsspec URL) with ``documents/``.
+        output_url: where the annotation partitions go (default: the input).
+            A different output also receives a copy of the document
+            partitions and a manifest, so it is a complete dataset
+            (``analysis import`` reads it).
+        spec: the :class:`AnnotateSpec` (default: packaged config, all stages).
+        scheduler: ``tcp://HOST:PORT``, a scheduler JSON file, a
+            ``distributed.Client``, or None for a local cluster of ``workers``.
+        progress: show a progress bar.
+        retries: extra attempts of a task that failed (a killed worker's
+            tasks are re-run by the scheduler anyway).
+
+    Returns:
+        An :class:`AnnotateReport` (``documents`` = documents of the partitions run).
+
+    Raises:
+        EngineError: the scheduler is unreachable or a task kept failing.
+    """
+    from .dataset import DATASET_VERSION, _fs, document_parts, read_manifest
+    t0 = time.perf_counter()
+    spec = spec or AnnotateSpec.from_config()
+    output_url = output_url or input_url
+    parts = document_parts(input_url)
+    fs_out, root_out = _fs(output_url)
+    _, root_in = _fs(input_url)
+    copy_docs = (fs_out.protocol, root_out) != (_fs(input_url)[0].protocol, root_in)
+    todo = []
+    for i, part in enumerate(parts):
+        done = all(fs_out.exists(_ann_part(root_out, k, spec.hashes[k], i)) for k in spec.stages)
+        if copy_docs:
+            from .dataset import part_name
+            done = done and fs_out.exists(f"{root_out}/documents/{part_name(i)}")
+        if not done:
+            todo.append((i, part))
+    report = AnnotateReport(computed={k: 0 for k in spec.stages}, hashes=dict(spec.hashes))
+    if todo:
+        client, cluster = (scheduler, None) if hasattr(scheduler, "submit") else _connect(scheduler, workers)
+        try:
+            report.workers = len(client.scheduler_info().get("workers", {})) or 1
+            from distributed import as_completed
+            spec_f = client.scatter(spec, broadcast=True, hash=False)
+            futures = [client.submit(annotate_partition, part, i, output_url, spec_f, copy_docs,
+                                     key=f"annotate-{spec.key}-{i:05d}-{os.getpid()}-{int(t0)}",
+                                     retries=retries, pure=False)
+                       for i, part in todo]
+            bar = None
+            if progress:
+                from tqdm import tqdm
+                bar = tqdm(total=len(futures), unit="part", desc="annotate (dask)")
+            try:
+                for fut in as_completed(futures):
+                    try:
+                        res = fut.result()
+                    except AnalysisError:
+                        raise
+                    except Exception as exc:  # a task that failed on every attempt
+                        raise EngineError(f"dask task {fut.key} failed: {type(exc).__name__}: {exc}") from exc
+                    report.documents += res["documents"]
+                    report.failed.update(res["failed"])
+                    for k in spec.stages:
+                        report.computed[k] += res["documents"] - len(res["failed"])
+                    if bar is not None:
+                        bar.update(1)
+            finally:
+                if bar is not None:
+                    bar.close()
+        finally:
+            if not hasattr(scheduler, "submit"):
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+    manifest = read_manifest(output_url) or {}
+    if copy_docs or not manifest:
+        src = read_manifest(input_url)
+        manifest = dict(src, annotations=dict(manifest.get("annotations") or {}, **(src.get("annotations") or {})))
+        manifest.setdefault("version", DATASET_VERSION)
+    anns = dict(manifest.get("annotations") or {})
+    for k in spec.stages:
+        anns[f"{k}/{spec.hashes[k]}"] = spec.descriptions.get(k)
+    manifest["annotations"] = anns
+    with fs_out.open(f"{root_out}/_manifest.json", "w") as fh:
+        json.dump(manifest, fh, ensure_ascii=False, indent=1)
+    report.seconds = time.perf_counter() - t0
+    return report
+
+
+def _annotate_corpus_dask(corpus, spec: AnnotateSpec, workers, scheduler, progress, t0) -> AnnotateReport:
+    """The dask engine on a store: export what is missing, annotate, import the results."""
+    import tempfile
+    from .dataset import export_parquet, import_parquet
+    from .store import Store
+    todo = _todo(corpus.store, spec, None)
+    if not todo:
+        return AnnotateReport(computed={k: 0 for k in spec.stages}, hashes=dict(spec.hashes))
+    with tempfile.TemporaryDirectory(prefix="analysis-dask-") as tmp:
+        sub = Store(Path(tmp) / "todo.sqlite")
+        from .document import Document, COLUMNS
+        docs = [Document(**{k: d[k] for k in COLUMNS if k != "length"})
+                for d in corpus.store.iter_documents(COLUMNS, doc_ids=list(todo))]
+        for i in range(0, len(docs), 1000):
+            sub.add_documents(docs[i:i + 1000])
+        ds = str(Path(tmp) / "ds")
+        export_parquet(sub, ds, rows_per_partition=max(20, min(2000, len(docs) // 16 or 1)), annotations=False)
+        sub.close()
+        rep = annotate_dataset(ds, ds, spec, scheduler=scheduler, workers=workers, progress=progress)
+        for kind in spec.stages:
+            corpus.store.register_config(spec.hashes[kind], kind, spec.descriptions.get(kind) or {})
+        import_parquet(corpus.store, ds)
+    rep.seconds = time.perf_counter() - t0
+    return rep
+
+
+# -- counts, keywords and topics from a dataset -----------------------------------------
+@dataclass
+class _Counts:
+    freq: Counter = field(default_factory=Counter)
+    doc_freq: Counter = field(default_factory=Counter)
+    documents: int = 0
+    words: int = 0
+
+    def __iadd__(self, other: "_Counts") -> "_Counts":
+        self.freq.update(other.freq)
+        self.doc_freq.update(other.doc_freq)
+        self.documents += other.documents
+        self.words += other.words
+        return self
+
+
+def _partition_tokens(part_url: str, index: int, root_url: str, spec: AnnotateSpec) -> Iterator[list[str]]:
+    """Token lists of one partition: stored tokens of the dataset when present, else segmented."""
+    import pyarrow.parquet as pq
+    from .dataset import _fs, read_documents
+    fs, root = _fs(root_url)
+    h = spec.hashes.get("tokens")
+    stored = _ann_part(root, "tokens", h, index) if h else None
+    if stored and fs.exists(stored):
+        with fs.open(stored, "rb") as fh:
+            table = pq.read_table(fh, columns=["data"])
+        for data in table.column("data").to_pylist():
+            yield json.loads(data)["w"]
+        return
+    seg = _worker(spec).seg
+    for r in read_documents(part_url):
+        yield seg.cut(r["body"] or "")
+
+
+def partition_counts(part_url: str, index: int, root_url: str, spec: AnnotateSpec,
+                     min_len: int = 2, drop_numbers: bool = True) -> _Counts:
+    """Term counts of one partition (the keyword term filter applied)."""
+    from .keywords import _PUNCT, term_filter
+    seg = _worker(spec).seg
+    keep = term_filter(seg, min_len, drop_numbers)
+    c = _Counts()
+    for words in _partition_tokens(part_url, index, root_url, spec):
+        terms = [w for w in words if keep(w)]
+        c.freq.update(terms)
+        c.doc_freq.update(set(terms))
+        c.documents += 1
+        c.words += sum(1 for w in words if w.strip() and not _PUNCT.match(w))
+    return c
+
+
+def _map_parts(func, url: str, args: tuple, scheduler: Any = None, workers: int | None = None) -> Iterator:
+    """``func(part, index, url, *args)`` over the partitions: on Dask when a scheduler/client is
+    given, else in a local process pool (workers > 1) or in this process."""
+    from .dataset import document_parts
+    parts = document_parts(url)
+    if scheduler is not None:
+        client, cluster = (scheduler, None) if hasattr(scheduler, "submit") else _connect(scheduler, workers)
+        try:
+            from distributed import as_completed
+            futures = [client.submit(func, p, i, url, *args, pure=False, retries=2) for i, p in enumerate(parts)]
+            for fut in as_completed(futures):
+                yield fut.result()
+        finally:
+            if not hasattr(scheduler, "submit"):
+                client.close()
+                if cluster is not None:
+                    cluster.close()
+        return
+    n = min(workers or 1, len(parts))
+    if n <= 1:
+        for i, p in enumerate(parts):
+            yield func(p, i, url, *args)
+        return
+    import multiprocessing as mp
+    from functools import partial
+    with mp.get_context().Pool(n) as pool:
+        yield from pool.starmap(partial(_call, func), [(p, i, url, args) for i, p in enumerate(parts)])
+
+
+def _call(func, part, index, url, args):
+    return func(part, index, url, *args)
+
+
+def dataset_term_counts(url: str, spec: AnnotateSpec | None = None, min_len: int = 2, drop_numbers: bool = True,
+                        scheduler: Any = None, workers: int | None = None) -> pd.DataFrame:
+    """Term counts of a Parquet corpus dataset, counted per partition and then added up.
+
+    The stored tokens of the dataset (``annotations/tokens/<hash>``, written
+    by ``annotate --engine dask`` or ``export``) are used when their config
+    matches ``spec``; partitions without them are segmented with the spec's
+    segmenter. Only per-partition counters travel; no document-term matrix
+    is built.
+
+    Args:
+        url: the dataset.
+        spec: the segmenter configuration (default: packaged config).
+        min_len, drop_numbers: the keyword term filter (``[keywords]``).
+        scheduler: a Dask scheduler address / client to count on the cluster.
+        workers: local processes when no scheduler is given.
+
+    Returns:
+        DataFrame with columns ``term`` (str), ``freq`` (int, occurrences),
+        ``doc_freq`` (int, documents containing it), sorted by ``freq``
+        descending then term; ``df.attrs`` holds ``documents`` (int) and
+        ``words`` (int, all non-punctuation tokens, the keyness total basis).
+    """
+    spec = spec or AnnotateSpec.from_config(stages=["tokens"])
+    total = _Counts()
+    for c in _map_parts(partition_counts, url, (spec, min_len, drop_numbers), scheduler, workers):
+        total += c
+    df = pd.DataFrame({"term": list(total.freq), "freq": list(total.freq.values())}, columns=["term", "freq"])
+    df["doc_freq"] = df["term"].map(total.doc_freq).fillna(0).astype(int)
+    df = df.sort_values(["freq", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
+    df.attrs["documents"] = total.documents
+    df.attrs["words"] = total.words
+    return df
+
+
+def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, reference: Any = None,
+                     measure: str = "g2", options=None, spec: AnnotateSpec | None = None,
+                     scheduler: Any = None, workers: int | None = None) -> pd.DataFrame:
+    """Keywords of a whole Parquet dataset from per-partition counts.
+
+    Args:
+        method: ``freq`` or ``keyness`` (methods that need every document's
+            vector or token order — tfidf, textrank — need a store).
+        reference: keyness reference: ``default`` (packaged news counts) or a
+            term-count TSV path.
+        options: :class:`~analysis.keywords.KeywordOptions` (``[keywords]``).
+
+    Returns:
+        The columns of :func:`analysis.keywords.frequency` (``term, score,
+        freq, doc_freq, rel_freq, method``) or of
+        :func:`analysis.keywords.keyness` (``term, score, freq, doc_freq,
+        n_reference, g2, g2_uncorrected, p, chi2, p_chi2, log_ratio, method``).
+    """
+    import numpy as np
+    from .errors import ConfigError, ModelError
+    from .keywords import KeywordOptions, _finish, keyness_stats, load_reference
+    if method not in ("freq", "keyness"):
+        raise ConfigError(f"keywords from a dataset: method must be freq or keyness, not {method!r}")
+    opts = options or KeywordOptions.from_config()
+    counts = dataset_term_counts(url, spec, opts.min_len, opts.drop_numbers, scheduler, workers)
+    if counts.empty:
+        raise ModelError(f"{url}: no terms in the dataset")
+    if method == "freq":
+        df = counts.assign(score=counts["freq"].astype(float),
+                           rel_freq=counts["freq"] * opts.per / max(counts.attrs["words"], 1), method="freq")
+        return _finish(df[["term", "score", "freq", "doc_freq", "rel_freq", "method"]], top)
+    ref_arg = reference if reference is not None else opts.reference
+    if str(ref_arg) == "rest":
+        raise ConfigError('keywords from a dataset: reference "rest" needs a store')
+    ref = load_reference() if str(ref_arg) == "default" else load_reference(str(ref_arg))
+    a = counts["freq"].to_numpy(dtype=float)
+    b = ref.counts.reindex(counts["term"], fill_value=0).to_numpy(dtype=float)
+    stats = keyness_stats(a, b, float(a.sum()), float(ref.total), opts.correction)
+    df = pd.concat([counts[["term", "freq", "doc_freq"]].assign(n_reference=b.astype(np.int64)), stats], axis=1)
+    df["score"] = df[measure]
+    df["method"] = "keyness"
+    cols = ["term", "score", "freq", "doc_freq", "n_reference", "g2", "g2_uncorrected", "p",
+            "chi2", "p_chi2", "log_ratio", "method"]
+    return _finish(df[cols], top)
+
+
+def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSpec, vocabulary: dict):
+    """The document-term counts of ONE partition over a fixed vocabulary (sparse CSR)."""
+    from scipy import sparse
+    rows, cols, vals = [], [], []
+    n = 0
+    for words in _partition_tokens(part_url, index, root_url, spec):
+        c = Counter(vocabulary[w] for w in words if w in vocabulary)
+        rows += [n] * len(c)
+        cols += list(c)
+        vals += list(c.values())
+        n += 1
+    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)), dtype="float64")
+
+
+def dataset_topics(url: str, k: int = 10, top_n: int = 10, min_df: int = 2, max_df: float = 0.5,
+                   max_features: int = 20000, passes: int = 2, random_state: int = 0,
+                   spec: AnnotateSpec | None = None, options=None, workers: int | None = None) -> pd.DataFrame:
+    """Online LDA over a Parquet dataset, one partition's matrix at a time.
+
+    The vocabulary comes from :func:`dataset_term_counts` (``min_df``
+    documents, at most ``max_df`` of them, the ``max_features`` most frequent
+    terms); then scikit-learn's ``LatentDirichletAllocation.partial_fit``
+    sees one partition's document-term matrix at a time for ``passes``
+    passes, so memory is bounded by the largest partition.
+
+    Returns:
+        DataFrame with columns ``topic`` (int), ``terms`` (list of the
+        ``top_n`` top terms), ``weights`` (their normalised weights),
+        ``prevalence`` (share of the corpus's topic mass, from a last pass).
+    """
+    import numpy as np
+    from sklearn.decomposition import LatentDirichletAllocation
+    from .dataset import document_parts
+    from .errors import ModelError
+    from .keywords import KeywordOptions
+    spec = spec or AnnotateSpec.from_config(stages=["tokens"])
+    opts = options or KeywordOptions.from_config()
+    counts = dataset_term_counts(url, spec, opts.min_len, opts.drop_numbers, workers=workers)
+    n_docs = counts.attrs["documents"]
+    keep = counts[(counts["doc_freq"] >= min_df) & (counts["doc_freq"] <= max_df * n_docs)].head(max_features)
+    if len(keep) < k:
+        raise ModelError(f"{url}: only {len(keep)} terms pass min_df/max_df; fewer than k={k}")
+    vocab = {t: i for i, t in enumerate(sorted(keep["term"]))}
+    terms = np.array(sorted(vocab, key=vocab.get))
+    lda = LatentDirichletAllocation(n_components=k, learning_method="online", total_samples=n_docs,
+                                    random_state=random_state, learning_offset=10.0)
+    parts = document_parts(url)
+    for _ in range(passes):
+        for i, p in enumerate(parts):
+            X = _partition_matrix(p, i, url, spec, vocab)
+            if X.shape[0]:
+                lda.partial_fit(X)
+    mass = np.zeros(k)
+    for i, p in enumerate(parts):
+        X = _partition_matrix(p, i, url, spec, vocab)
+        if X.shape[0]:
+            mass += (lda.transform(X) * np.asarray(X.sum(axis=1))).sum(axis=0)
+    comp = lda.components_ / lda.components_.sum(axis=1, keepdims=True)
+    rows = []
+    for t in range(k):
+        idx = np.argsort(-comp[t])[:top_n]
+        rows.append({"topic": t, "terms": terms[idx].tolist(), "weights": comp[t, idx].round(5).tolist(),
+                     "prevalence": float(mass[t] / mass.sum()) if mass.sum() else 0.0})
+    return pd.DataFrame(rows, columns=["topic", "terms", "weights", "prevalence"])

@@ -1,0 +1,221 @@
+"""The local engine: annotate_document, the spec, the pool, resume after SIGKILL,
+and counts/keywords from a Parquet dataset."""
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from analysis import Corpus, Document
+from analysis.config import load_config
+from analysis.errors import EngineError
+from analysis.parallel import (AnnotateSpec, annotate, annotate_document, dataset_keywords,
+                               dataset_term_counts)
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _docs(records):
+    return [Document(title=r["title"], body=r["content"], source=r["source"], published_at=r["date"],
+                     url=r["url"], origin=f"subset:{r['id']}") for r in records]
+
+
+def _corpus(path, records, seed_text=None):
+    c = Corpus.open(path)
+    if seed_text is not None:
+        c.store.add_documents([Document(title="江小爱", body=seed_text, source="光明日报客户端")])
+    c.store.add_documents(_docs(records))
+    return c
+
+
+def _stored(corpus, spec):
+    return {k: corpus.store.get_annotations(k, spec.hashes[k]) for k in spec.stages}
+
+
+def _serial_reference(tmp_path, records, seed_text):
+    """The stage modules' own corpus functions, one document after another."""
+    from analysis.entities import corpus_entities
+    from analysis.figures import corpus_figures
+    from analysis.segment import corpus_tokens
+    ref = _corpus(tmp_path / "serial.sqlite", records, seed_text)
+    corpus_tokens(ref)
+    corpus_figures(ref)
+    corpus_entities(ref)
+    return ref
+
+
+@pytest.fixture(scope="module")
+def sample(related_records):
+    return related_records[:40]
+
+
+def test_annotate_document_is_what_the_stages_store(tmp_path, seed_text, sample):
+    ref = _serial_reference(tmp_path, sample[:3], seed_text)
+    spec = AnnotateSpec.from_corpus(ref)
+    assert spec.stages == ("tokens", "figures", "entities")
+    stored = _stored(ref, spec)
+    seed_id = ref.store.doc_ids()[0]
+    out = annotate_document(seed_id, seed_text, spec)
+    for kind in spec.stages:
+        assert out[kind] == stored[kind][seed_id], kind
+    # the payloads carry what the researcher reads: 江小爱 is a token, 158支 a figure, 何成 a person
+    assert "江小爱" in out["tokens"]["w"]
+    assert any(f["value"] == 158 and f["unit"] == "支" for f in out["figures"])
+    assert any(e["label"] == "person" and e["name"] == "何成" for e in out["entities"])
+
+
+def test_two_workers_identical_to_serial_and_stages_find_everything(tmp_path, seed_text, sample, monkeypatch):
+    ref = _serial_reference(tmp_path, sample, seed_text)
+    corpus = _corpus(tmp_path / "pool.sqlite", sample, seed_text)
+    rep = annotate(corpus, workers=2, batch_size=7, chunk_size=3)
+    n = len(sample) + 1
+    assert rep.workers == 2 and rep.documents == n and not rep.failed
+    assert rep.computed == {"tokens": n, "figures": n, "entities": n}
+    spec = AnnotateSpec.from_corpus(corpus)
+    assert _stored(corpus, spec) == _stored(ref, spec)  # document by document, every stage
+    # the stage functions now compute nothing: make computing impossible and ask them
+    from analysis import entities, figures, segment
+
+    def boom(*a, **k):
+        raise AssertionError("recomputed although annotate stored it")
+
+    monkeypatch.setattr(segment, "_payload", boom)
+    monkeypatch.setattr(figures.FigureExtractor, "extract", boom)
+    monkeypatch.setattr(entities, "extract_entities", boom)
+    assert len(segment.corpus_tokens(corpus)) == n
+    assert len(figures.corpus_figures(corpus)) > 0
+    assert len(entities.corpus_entities(corpus)) > 0
+    # a second run has nothing to do
+    assert annotate(corpus, workers=2).documents == 0
+
+
+def test_accepted_terms_change_the_key_and_reach_workers(tmp_path, sample):
+    corpus = _corpus(tmp_path / "c.sqlite", sample[:5])
+    before = AnnotateSpec.from_corpus(corpus, ["tokens"])
+    corpus.store.add_terms([("暖民心", None, "nz", "user")])
+    after = AnnotateSpec.from_corpus(corpus, ["tokens"])
+    assert before.hashes["tokens"] != after.hashes["tokens"]
+    assert after.extra_words == (("暖民心", None, "nz"),)
+    assert "暖民心" in annotate_document("x", "服务暖民心", after)["tokens"]["w"]
+    assert "暖民心" not in annotate_document("x", "服务暖民心", before)["tokens"]["w"]
+
+
+def _spawned_tokens(spec, text, queue):
+    queue.put(annotate_document("x", text, spec)["tokens"]["w"])
+
+
+def test_workers_get_dictionaries_from_the_task_not_their_files(tmp_path):
+    user_dict = tmp_path / "mine.txt"
+    user_dict.write_text("联动服务模式 20 nz\n", encoding="utf-8")
+    cfg = load_config(overrides={"segment": {"user_dicts": [str(user_dict)]}})
+    spec = AnnotateSpec.from_config(cfg, ["tokens"])
+    user_dict.unlink()  # a worker that read its own files would fail now
+    ctx = mp.get_context("spawn")  # a fresh interpreter: nothing inherited
+    queue = ctx.Queue()
+    p = ctx.Process(target=_spawned_tokens, args=(spec, "江州区探索“三码合一”联动服务模式", queue))
+    p.start()
+    words = queue.get(timeout=60)
+    p.join(30)
+    assert "联动服务模式" in words and "三码合一" in words
+
+
+def test_a_worker_with_another_configuration_refuses(tmp_path):
+    spec = AnnotateSpec.from_config(stages=["tokens"])
+    bad = AnnotateSpec(**{**spec.__dict__, "hashes": {"tokens": "0123456789abcdef"}})
+    with pytest.raises(EngineError, match="differs"):
+        annotate_document("x", "志愿者", bad)
+    with pytest.raises(EngineError, match="unknown stage"):
+        AnnotateSpec.from_config(stages=["tokens", "sentiment"])
+
+
+def _count(path, kind):
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    try:
+        return con.execute("SELECT count(*) FROM annotations WHERE kind=?", (kind,)).fetchone()[0]
+    except sqlite3.OperationalError:
+        return 0
+    finally:
+        con.close()
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill(tmp_path, related_records, runner, cli):
+    records = related_records[:300]
+    path = tmp_path / "kill.sqlite"
+    _corpus(path, records).close()
+    cmd = [sys.executable, "-m", "analysis", "--corpus", str(path), "annotate", "--workers", "2",
+           "--stages", "tokens,figures", "--batch-size", "20", "--no-progress"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+                            stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 120
+        while _count(path, "tokens") < 40 and proc.poll() is None and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert proc.poll() is None, "the run finished before it could be killed"
+    finally:
+        os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers
+        proc.wait(30)
+    done_tokens, done_figures = _count(path, "tokens"), _count(path, "figures")
+    assert 40 <= done_tokens < len(records)
+    assert done_tokens == done_figures  # one transaction per batch: never half a document
+    assert done_tokens % 20 == 0  # whole batches only (300 is a multiple of 20 too)
+    r = runner.invoke(cli, ["--corpus", str(path), "annotate", "--workers", "2", "--stages",
+                            "tokens,figures", "--no-progress"])
+    assert r.exit_code == 0, r.output
+    assert f"annotated {len(records) - done_tokens} documents" in r.output
+    # the resumed store equals a serial run, document by document
+    resumed = Corpus.open(path)
+    serial = _corpus(tmp_path / "serial.sqlite", records)
+    spec = AnnotateSpec.from_corpus(serial, ["tokens", "figures"])
+    annotate(serial, workers=1, spec=spec)
+    assert _stored(resumed, spec) == _stored(serial, spec)
+
+
+def test_cli_annotate_reports_and_caches(tmp_path, runner, cli, sample):
+    path = tmp_path / "c.sqlite"
+    _corpus(path, sample[:6]).close()
+    args = ["--corpus", str(path), "annotate", "--workers", "1", "--stages", "tokens,figures", "--no-progress"]
+    r = runner.invoke(cli, args)
+    assert r.exit_code == 0, r.output
+    assert "annotated 6 documents (tokens 6, figures 6)" in r.output
+    r = runner.invoke(cli, args)
+    assert "annotated 0 documents" in r.output
+    r = runner.invoke(cli, ["--corpus", str(path), "annotate", "--stages", "tokens,vibes"])
+    assert r.exit_code == 2 and "unknown stage" in r.output
+
+
+def test_dataset_counts_and_keywords_equal_the_store(tmp_path, runner, cli, sample):
+    """Counting per partition and adding up gives the store's own keyword tables."""
+    from analysis.dataset import export_parquet
+    from analysis.keywords import keywords
+    corpus = _corpus(tmp_path / "c.sqlite", sample)
+    url = str(tmp_path / "ds")
+    export_parquet(corpus, url, rows_per_partition=7)  # 6 partitions, no tokens stored: they segment
+    counts = dataset_term_counts(url)
+    freq = keywords(corpus, method="freq", top=None)
+    assert counts.attrs["documents"] == len(sample)
+    assert dict(zip(counts.term, counts.freq)) == dict(zip(freq.term, freq.freq))
+    assert dict(zip(counts.term, counts.doc_freq)) == dict(zip(freq.term, freq.doc_freq))
+    # with stored tokens in the dataset (export after annotate) the counts are the same, and 2 processes too
+    annotate(corpus, workers=1, stages=["tokens"])
+    url2 = str(tmp_path / "ds2")
+    export_parquet(corpus, url2, rows_per_partition=7)
+    counts2 = dataset_term_counts(url2, workers=2)
+    assert counts2.equals(counts) and counts2.attrs == counts.attrs
+    key_ds = dataset_keywords(url2, method="keyness", top=15)
+    key_store = keywords(corpus, method="keyness", top=15)
+    assert list(key_ds.term) == list(key_store.term)
+    assert key_ds.g2.round(6).tolist() == key_store.g2.round(6).tolist()
+    assert "志愿者" in set(counts.term[:10])  # the subset is about volunteers
+    r = runner.invoke(cli, ["--corpus", str(tmp_path / "none.sqlite"), "keywords", "--input", url2,
+                            "--method", "freq", "--top", "5", "--format", "csv"])
+    assert r.exit_code == 0, r.output
+    lines = r.output.strip().splitlines()
+    assert lines[0].startswith("term,score,freq") and lines[1].split(",")[0] == counts.term[0]
