@@ -229,63 +229,57 @@ def iter_members(src: Source, limits: Limits, depth: int = 0) -> Iterator[Source
         yield InputError(src.name, f"truncated or corrupt archive ({exc})")
 
 
-def _tar(src: Source, limits: Limits, depth: int) -> Iterator[Source | InputError]:
+def _walk(src: Source, entries, limits: Limits, depth: int) -> Iterator[Source | InputError]:
+    """Check and read archive members given as ``(name, is_file, size, read)``."""
     total = 0
+    for name, is_file, size, read in entries:
+        where = f"{src.name}!{name}"
+        if _unsafe(name):
+            yield UnsafeArchiveError(where, "unsafe member path (absolute or with ..), not extracted")
+            continue
+        base = PurePosixPath(name).name
+        if not is_file or base.startswith(".") or base.lower().startswith(_SKIP_NAMES):
+            continue
+        if size > limits.max_member_bytes:
+            yield UnsafeArchiveError(where, f"member larger than the limit ({limits.max_member_bytes:,} bytes)")
+            continue
+        total += size
+        if total > limits.max_archive_bytes:
+            yield UnsafeArchiveError(src.name, f"archive expands past the size limit "
+                                               f"({limits.max_archive_bytes:,} bytes); rest not read")
+            return
+        try:
+            data = read()
+        except UnsafeArchiveError as exc:
+            exc.path = where
+            yield exc
+            continue
+        yield from iter_members(Source.from_bytes(where, data), limits, depth + 1)
+
+
+def _tar(src: Source, limits: Limits, depth: int) -> Iterator[Source | InputError]:
+    def read(tar, info) -> bytes:
+        fh = tar.extractfile(info)
+        data = fh.read() if fh else b""
+        if len(data) < info.size:
+            raise EOFError(f"member {info.name} is cut short")
+        return data
+
     with tarfile.open(fileobj=src.open(), mode="r|*") as tar:
-        for info in tar:
-            where = f"{src.name}!{info.name}"
-            if _unsafe(info.name):
-                yield UnsafeArchiveError(where, "unsafe member path (absolute or with ..), not extracted")
-                continue
-            if not info.isfile():
-                continue
-            base = PurePosixPath(info.name).name
-            if base.startswith(".") or base.lower().startswith(_SKIP_NAMES):
-                continue
-            if info.size > limits.max_member_bytes:
-                yield UnsafeArchiveError(where, f"member larger than the limit ({limits.max_member_bytes:,} bytes)")
-                continue
-            total += info.size
-            if total > limits.max_archive_bytes:
-                yield UnsafeArchiveError(src.name, f"archive expands past the size limit "
-                                                   f"({limits.max_archive_bytes:,} bytes); rest not read")
-                return
-            fh = tar.extractfile(info)
-            data = fh.read() if fh else b""
-            if len(data) < info.size:
-                raise EOFError(f"member {info.name} is cut short")
-            yield from iter_members(Source.from_bytes(where, data), limits, depth + 1)
+        yield from _walk(src, ((i.name, i.isfile(), i.size, lambda i=i: read(tar, i)) for i in tar),
+                         limits, depth)
 
 
 def _zip(src: Source, limits: Limits, depth: int) -> Iterator[Source | InputError]:
-    if src.path is not None:
-        zf = zipfile.ZipFile(src.path)
-    else:
-        zf = zipfile.ZipFile(io.BytesIO(src.read()))
-    total = 0
+    def read(zf, info) -> bytes:
+        # the declared size may lie (zip bombs): read at most the limit
+        with zf.open(info) as fh:
+            data = fh.read(limits.max_member_bytes + 1)
+        if len(data) > limits.max_member_bytes:
+            raise UnsafeArchiveError(info.filename, "member expands past the size limit")
+        return data
+
+    zf = zipfile.ZipFile(src.path if src.path is not None else io.BytesIO(src.read()))
     with zf:
-        for info in zf.infolist():
-            where = f"{src.name}!{info.filename}"
-            if _unsafe(info.filename):
-                yield UnsafeArchiveError(where, "unsafe member path (absolute or with ..), not extracted")
-                continue
-            if info.is_dir():
-                continue
-            base = PurePosixPath(info.filename).name
-            if base.startswith(".") or base.lower().startswith(_SKIP_NAMES):
-                continue
-            if info.file_size > limits.max_member_bytes:
-                yield UnsafeArchiveError(where, f"member larger than the limit ({limits.max_member_bytes:,} bytes)")
-                continue
-            total += info.file_size
-            if total > limits.max_archive_bytes:
-                yield UnsafeArchiveError(src.name, f"archive expands past the size limit "
-                                                   f"({limits.max_archive_bytes:,} bytes); rest not read")
-                return
-            # the declared size may lie (zip bombs): read at most the limit
-            with zf.open(info) as fh:
-                data = fh.read(limits.max_member_bytes + 1)
-            if len(data) > limits.max_member_bytes:
-                yield UnsafeArchiveError(where, "member expands past the size limit")
-                continue
-            yield from iter_members(Source.from_bytes(where, data), limits, depth + 1)
+        yield from _walk(src, ((i.filename, not i.is_dir(), i.file_size, lambda i=i: read(zf, i))
+                               for i in zf.infolist()), limits, depth)
