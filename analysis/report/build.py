@@ -23,8 +23,7 @@ from typing import Any, Callable, Sequence
 import pandas as pd
 
 from ..errors import AnalysisError, ReportError
-from .model import Image, Pairs, ReportData, ReportOptions, Section, Table, Text
-from .render import highlight
+from .model import Highlight, Image, Pairs, ReportData, ReportOptions, Section, Table
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +40,6 @@ SECTION_TITLES = {
     "methods": "方法附录",
 }
 
-ENTITY_LABELS = {"person": "人物", "place": "地点", "organization": "机构", "programme": "项目与品牌"}
 KEYWORD_METHODS = {"freq": "词频", "tfidf": "TF-IDF", "textrank": "TextRank", "keyness": "关键性（keyness）"}
 KEYWORD_COLUMNS = {"term": "词", "score": "得分", "freq": "频次", "doc_freq": "文档数"}
 KEYNESS_COLUMNS = {"n_reference": "参照语料频次", "g2": "G²", "p": "p 值", "log_ratio": "对数比"}
@@ -172,21 +170,8 @@ def _describe(docs: pd.DataFrame, path: str) -> dict[str, Any]:
 def _figure(width: float = 6.5, height: float = 2.6):
     """A matplotlib Figure (no pyplot state) with the packaged Chinese font set up."""
     from matplotlib.figure import Figure
-    _setup_fonts()
+    _stage("plots").setup_chinese()
     return Figure(figsize=(width, height), layout="constrained")
-
-
-def _setup_fonts() -> None:
-    try:
-        _stage("plots").setup_chinese()
-    except _Missing:  # plots not installed: register the packaged font the same way
-        import matplotlib
-        from matplotlib import font_manager
-        from .render import font_path
-        font_manager.fontManager.addfont(str(font_path()))
-        name = font_manager.FontProperties(fname=str(font_path())).get_name()
-        matplotlib.rcParams["font.family"] = [name]
-        matplotlib.rcParams["axes.unicode_minus"] = False
 
 
 def _png(fig, dpi: int) -> bytes:
@@ -198,7 +183,7 @@ def _png(fig, dpi: int) -> bytes:
 # -- sections ------------------------------------------------------------------------
 def _documents(ctx: _Context) -> Section:
     docs = ctx.docs.copy()
-    docs["date"] = docs["published_at"].fillna("").astype(str).str.slice(0, 16).str.replace("T", " ")
+    docs["date"] = docs["published_at"].fillna("").astype(str).str.slice(0, 10)
     docs["who"] = [
         "、".join(a.get("name", "") + (f"（{a['role']}）" if a.get("role") else "") for a in (auth or []))
         or (byline or "") for auth, byline in zip(docs["authors"], docs["byline"])]
@@ -225,42 +210,39 @@ def _evidence(row: pd.Series) -> Any:
     sentence = row.get("sentence") or ""
     text = row.get("text") or ""
     pos = sentence.find(text) if text else -1
-    return highlight(sentence, pos, pos + len(text)) if pos >= 0 else sentence
+    return Highlight(sentence, pos, pos + len(text)) if pos >= 0 else sentence
 
 
 def _figures(ctx: _Context) -> Section:
     mod = _stage("figures")
-    df = mod.corpus_figures(ctx.corpus, doc_ids=ctx.ids)
+    allfig = mod.corpus_figures(ctx.corpus, doc_ids=ctx.ids)
+    df = mod.figures_summary(allfig, corpus=ctx.corpus)
     title = SECTION_TITLES["figures"]
     if df.empty:
-        return Section("figures", title, note="所选文档中没有找到数字。", omitted=True, frames={"figures": df})
-    df = df.copy()
-    df["category"] = df["category"].fillna("其他").replace("", "其他")
-    df["_order"] = df["doc_id"].map(ctx.order)
-    df = df.sort_values(["_order", "start"], kind="stable")
-    summary = (df.groupby("category", sort=False)
-                 .agg(n=("text", "size"), docs=("doc_id", "nunique"),
-                      examples=("text", lambda s: "、".join(list(dict.fromkeys(s))[:4])))
-                 .sort_values("n", ascending=False).reset_index())
-    blocks: list[Any] = [Table.from_frame(summary, {"category": "类别", "n": "数字个数", "docs": "文档数",
-                                                    "examples": "示例"}, caption="按类别汇总")]
-    if len(summary) > 1:
-        fig = _figure(6.5, 0.35 * len(summary) + 0.8)
-        ax = fig.add_subplot()
-        ax.barh(summary["category"][::-1], summary["n"][::-1], color="#b22222")
-        ax.set_xlabel("数字个数")
-        blocks.append(Image(_png(fig, ctx.opts.dpi), caption="各类别的数字个数", width="80%"))
+        return Section("figures", title, note="所选文档中没有找到可归类的数字。", omitted=True,
+                       frames={"figures": allfig, "summary": df})
+    # the selection's order (ingestion order: the seed article first in the shipped corpus)
+    df = df.assign(_order=df["doc_id"].map(ctx.order)).sort_values("_order", kind="stable")
+    counts = (df.groupby("category", sort=False)
+                .agg(n=("text", "size"), docs=("doc_id", "nunique"),
+                     examples=("text", lambda s: "、".join(list(dict.fromkeys(s))[:5])))
+                .sort_values("n", ascending=False, kind="stable").reset_index())
+    blocks: list[Any] = [Table.from_frame(counts, {"category": "类别", "n": "数字个数", "docs": "文档数",
+                                                   "examples": "示例"}, caption="按类别汇总")]
+    if len(counts) > 1:
+        fig = _stage("plots").category_summary(df)
+        blocks.append(Image(_image_png(fig, ctx.opts.dpi), caption="各类别的数字个数", width="75%"))
     multi = len(ctx.ids) > 1
-    for cat in summary["category"]:
+    for cat in counts["category"]:
         part = df[df["category"] == cat].copy()
-        part["evidence"] = part.apply(_evidence, axis=1)
-        part["doc"] = part["doc_id"].map(ctx.short_title)
-        cols = {"text": "数字", "value": "数值", "unit": "单位", "counted": "计数对象", "approx": "精度",
-                "evidence": "证据句"}
+        part["evidence"] = [_evidence(r) for _, r in part.iterrows()]
+        part["doc"] = part["doc_id"].map(lambda d: ctx.short_title(d, 14))
+        cols = {"text": "数字", "value": "数值", "counted": "计数对象", "place": "地点", "evidence": "证据句"}
         if multi:
-            cols["doc"] = "文档"
+            cols.update({"date": "日期", "doc": "文档"})
         blocks.append(Table.from_frame(part, cols, caption=f"类别：{cat}", limit=ctx.opts.figures_per_category))
-    return Section("figures", title, blocks, frames={"figures": df.drop(columns="_order"), "summary": summary})
+    return Section("figures", title, blocks, note=f"共 {len(allfig)} 个数字，其中 {len(df)} 个归入类别。",
+                   frames={"figures": allfig, "summary": df.drop(columns="_order"), "counts": counts})
 
 
 def _entities(ctx: _Context) -> Section:
@@ -269,32 +251,26 @@ def _entities(ctx: _Context) -> Section:
     title = SECTION_TITLES["entities"]
     if df.empty:
         return Section("entities", title, note="所选文档中没有识别出实体。", omitted=True, frames={"entities": df})
-    df = df.copy()
-    df["name"] = df["name"].where(df["name"].notna() & (df["name"] != ""), df["text"])
-    first = lambda s: next((v for v in s if isinstance(v, str) and v), "")  # noqa: E731
+    summary = mod.entities_summary(df)
+    multi = len(ctx.ids) > 1
     blocks: list[Any] = []
-    frames = {"entities": df}
-    for label, label_title in ENTITY_LABELS.items():
-        part = df[df["label"] == label]
-        if part.empty:
+    layouts = {
+        "people": ("人物", {"name": "姓名", "role": "职务/身份", "affiliation": "所属单位", "mentions": "提及次数"}),
+        "places": ("地点（按行政层级排列）", {"tree": "地名", "level": "层级", "parent": "上级", "mentions": "提及次数"}),
+        "organizations": ("机构", {"name": "名称", "mentions": "提及次数"}),
+        "programmes": ("项目与品牌", {"name": "名称", "mentions": "提及次数"}),
+    }
+    for key, (caption, cols) in layouts.items():
+        part = summary.get(key)
+        if part is None or part.empty:
             continue
-        agg = (part.groupby("name", sort=False)
-                   .agg(mentions=("text", "size"), docs=("doc_id", "nunique"), role=("role", first),
-                        affiliation=("affiliation", first), level=("level", first), parent=("parent", first),
-                        first_doc=("doc_id", "first"))
-                   .sort_values(["mentions", "docs"], ascending=False).reset_index())
-        agg["doc"] = agg["first_doc"].map(ctx.short_title)
-        if label == "person":
-            cols = {"name": "姓名", "role": "职务/身份", "affiliation": "所属单位", "mentions": "提及次数"}
-        elif label == "place":
-            cols = {"name": "地名", "level": "层级", "parent": "上级", "mentions": "提及次数"}
-        else:
-            cols = {"name": "名称", "mentions": "提及次数"}
-        if len(ctx.ids) > 1:
-            cols.update({"docs": "文档数", "doc": "首见文档"})
-        blocks.append(Table.from_frame(agg, cols, caption=label_title, limit=ctx.opts.entities_top))
-        frames[label] = agg
-    return Section("entities", title, blocks, frames=frames)
+        part = part.copy()
+        if key == "places":
+            part["tree"] = ["　" * int(d) + ("└ " if d else "") + n for n, d in zip(part["name"], part["depth"])]
+        if multi:
+            cols = {**cols, "documents": "文档数"}
+        blocks.append(Table.from_frame(part, cols, caption=caption, limit=ctx.opts.entities_top))
+    return Section("entities", title, blocks, frames={"entities": df, **summary})
 
 
 def _keywords(ctx: _Context) -> Section:
@@ -354,15 +330,41 @@ def _image_png(img: Any, dpi: int) -> bytes:
 
 def _topics(ctx: _Context) -> Section:
     mod = _stage("topics")
+    plots = _stage("plots")
     title = SECTION_TITLES["topics"]
     if len(ctx.ids) < ctx.opts.min_documents_for_topics:
         return Section("topics", title, omitted=True,
                        note=f"本节从略：主题模型需要至少 {ctx.opts.min_documents_for_topics} 篇文档，"
                             f"所选只有 {len(ctx.ids)} 篇。")
-    if not hasattr(mod, "corpus_topics"):
-        raise _Missing("analysis.topics.corpus_topics")
-    res = mod.corpus_topics(ctx.corpus, doc_ids=ctx.ids, k=ctx.opts.topics_k)
-    return Section("topics", title, [Table.from_frame(res)], frames={"topics": res})
+    overrides = {"k": ctx.opts.topics_k} if ctx.opts.topics_k else {}
+    model = mod.TopicModel.from_config(ctx.corpus.config, top_n=ctx.opts.topics_top_terms,
+                                       **overrides).fit(ctx.corpus, doc_ids=ctx.ids)
+    topics = model.topics()
+    topics["terms"] = topics["terms"].map(" ".join)
+    reps = model.representative_docs(2)
+    reps["doc"] = reps["doc_id"].map(lambda d: ctx.short_title(d, 30))
+    topics["documents"] = topics["topic"].map(reps.groupby("topic")["doc"].apply("；".join))
+    settings = [("方法", model.method), ("主题数 k", model.k_), ("随机种子", model.random_state),
+                ("迭代次数", model.max_iter), ("词表", f"{len(model.vocabulary_)} 个词（min_df={model.min_df}，"
+                                                  f"max_df={model.max_df}）"),
+                ("平均 NPMI", round(float(model.coherence_npmi_), 3)),
+                ("平均 UMass", round(float(model.coherence_umass_), 3))]
+    blocks: list[Any] = [
+        Pairs(settings, caption="模型设置与一致性"),
+        Table.from_frame(topics, {"topic": "主题", "terms": "主题词", "prevalence": "占比", "npmi": "NPMI",
+                                  "documents": "代表文档"}, caption="主题及其主题词"),
+        Image(_image_png(plots.topic_heatmap(model, n=5), ctx.opts.dpi), caption="主题-词语权重"),
+    ]
+    frames = {"topics": topics, "top_terms": model.top_terms(), "representative": reps}
+    try:
+        prev = model.prevalence_over_time("Q")
+    except AnalysisError as exc:
+        log.info("topic prevalence over time skipped: %s", exc)
+    else:
+        if prev["period"].nunique() > 1:
+            blocks.append(Image(_image_png(plots.prevalence_plot(prev), ctx.opts.dpi), caption="主题随时间的变化（季度）"))
+            frames["prevalence"] = prev
+    return Section("topics", title, blocks, frames=frames)
 
 
 def _kwic(ctx: _Context) -> Section:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import pandas as pd
+from markupsafe import Markup
 
 from ..config import options_from
 
@@ -71,6 +72,34 @@ class ReportOptions:
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
+
+
+class Highlight:
+    """A corpus string with one span marked (``<mark>``); everything escaped.
+
+    Not a ``str`` subclass, so pandas keeps it as an object in a column.
+    ``str()`` gives the plain text.
+
+    Example:
+        >>> Highlight("志愿者<b>2500</b>多人", 9, 13).__html__()
+        '志愿者&lt;b&gt;<mark>2500</mark>&lt;/b&gt;多人'
+    """
+
+    def __init__(self, text: str, start: int, end: int):
+        self.text = text or ""
+        self.start, self.end = max(0, start), min(len(self.text), end)
+
+    def __html__(self) -> str:
+        t, s, e = self.text, self.start, self.end
+        if s >= e:
+            return str(Markup.escape(t))
+        return str(Markup("{}<mark>{}</mark>{}").format(t[:s], t[s:e], t[e:]))
+
+    def __str__(self) -> str:
+        return self.text
+
+    def __repr__(self) -> str:
+        return f"Highlight({self.text!r}, {self.start}, {self.end})"
 
 
 def _fmt(value: Any) -> Any:

@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from ..config import data_path
 from ..errors import ReportError
@@ -60,15 +60,6 @@ def environment() -> jinja2.Environment:
     )
     env.filters["data_uri"] = lambda png: "data:image/png;base64," + base64.b64encode(png).decode("ascii")
     return env
-
-
-def highlight(text: str, start: int, end: int) -> Markup:
-    """``text`` escaped, with ``text[start:end]`` wrapped in ``<mark>``."""
-    text = text or ""
-    start, end = max(0, start), min(len(text), end)
-    if start >= end:
-        return Markup(escape(text))
-    return Markup("{}<mark>{}</mark>{}").format(text[:start], text[start:end], text[end:])
 
 
 # -- fonts -------------------------------------------------------------------------
