@@ -213,6 +213,9 @@ _ORG_TAIL = re.compile(r"(?:党工委|党委|党支部|党总支|居委会|村�
                        r"局|厅|部|办|办公室|中心|学校|学院|大学|中学|小学|医院|银行|公司|集团|协会|学会|联合会|"
                        r"总工会|工会|妇联|团委|报社|日报|电视台|广播电台|党校|军区|支队|大队|服务队|志愿服务队)$")
 _MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:日报|晚报|时报|新闻社|通讯社|电视台|广播电台|报社)")
+#: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
+_NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但")
+_IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
 _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
 _PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
@@ -227,7 +230,11 @@ _ROLE_BOUNDARY = set("，。；：！？,.;:!?（）()《》“”\"「」『』
 _POST_NAME_ROLE = re.compile(r"(老人|同志|女士|先生|大爷|大妈|阿姨|奶奶|爷爷|老师|医生|师傅)")
 _NAME_END_OK = re.compile(r"(?:$|[^" + _HAN + r"]|说|介绍|表示|告诉|认为|称|指出|强调|谈|讲|笑|一|正|早|已|在|把|和|与|等|带|是|老|同|女|先|大|阿|奶|爷|师|医|的|也|还|就|都|又|每|今|这|那|从|对|向|给|深|感|激|高|开|分|坦|回|为|所|曾|自|便|常|率|主|刚|看|拿|作|将|被|会)")
 _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
-_TRANSLIT = set("克林顿叶利钦戴安娜巴赫萨马兰奇普京斯尼科夫尔卡德里奥亚历山大维基米特洛伊丝莎拉玛丽安娜")
+#: characters of transliterated foreign names (帕森斯, 斯卡武佐, 巴赫)
+_TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
+                "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
+                "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多")
+_NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省)")
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -252,7 +259,7 @@ class _Doc:
         self.text = text
         self.doc_id = doc_id
         self.res = res
-        self.crf = res.tagger.spans(text)
+        self.crf = res.tagger.spans(text, split_names=False)
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
@@ -496,13 +503,23 @@ class _Doc:
         sur = self.res.surnames
         if _FOREIGN.match(name):
             return True
-        if not re.fullmatch(f"[{_HAN}]{{2,4}}", name):
+        if not re.fullmatch(f"[{_HAN}]{{2,4}}", name) or name[0] in _NOT_SURNAME_START:
             return False
         if name[:2] in sur and len(name) in (3, 4):
             return True
         if name[0] in sur and len(name) in (2, 3):
             return True
         return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
+
+    def _bad_context(self, a: int, b: int) -> bool:
+        """The name is a word, part of a word before it, or the name of a unit (谢依特小学)."""
+        text = self.text
+        nm = text[a:b]
+        if self._plain_word(nm) or nm.endswith(("市", "省", "县", "区", "镇", "村", "乡", "州")):
+            return True
+        if a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
+            return True  # 行李寄存
+        return bool(_NAME_FOLLOWED_BY_UNIT.match(text, b))
 
     def _blocked(self, s: int, e: int) -> bool:
         if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
@@ -534,7 +551,7 @@ class _Doc:
                         nm = text[a:b]
                     else:
                         continue
-                if self._blocked(a, b):
+                if self._blocked(a, b) or self._bad_context(a, b):
                     continue
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         # names right after a role word that the CRF missed
@@ -548,11 +565,53 @@ class _Doc:
             for ln in (3, 2):
                 b = a + ln
                 nm = text[a:b]
-                if b <= len(text) and nm[0] in res.surnames and _NAME_END_OK.match(text, b) \
+                end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words)
+                if b <= len(text) and nm[0] in res.surnames and end_ok \
                         and self._looks_like_name(nm) and not self._blocked(a, b) \
-                        and nm not in res.common_words and nm not in res.roles:
+                        and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
+        # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
+        for m in self._office_re().finditer(text):
+            a = b = m.end()
+            while b < len(text) and b - a < 5 and text[b] in _TRANSLIT:
+                b += 1
+            if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
+                    and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"):
+                for k in [k for k in found if a <= k[0] < b]:
+                    del found[k]
+                found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+        # a name right before an office or title (习近平总书记, 郭光灿院士)
+        for m in self._post_role_re().finditer(text):
+            b = m.start(1)
+            for ln in (3, 2):
+                a = b - ln
+                nm = text[a:b]
+                if a < 0 or any(a0 < b and a < b0 for a0, b0 in found):
+                    continue
+                if nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm) \
+                        and not self._blocked(a, b) and not self._plain_word(nm) \
+                        and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、"
+                             or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
+                    found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                    break
+        # more names of a list: 习近平、李克强、栗战书等
+        changed = True
+        while changed:
+            changed = False
+            for (a, b) in list(found):
+                for nxt in (b + 1,):
+                    if text[b:b + 1] != "、":
+                        continue
+                    for ln in (3, 2):
+                        e = nxt + ln
+                        nm = text[nxt:e]
+                        if e <= len(text) and text[e:e + 1] in ("、", "等", "和", "，", "。") \
+                                and self._looks_like_name(nm) and (nxt, e) not in found \
+                                and not self._blocked(nxt, e):
+                            found[(nxt, e)] = dict(start=nxt, end=e, text=nm, label="person", name=nm)
+                            changed = True
+                            break
         # later bare mentions of a name already found
         names = {p["name"] for p in found.values()}
         for nm in names:
@@ -567,24 +626,31 @@ class _Doc:
         self.places = [p for p in self.places if not (p.get("_crf") and any(
             q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
 
+    def _plain_word(self, w: str) -> bool:
+        """A dictionary word that is not a person's name (nr)."""
+        tag = self.res.common_words.get(w)
+        return tag is not None and not tag.startswith("nr")
+
+    def _office_re(self):
+        if not hasattr(self.res, "_office_re"):
+            offices = [r for r, office in self.res.roles.items() if office]
+            self.res._office_re = re.compile("|".join(sorted(map(re.escape, offices), key=len, reverse=True)))
+        return self.res._office_re
+
+    def _post_role_re(self):
+        if not hasattr(self.res, "_post_re"):
+            offices = [r for r, office in self.res.roles.items() if office or r in ("院士", "教授")] + ["同志"]
+            self.res._post_re = re.compile("(?=(" + "|".join(sorted(map(re.escape, offices), key=len, reverse=True))
+                                           + "))")
+        return self.res._post_re
+
     def _split_names(self, s: int, e: int) -> list[tuple[int, int]]:
-        """Split a 4-6 character CRF name into two names at a surname."""
-        text, sur = self.text, self.res.surnames
-        n = e - s
-        if n < 4 or n > 6 or _FOREIGN.match(text[s:e]):
+        """Split a run of names (李鹏乔石, 阎晋于文哲), not a foreign name (斯卡武佐)."""
+        from .ner.crf import split_name_run
+        name = self.text[s:e]
+        if all(c in _TRANSLIT for c in name):
             return [(s, e)]
-        if n == 4 and text[s:s + 2] in sur:
-            return [(s, e)]
-        best = None
-        for k in (2, 3):
-            if 2 <= n - k <= 3 and text[s + k] in sur and text[s] in sur:
-                score = sur[text[s + k]] + (50 if k == 2 else 0) * 0
-                if best is None or score > best[0]:
-                    best = (score, k)
-        if best is None:
-            return [(s, e)]
-        k = best[1]
-        return [(s, s + k), (s + k, e)]
+        return [(s + a, s + b) for a, b in split_name_run(name, self.res.surnames)]
 
     # -- roles ---------------------------------------------------------------------------
     def assign_roles(self) -> None:
@@ -603,9 +669,21 @@ class _Doc:
             if chunk:
                 role, aff = self._split_role(a, s, units)
             if role is None:
-                m = _POST_NAME_ROLE.match(text, p["end"])
+                m = _POST_NAME_ROLE.match(text, p["end"]) or self._post_role_re().match(text, p["end"])
                 if m:
                     role = m.group(1)
+            if role is None:
+                m = _IS_ROLE_AFTER.match(text, p["end"])
+                if m and self.res.role_re.search(m.group(1)):
+                    role = m.group(1)
+            if role is None and text[s - 1:s] == "是":
+                b = s - 1
+                a2 = b
+                while a2 > 0 and b - a2 < 12 and text[a2 - 1] not in _ROLE_BOUNDARY:
+                    a2 -= 1
+                hm = self.res.role_re.search(text, a2, b)
+                if hm and hm.end() == b:
+                    role = text[a2:b]
             p["role"], p["affiliation"] = role, aff
         # 通讯员阎晋于文哲: a name right after another shares its role
         for prev, p in zip(self.people, self.people[1:]):
