@@ -179,9 +179,19 @@ def _read_lines(path: Path) -> list[str]:
 _RESOURCES: dict[str, _Resources] = {}
 
 
+_DEFAULT_OPTIONS: list[EntityOptions] = []
+
+
 def _resources(opts: EntityOptions | None) -> _Resources:
-    opts = opts or EntityOptions.from_config()
-    key = json.dumps(dataclasses.asdict(opts), sort_keys=True)
+    if opts is None:
+        if not _DEFAULT_OPTIONS:
+            _DEFAULT_OPTIONS.append(EntityOptions.from_config())
+        opts = _DEFAULT_OPTIONS[0]
+    key = getattr(opts, "_key", None) or json.dumps(dataclasses.asdict(opts), sort_keys=True)
+    try:
+        object.__setattr__(opts, "_key", key)
+    except AttributeError:  # pragma: no cover
+        pass
     if key not in _RESOURCES:
         _RESOURCES[key] = _Resources(opts)
     return _RESOURCES[key]
@@ -271,6 +281,7 @@ class _Doc:
         self.people: list[dict] = []
         self.programmes: list[dict] = []
         self.taken = [False] * (len(text) + 1)  # characters inside places (for people)
+        self._inq: list[bool] | None = None
 
     # -- quotes and programmes ---------------------------------------------------
     def find_quotes(self) -> None:
@@ -395,7 +406,12 @@ class _Doc:
         self.places.sort(key=lambda r: r["start"])
 
     def in_quote(self, i: int) -> bool:
-        return any(s < i < e - 1 for s, e, _ in self.quotes)
+        if self._inq is None:
+            self._inq = [False] * (len(self.text) + 1)
+            for s, e, _ in self.quotes:
+                for k in range(s + 1, e - 1):
+                    self._inq[k] = True
+        return self._inq[i]
 
     def _chain_units(self, pos: int, parent: str, known: dict) -> int:
         """Units below the county written after ``pos`` (each under the one before)."""

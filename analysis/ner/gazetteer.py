@@ -102,6 +102,12 @@ class Gazetteer:
             for s in _short_forms(div.name, div.level):
                 self.short.setdefault(s, []).append(div)
         self.max_len = max(len(n) for n in list(self.names) + list(self.short))
+        #: first two characters → candidate names, longest first (a fast scan)
+        self._by_prefix: dict[str, list[str]] = {}
+        for n in set(self.names) | set(self.short):
+            self._by_prefix.setdefault(n[:2], []).append(n)
+        for lst in self._by_prefix.values():
+            lst.sort(key=len, reverse=True)
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
 
     def lookup(self, name: str) -> list[Division]:
@@ -126,11 +132,11 @@ class Gazetteer:
 
     def match_at(self, text: str, i: int) -> tuple[str, list[Division]] | None:
         """The longest division name or short form starting at ``text[i]``."""
-        for n in range(min(self.max_len, len(text) - i), 1, -1):
-            cand = text[i:i + n]
-            found = self.lookup(cand)
-            if found:
-                return cand, found
+        cands = self._by_prefix.get(text[i:i + 2])
+        if cands:
+            for cand in cands:
+                if text.startswith(cand, i):
+                    return cand, self.lookup(cand)
         return None
 
 

@@ -1,0 +1,150 @@
+#!/usr/bin/env python
+"""Entity extraction: MSRA NER F1 per type and speed over the digest corpus.
+
+Quality (entity-level exact match on the MSRA NER test set,
+``../shared/data/eval/ner/msra/testright1.txt``): each line is a sequence of
+``span/tag`` items separated by spaces, tags ``nr`` (person), ``ns`` (place),
+``nt`` (organisation) and ``o`` (other). The text of a line is the
+concatenation of the spans (it equals ``test1.txt``); an entity is
+``(line, start, end, type)`` with character offsets in that text. Printed for:
+
+- ``jieba POS``: a private ``jieba.Tokenizer`` with ``jieba.posseg.POSTokenizer``;
+  every word tagged nr/ns/nt is an entity (the baseline of the issue);
+- ``CRF``: :class:`analysis.ner.crf.CRFTagger` with name-run splitting;
+- ``extract_entities``: the full extractor (person/place/organization mapped
+  to nr/ns/nt; its rules follow this project's conventions, e.g. a name inside
+  邓小平理论 is no person, so it loses a little against MSRA).
+
+Speed: ``extract_entities`` over the first N reports of the digest corpus
+(``xwlb_articles.jsonl.gz``) against bare ``lcut`` of a private jieba
+tokenizer on the same texts in the same run.
+
+    .venv/bin/python benchmarks/bench_entities.py [--docs 2000] [--msra-lines 0]
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import gzip
+import json
+import logging
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+SHARED = ROOT.parent / "shared" / "data"
+TYPES = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
+LABEL_TYPE = {"person": "PER", "place": "LOC", "organization": "ORG"}
+
+
+def msra(limit: int = 0):
+    lines = []
+    with open(SHARED / "eval/ner/msra/testright1.txt", encoding="utf-8") as fh:
+        for line in fh:
+            text, gold = "", set()
+            for item in line.split():
+                span, _, tag = item.rpartition("/")
+                if tag in TYPES:
+                    gold.add((len(text), len(text) + len(span), TYPES[tag]))
+                text += span
+            lines.append((text, gold))
+            if limit and len(lines) >= limit:
+                break
+    return lines
+
+
+def score(lines, predict):
+    tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
+    t0 = time.perf_counter()
+    for text, gold in lines:
+        pred = set(predict(text))
+        for s in pred & gold:
+            tp[s[2]] += 1
+        for s in pred - gold:
+            fp[s[2]] += 1
+        for s in gold - pred:
+            fn[s[2]] += 1
+    secs = time.perf_counter() - t0
+    out = {}
+    for k in ("PER", "LOC", "ORG"):
+        p = tp[k] / max(1, tp[k] + fp[k])
+        r = tp[k] / max(1, tp[k] + fn[k])
+        out[k] = (p, r, 2 * p * r / max(1e-9, p + r))
+    return out, secs
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--docs", type=int, default=2000, help="digest reports for the speed test")
+    ap.add_argument("--msra-lines", type=int, default=0, help="0 = all 4,365 lines")
+    args = ap.parse_args(argv)
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    from analysis.entities import extract_entities
+    from analysis.ner.crf import get_tagger
+
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    pos = jieba.posseg.POSTokenizer(tok)
+
+    def jieba_pos(text):
+        out, i = [], 0
+        for w, flag in pos.lcut(text):
+            if flag in TYPES:
+                out.append((i, i + len(w), TYPES[flag]))
+            i += len(w)
+        return out
+
+    tagger = get_tagger()
+
+    def extractor(text):
+        return [(r["start"], r["end"], LABEL_TYPE[r["label"]]) for r in extract_entities(text)
+                if r["label"] in LABEL_TYPE]
+
+    lines = msra(args.msra_lines)
+    print(f"MSRA NER test: {len(lines)} lines, {sum(len(t) for t, _ in lines)} characters, "
+          f"{sum(len(g) for _, g in lines)} entities")
+    extractor(lines[0][0])  # load everything before timing
+    print(f"{'method':<18} {'PER P/R/F1':>20} {'LOC P/R/F1':>20} {'ORG P/R/F1':>20} {'sec':>6}")
+    results = {}
+    for name, fn in (("jieba POS", jieba_pos), ("CRF", tagger.spans), ("extract_entities", extractor)):
+        res, secs = score(lines, fn)
+        results[name] = res
+        cells = ["{:.3f}/{:.3f}/{:.3f}".format(*res[k]) for k in ("PER", "LOC", "ORG")]
+        print(f"{name:<18} {cells[0]:>20} {cells[1]:>20} {cells[2]:>20} {secs:6.1f}")
+    for k in ("PER", "LOC", "ORG"):
+        print(f"F1 {k}: CRF {results['CRF'][k][2]:.3f} vs jieba POS {results['jieba POS'][k][2]:.3f} "
+              f"(+{results['CRF'][k][2] - results['jieba POS'][k][2]:.3f})")
+
+    path = SHARED / "xwlb/xwlb_articles.jsonl.gz"
+    if not path.exists():
+        print(f"speed: {path} missing, skipped")
+        return 0
+    texts = []
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            texts.append(json.loads(line)["content"])
+            if len(texts) >= args.docs:
+                break
+    chars = sum(len(t) for t in texts)
+    t0 = time.perf_counter()
+    for t in texts:
+        tok.lcut(t)
+    t_cut = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    n = 0
+    for t in texts:
+        n += len(extract_entities(t))
+    t_ent = time.perf_counter() - t0
+    print(f"speed over {len(texts)} digest reports ({chars / 1e6:.2f} M characters): "
+          f"jieba lcut {t_cut:.1f} s ({chars / t_cut / 1e6:.2f} M chars/s), "
+          f"extract_entities {t_ent:.1f} s ({chars / t_ent / 1e6:.2f} M chars/s, {n} mentions); "
+          f"ratio {t_ent / t_cut:.2f}x (aim <= 3x)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
