@@ -37,6 +37,7 @@ import gzip
 import logging
 import math
 import re
+import sys
 from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +64,7 @@ _NUMBER = re.compile(
     r"|^[零〇一二两三四五六七八九十百千万亿]+$"
     r"|^第?[\d０-９]+[年月日号时分秒岁个名位次条项届期%]?$")
 _SENT_END = frozenset("。！？!?；;\n")
+_CHUNK = 2000  # documents per read of stored tokens
 
 
 @dataclass
@@ -113,13 +115,13 @@ class TokenDoc:
         doc_id: the document id (``text-<n>`` for a list of texts).
         words: every token, in order.
         pos: POS tags (or None when not tagged).
-        sent: the sentence number of each token.
+        sent: the sentence number of each token (int32 array or list).
     """
 
     doc_id: str
     words: list[str]
     pos: list[str] | None
-    sent: list[int]
+    sent: Sequence[int]
 
 
 def _segmenter(corpus=None, seg=None):
@@ -156,7 +158,7 @@ def _sentence_numbers(starts: Sequence[int] | None, spans: Sequence[Sequence[int
                       words: Sequence[str]) -> list[int]:
     if starts is not None and spans:
         bounds = np.asarray([s for s, _ in spans])
-        return (np.searchsorted(bounds, np.asarray(starts), side="right") - 1).clip(0).tolist()
+        return (np.searchsorted(bounds, np.asarray(starts), side="right") - 1).clip(0).astype(np.int32)
     out, n = [], 0
     for w in words:
         out.append(n)
@@ -165,9 +167,12 @@ def _sentence_numbers(starts: Sequence[int] | None, spans: Sequence[Sequence[int
     return out
 
 
+_intern = sys.intern
+
+
 def _from_payload(doc_id: str, p: Any) -> TokenDoc:
     if isinstance(p, dict):
-        words = list(p.get("w") or [])
+        words = [_intern(w) for w in p.get("w") or []]  # one str object per type, not per token
         return TokenDoc(doc_id, words, p.get("p"), _sentence_numbers(p.get("s"), p.get("sent"), words))
     words = [t if isinstance(t, str) else t[0] for t in p]
     return TokenDoc(doc_id, words, None, _sentence_numbers(None, None, words))
@@ -213,8 +218,11 @@ def token_docs(corpus_or_texts, doc_ids: Iterable[str] | None = None, pos: bool 
         seg = _segmenter(corpus, seg)
         ids = select_ids(corpus, doc_ids, **select)
         from .segment import stored_tokens
-        payloads = stored_tokens(corpus, doc_ids=ids, pos=pos, segmenter=seg)
-        docs = [_from_payload(d, p) for d, p in payloads.items()]
+        order = ids if ids is not None else corpus.store.doc_ids()
+        docs = []
+        for i in range(0, len(order), _CHUNK):  # in chunks: payloads are dropped once converted
+            payloads = stored_tokens(corpus, doc_ids=order[i:i + _CHUNK], pos=pos, segmenter=seg)
+            docs.extend(_from_payload(d, p) for d, p in payloads.items())
         return docs, seg
     if isinstance(corpus_or_texts, str):
         corpus_or_texts = [corpus_or_texts]
