@@ -303,6 +303,8 @@ class _Doc:
                 continue
             if _SPEECH_PUNCT.search(name) or "、" in name or not re.search(f"[{_HAN}]", name):
                 continue  # speech, or a list of principles
+            if name[0] in "是的在就也都很" or re.fullmatch(r"[0-9０-９]+后", name):
+                continue  # a clause (“是世界上最好的赛道”) or a generation label (“90后”)
             if name in res.common_words and name not in res.programmes:
                 continue  # quoted emphasis: “上岗”, “主战场”
             if _GROUP_AFTER_QUOTE.search(name) and _GROUP_AFTER_QUOTE.search(name).end() == len(name):
