@@ -206,7 +206,7 @@ class _Backend:
             for word, freq, tag in entries:
                 f = freq if freq is not None else self.tok.suggest_freq(word)
                 self.tok.add_word(word, f, tag)
-            self.cut = lambda text, hmm: self.tok.cut(text, hmm)
+            self.cut = self.tok.cut  # (text, hmm), no Python frame per call
             self.freq = lambda word: self.dict_table()[1].get(word, 0)
         else:
             import jieba

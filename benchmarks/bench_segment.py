@@ -61,6 +61,18 @@ def take_mb(texts, limit):
     return out
 
 
+def interleaved(texts, fns, block=100):
+    """Total seconds of each function, timed block by block in turn (fair under changing load)."""
+    totals = dict.fromkeys(fns, 0.0)
+    for i in range(0, len(texts), block):
+        b = texts[i:i + block]
+        for name, fn in fns.items():
+            t0 = time.perf_counter()
+            fn(b)
+            totals[name] += time.perf_counter() - t0
+    return totals
+
+
 def timed(fn, *a):
     t0 = time.perf_counter()
     r = fn(*a)
@@ -90,29 +102,36 @@ def main() -> None:
 
     jieba.initialize()
     seg = Segmenter()
-    seg.cut("预热：服务群众3万多人次")
-    _, t_base = timed(lambda: [jieba.lcut(t) for t in texts])
-    _, t_seg = timed(lambda: [seg._spans(t) for t in texts])
-    _, t_tok = timed(lambda: [seg.tokenize(t) for t in texts])
+    rseg = Segmenter(backend="rjieba")
+    for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
+        s.cut("预热：服务群众3万多人次")
+        s.backend.dict_table()
+    # the machine is shared and noisy: time every contender on the same block in turn
+    t = interleaved(texts, {
+        "base": lambda b: [jieba.lcut(x) for x in b],
+        "spans": lambda b: [seg._spans(x) for x in b],
+        "tokenize": lambda b: [seg.tokenize(x) for x in b],
+        "rjieba": lambda b: [rseg._spans(x) for x in b],
+    })
+    t_base, t_seg, t_tok, t_r = t["base"], t["spans"], t["tokenize"], t["rjieba"]
     print(f"jieba.lcut (bare)              {size / t_base:6.2f} MB/s  ({t_base:.1f} s)")
     print(f"Segmenter words+offsets        {size / t_seg:6.2f} MB/s  ({t_seg:.1f} s)  "
           f"ratio {t_base / t_seg:.2f}x bare lcut")
     print(f"Segmenter.tokenize (Token obj) {size / t_tok:6.2f} MB/s  ({t_tok:.1f} s)  "
           f"ratio {t_base / t_tok:.2f}x bare lcut")
+    print(f"Segmenter(backend=rjieba)      {size / t_r:6.2f} MB/s  ({t_r:.1f} s)  "
+          f"ratio {t_base / t_r:.1f}x bare lcut")
 
     sample = take_mb(texts, args.pos_mb)
     smb = mb(sample)
-    _, t_pbase = timed(lambda: [jieba.posseg.lcut(t) for t in sample])
-    _, t_ppos = timed(lambda: [seg.tokenize(t, pos=True) for t in sample])
-    print(f"POS sample {smb:.1f} MB: jieba.posseg.lcut {smb / t_pbase:5.2f} MB/s; Segmenter pos=True "
-          f"{smb / t_ppos:5.2f} MB/s  ratio {t_pbase / t_ppos:.2f}x bare posseg")
-
-    rseg = Segmenter(backend="rjieba")
-    rseg.cut("预热：服务群众3万多人次")
-    rseg.backend.dict_table()  # one-time load of jieba's word frequencies/tags (number-unit check)
-    _, t_r = timed(lambda: [rseg._spans(t) for t in texts])
-    print(f"Segmenter(backend=rjieba)      {size / t_r:6.2f} MB/s  ({t_r:.1f} s)  "
-          f"ratio {t_base / t_r:.1f}x bare lcut")
+    t = interleaved(sample, {
+        "base": lambda b: [jieba.posseg.lcut(x) for x in b],
+        "pos": lambda b: [seg.tokenize(x, pos=True) for x in b],
+        "rpos": lambda b: [rseg.tokenize(x, pos=True) for x in b],
+    })
+    print(f"POS sample {smb:.1f} MB: jieba.posseg.lcut {smb / t['base']:5.2f} MB/s; Segmenter pos=True "
+          f"{smb / t['pos']:5.2f} MB/s  ratio {t['base'] / t['pos']:.2f}x bare posseg; rjieba backend "
+          f"{smb / t['rpos']:5.2f} MB/s")
     for hmm in (True, False):
         a = Segmenter(hmm=hmm)
         b = Segmenter(backend="rjieba", hmm=hmm)
