@@ -429,6 +429,13 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
     n_workers = min(n_workers, len(todo))
     report.workers = n_workers
     size = chunk_size or max(1, min(64, len(todo) // (n_workers * 8) or 1))
+    pool = None
+    if n_workers > 1:
+        import multiprocessing as mp
+        ctx = mp.get_context()
+        if ctx.get_start_method() == "fork":
+            _worker(spec).warm()  # load once here; forked workers share the loaded tokenizer and models
+        pool = ctx.Pool(n_workers, initializer=_pool_init, initargs=(spec,))
     bar = None
     if progress:
         from tqdm import tqdm
@@ -457,13 +464,11 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
 
     jobs = _chunks(_iter_jobs(store, todo), size)
     try:
-        if n_workers == 1:
+        if pool is None:
             _worker(spec).warm()
             for chunk in jobs:
                 take([_annotate_packed(did, body, spec, kinds) for did, body, kinds in chunk])
         else:
-            import multiprocessing as mp
-            pool = mp.get_context().Pool(n_workers, initializer=_pool_init, initargs=(spec,))
             try:
                 for results in pool.imap_unordered(_pool_chunk, jobs):
                     take(results)
