@@ -482,17 +482,20 @@ class FigureExtractor:
         names = self._name_spans(norm)
         out: list[dict[str, Any]] = []
         sent = _Sentences(text)
+        prev: tuple[int, str] | None = None  # end and counted noun of the last figure with one
         for m in SCAN_RE.finditer(norm):
             if m.group("pct") is not None:
-                rec = self._percent(norm, m)
+                rec = self._percent(norm, m, prev)
             elif m.group("num") is not None:
                 if m.start() == m.end():
                     continue
-                rec = self._figure(norm, m, names)
+                rec = self._figure(norm, m, names, prev)
             else:
                 continue
             if rec is None:
                 continue
+            if rec["counted"] and rec["kind"] != "duration":
+                prev = (rec["end"], rec["counted"])
             s, e = rec["start"], rec["end"]
             rec["doc_id"] = doc_id
             rec["text"] = text[s:e]
@@ -561,7 +564,7 @@ class FigureExtractor:
                 return w
         return None
 
-    def _figure(self, norm: str, m: re.Match, names) -> dict[str, Any] | None:
+    def _figure(self, norm: str, m: re.Match, names, prev: tuple[int, str] | None = None) -> dict[str, Any] | None:
         s, e = m.start("num"), m.end("num")
         number = m.group("num")
         first = number[0]
@@ -699,12 +702,12 @@ class FigureExtractor:
         end = pos + (len(after_approx[0]) if after_approx and approx == after_approx[1] else 0)
         if self._in_name(norm, s, e, names):
             return None
-        counted = self._counted(norm, start, end, unit)
+        counted = self._counted(norm, start, end, unit, prev)
         category = self._category(norm, start, counted, unit)
         return {"start": start, "end": end, "number": m.group("num"), "value": value, "low": low, "high": high,
                 "unit": unit, "approx": approx, "counted": counted, "kind": kind, "category": category}
 
-    def _percent(self, norm: str, m: re.Match) -> dict[str, Any] | None:
+    def _percent(self, norm: str, m: re.Match, prev: tuple[int, str] | None = None) -> dict[str, Any] | None:
         raw = m.group("pct")[3:]
         if raw[0].isdigit():
             try:
@@ -732,7 +735,7 @@ class FigureExtractor:
             low = None
         elif approx == "about":
             low = high = v
-        counted = self._counted(norm, s, e, "%")
+        counted = self._counted(norm, s, e, "%", prev)
         return {"start": s, "end": e, "number": m.group("pct"), "value": v, "low": low, "high": high,
                 "unit": "%", "approx": approx, "counted": counted, "kind": "percent",
                 "category": self._category(norm, s, counted, "%")}
@@ -741,51 +744,75 @@ class FigureExtractor:
     @property
     def _tags(self) -> dict[str, str]:
         """Word → POS tag of jieba's dictionary (shared with the segmenter),
-        with the lexicon's nouns as ``n``; loaded on first use."""
+        loaded on first use; the lexicon's nouns count as ``n``."""
         if self._tag_table is None:
             from .segment import get_segmenter
-            tags, _ = get_segmenter().backend.dict_table()
+            backend = get_segmenter().backend
+            tags, _ = backend.dict_table()
+            self._cut = backend.cut
             self._tag_table = tags
         return self._tag_table
 
-    def _word_at(self, norm: str, pos: int, limit: int) -> tuple[str, str | None]:
-        """Longest dictionary/lexicon word starting at ``pos`` and its tag."""
+    def _clause_words(self, piece: str) -> list[tuple[str, str]]:
+        """``piece`` (a part of one clause) cut by the project's segmenter
+        (plain cut, HMM on for unknown words), each word with a word class:
+        the dictionary tag, ``n`` for lexicon nouns, ``m`` for numbers, ``un``
+        for unknown Chinese words ending in a noun character, the tag of the
+        last character for other unknown words. A verb or adverb followed by
+        a one-character noun is one noun (传承人, 首发车)."""
         tags, heads = self._tags, self._heads
-        for k in range(min(6, limit - pos), 1, -1):
-            w = norm[pos:pos + k]
+        out: list[tuple[str, str]] = []
+        for w in self._cut(piece, True):
             if w in heads:
-                return w, "n"
-            t = tags.get(w)
-            if t is not None:
-                return w, t
-        ch = norm[pos]
-        return ch, ("n" if ch in heads else tags.get(ch))
+                t = "n"
+            else:
+                t = _TAG_FIX.get(w) or tags.get(w)
+                if t is None:
+                    c = w[0]
+                    if c.isdigit() or (c in _CN_DIGITS and all(ch in _CN_CHARS for ch in w)):
+                        t = "m"
+                    elif "\u4e00" <= c <= "\u9fff" and len(w) > 1:
+                        last = tags.get(w[-1], "")
+                        t = "un" if last[:1] == "n" or w[-1] in heads else (last or "x")
+                    else:
+                        t = "x"
+            if w == "比" and out and out[-1][0] == "占":  # jieba cuts 占比 into 占 比
+                out[-1] = ("占比", "n")
+                continue
+            if len(w) == 1 and t in ("n", "ng", "zg") and out and out[-1][1][:1] in ("v", "d") \
+                    and len(out[-1][0]) == 2 and out[-1][0] not in _LINK:
+                out[-1] = (out[-1][0] + w, "n")
+                continue
+            out.append((w, t))
+        return out
 
-    def _word_before(self, norm: str, pos: int, limit: int) -> tuple[str, str | None]:
-        """Longest dictionary/lexicon word ending at ``pos`` and its tag."""
-        tags, heads = self._tags, self._heads
-        for k in range(min(6, pos - limit), 1, -1):
-            w = norm[pos - k:pos]
-            if w in heads:
-                return w, "n"
-            t = tags.get(w)
-            if t is not None:
-                return w, t
-        ch = norm[pos - 1]
-        return ch, ("n" if ch in heads else tags.get(ch))
-
-    def _counted(self, norm: str, start: int, end: int, unit: str | None) -> str | None:
-        kind = self._units.get(unit or "", "count")
-        if unit in _NOMINAL_UNITS:
-            return unit
-        after = self._counted_after(norm, end, allow_de=kind == "duration", lead_verb=unit is None)
+    def _counted(self, norm: str, start: int, end: int, unit: str | None,
+                 prev: tuple[int, str] | None = None) -> str | None:
+        """The counted noun: after the unit first, else before the number in
+        the clause, else (for a clause that only says how a figure changed:
+        ``比上年增加1295万亩``, ``同比增长9.7%``) the counted noun of the
+        previous figure of the same sentence (``prev`` = its end, its noun)."""
+        kind = self._units.get(unit or "", "count") if unit != "%" else "percent"
+        after = self._counted_after(norm, end, kind, unit)
+        if unit in _NOMINAL_UNITS:  # 四部门; 10方面内容
+            return after or unit
         if after or kind == "duration":
             return after
-        return self._counted_before(norm, start)
+        before, inherit = self._counted_before(norm, start, kind)
+        if before:
+            return before
+        if inherit and prev is not None and not _SENT_STOP.search(norm, prev[0], start):
+            return prev[1]
+        return None
 
-    def _counted_after(self, norm: str, pos: int, allow_de: bool = False, lead_verb: bool = False) -> str | None:
+    def _counted_after(self, norm: str, pos: int, kind: str, unit: str | None) -> str | None:
+        """The noun phrase right after the unit: ``158支志愿服务队``,
+        ``46个“江小爱”暖心站点``, ``1.25%的股权``, ``上万份热乎的饭菜``,
+        ``73个国家、地区和国际组织``, ``30个省（区、市）``."""
         n = len(norm)
-        if allow_de and norm.startswith("的", pos):
+        if norm.startswith("的", pos):
+            if kind not in ("percent", "duration"):  # 5050米的风电场: a description, not what is measured
+                return None
             pos += 1
         # skip a quoted name: 46个“江小爱”暖心站点
         if pos < n and norm[pos] in _QUOTES:
@@ -793,80 +820,129 @@ class FigureExtractor:
             if close < 0:
                 return None
             pos = close + 1
-        limit = min(n, pos + self.options.counted_window)
-        words: list[tuple[str, str | None]] = []
-        i = pos
-        while i < limit:
-            ch = norm[i]
-            if ch in "（(" and words:  # 省（区、市）, 国家（地区）
-                close = norm.find("）" if ch == "（" else ")", i + 1, i + 8)
-                if close > 0:
-                    words.append((norm[i:close + 1], "x"))
-                    i = close + 1
+        if pos >= n or not ("\u4e00" <= norm[pos] <= "\u9fff"):
+            return None
+        e, lim = pos, min(n, pos + self.options.counted_window + 4)
+        while e < lim and norm[e] not in _BOUND:
+            e += 1
+        paren = None  # a parenthesis right after: 省（区、市）
+        if e < n and norm[e] in "（(":
+            close = norm.find("）" if norm[e] == "（" else ")", e + 1, e + 8)
+            paren = norm[e:close + 1] if close > 0 else None
+        words = self._clause_words(norm[pos:e])
+        if words and len(words[0][0]) == 1 and words[0][0] in _AFTER_STOP:
+            return None
+        heads = self._heads
+        # a classifier that needs a noun (家, 类, 台) may take a verb-led one: 10类高发电信网络诈骗类型
+        lead_verb = kind == "count" and (unit is None or unit not in _PEOPLE_UNITS)
+        phrase: list[tuple[str, str]] = []  # (word, class): n noun, m modifier, c conjunction, d 的
+        i, nw = 0, len(words)
+        while i < nw:
+            w, t = words[i]
+            nxt = words[i + 1] if i + 1 < nw else None
+            if w in _NOT_COUNTED or w in _CURRENCY:
+                if not phrase and w in _CURRENCY and kind == "money":  # 2015.1亿元人民币
+                    i += 1
                     continue
                 break
-            if not ("\u4e00" <= ch <= "\u9fff") and ch != "、":
-                break
-            w, t = self._word_at(norm, i, limit)
-            if w in _NOT_COUNTED:
-                break
-            if _nounish(w, t) and not (words and t == "vn" and w not in self._heads
-                                       and words[-1][1] not in ("vn", "c")):
-                words.append((w, t))
-            elif lead_verb and not words and t and t.startswith("v"):
-                words.append((w, "v"))
-            elif w in _CONJ and words and i + len(w) < limit:
-                nxt, nt = self._word_at(norm, i + len(w), limit)
-                if not _nounish(nxt, nt):
-                    break
-                words.append((w, "c"))
+            if _is_noun(w, t, heads):
+                if t == "vn" and phrase and nxt is not None and _is_noun(*nxt, heads) and w not in heads \
+                        and phrase[-1][1] == "n":
+                    break  # 站点服务群众: 服务 is the verb
+                phrase.append((w, "n"))
+            elif (t in _MOD_TAGS or t == "t") and nxt is not None:
+                phrase.append((w, "m"))
+            elif w == "的" and phrase and all(c == "m" for _, c in phrase):
+                phrase.append((w, "d"))  # 热乎的饭菜
+            elif w in _CONJ_WORDS and phrase and phrase[-1][1] == "n" and nxt is not None \
+                    and (_is_noun(*nxt, heads) or nxt[1] in _MOD_TAGS):
+                phrase.append((w, "c"))
+            elif lead_verb and not phrase and t[:1] == "v" and w not in _LINK and nxt is not None \
+                    and _is_noun(*nxt, heads):
+                phrase.append((w, "v"))  # 200多家视听企业
             else:
                 break
-            i += len(w)
-            if len(words) >= 5:
+            i += 1
+            if len(phrase) >= 7:
                 break
-        while words and not ((words[-1][1] or "").startswith(("n", "j", "vn", "x"))
-                             or words[-1][0] in self._heads):
-            words.pop()
-        if len(words) > 4:
+        while phrase and phrase[-1][1] != "n":
+            phrase.pop()
+        if not phrase:
             return None
-        if not words:
-            return None
-        return "".join(w for w, _ in words)
+        out = "".join(w for w, _ in phrase)
+        if paren and i >= nw:
+            out += paren
+        return out
 
-    def _counted_before(self, norm: str, start: int) -> str | None:
-        lo = max(0, start - self.options.counted_window - 8)
-        i = start
-        skipped = 0
-        # linking words between the noun and the number: 共建有, 达, 为, 累计
-        while i > lo and skipped < 3:
-            ch = norm[i - 1]
-            if not ("\u4e00" <= ch <= "\u9fff"):
+    def _counted_before(self, norm: str, start: int, kind: str) -> tuple[str | None, bool]:
+        """The noun phrase before the number in its clause, skipping linking
+        words (``志愿服务队共建有158支``, ``服务群众3万多人次``); for money a
+        verb right before the number is what the money is for (``签约845.3亿元``,
+        ``人均增收1.4万元``), for counts it means the noun before is the doer
+        (``社区居住着2000多户``: None). Returns (phrase or None, whether the
+        clause only says how something changed, so the previous figure's noun
+        applies)."""
+        s, lim = start, max(0, start - self.options.counted_window - 12)
+        while s > lim and norm[s - 1] not in _BOUND:
+            s -= 1
+        if s == start:
+            return None, False
+        words = self._clause_words(norm[s:start])
+        heads = self._heads
+        i = len(words)
+        skipped: list[tuple[str, str]] = []
+        change = False
+        while i > 0 and len(skipped) < 4:
+            w, t = words[i - 1]
+            if w in heads:
                 break
-            w, t = self._word_before(norm, i, lo)
-            if w in self._heads or not (t in ("d", "p", "v", "u", "ul", "uz", "c") or w in _LINK
-                                        or w in _NOT_COUNTED):
+            if t in ("m", "q") or w[0].isdigit():
+                # 研发经费10年增长86.5%: a duration is an adverbial, go on
+                if i >= 2 and w in _DURATION_WORDS and words[i - 2][1] == "m":
+                    i -= 2
+                    continue
+                return None, True  # back at an earlier number: 从2015.1亿元增加到3757.6亿元
+            if w in _CHANGE or w in _CMP or w.startswith(("同比", "环比")):
+                change = True
+            elif not (w in _LINK or w in _NOT_COUNTED or w in _CURRENCY or t in _SKIP_TAGS
+                      or (t[:1] == "v" and t != "vn")):
                 break
-            i -= len(w)
-            skipped += 1
-        words: list[str] = []
-        while i > lo:
-            ch = norm[i - 1]
-            if not ("\u4e00" <= ch <= "\u9fff") or ch in _CLAUSE_STOP:
+            skipped.append((w, t))
+            i -= 1
+        # the word right before the number (particles and adverbs aside)
+        near = next(((w, t) for w, t in skipped if w not in _PARTICLES and t not in _SKIP_TAGS), None)
+        content_verb = near is not None and near[1][:1] == "v" and near[0] not in _LINK and not change
+        if content_verb and kind != "money":
+            return None, False  # 钱海军已经结对帮助了100多人
+        phrase: list[str] = []
+        j = i
+        while j > 0:
+            w, t = words[j - 1]
+            if phrase and t == "vn" and w not in heads:
+                break  # 服务群众: the verb of a verb-object phrase
+            if _is_noun(w, t, heads) and w not in _LINK and w not in _NOT_COUNTED and w not in _CURRENCY \
+                    and (t not in _NAME_TAGS or w in heads):
+                phrase.append(w)
+            elif phrase and w in _CONJ_WORDS and j > 1 and _is_noun(*words[j - 2], heads):
+                phrase.append(w)
+            elif phrase and t in _MOD_TAGS:
+                phrase.append(w)
+            else:
                 break
-            w, t = self._word_before(norm, i, lo)
-            if words and t == "vn" and w not in self._heads:
+            j -= 1
+            if len(phrase) >= 6:
                 break
-            if not _nounish(w, t) or w in _LINK or w in _NOT_COUNTED or t in ("ns", "nr", "nrt", "nt") \
-                    or (i - len(w) > 0 and norm[i - len(w) - 1].isdigit()):
-                break
-            words.append(w)
-            i -= len(w)
-            if len(words) >= 4:
-                break
-        if not words:
-            return None
-        return "".join(reversed(words))
+        while phrase and phrase[-1] in _CONJ_WORDS:
+            phrase.pop()
+        if phrase and j > 0 and (words[j - 1][0] in _CMP or words[j - 1][0] == "每"):
+            # 比上届增长: the base of a comparison; 每小时: a rate
+            return None, words[j - 1][0] in _CMP
+        noun = "".join(reversed(phrase)) or None
+        if content_verb:  # money: 签约845.3亿元, 为企业减负超750亿元
+            return (noun or "") + near[0], False
+        if noun:
+            return noun, False
+        return None, change
 
     def _category(self, norm: str, start: int, counted: str | None, unit: str | None) -> str | None:
         clause = norm[max(0, start - 8):start]
@@ -880,7 +956,6 @@ class FigureExtractor:
         return None
 
 
-_VERBS_SET = frozenset(_VERBS)
 _NOUN_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "an", "j"])
 _CONJ = frozenset(["和", "与", "及", "、"])
 _NOMINAL_UNITS = frozenset(["部门", "省份", "省市", "省区市", "方面", "大项", "小项"])
@@ -888,15 +963,32 @@ _NOMINAL_UNITS = frozenset(["部门", "省份", "省市", "省区市", "方面",
 _NOT_COUNTED = frozenset("""同比 环比 全部 全都 部署 出院 落地 生效 参赛 现场 投入使用 投入 投身 助力 参会 离岛 分别
 平均 累计 总量 总数 人数 规模 大关 以上 左右 其中 均 各 实际 名义 同期 用于 全面 共同 联合 启动 世界纪录 纪录""".split())
 _LINK = frozenset(["同比", "环比", "增长", "下降", "提高", "提升", "降低", "增加", "减少", "分别", "平均", "有", "共", "共有", "达", "达到", "为", "是", "约", "累计", "共计", "合计", "总计", "已", "已有",
-                   "建有", "共建", "现有", "拥有", "新增", "增加", "增至", "了", "着", "至", "到", "超", "占", "计"])
+                   "建有", "共建", "现有", "已达", "拥有", "新增", "增加", "增至", "了", "着", "至", "到", "超", "占", "计"])
 
 
-def _nounish(word: str, tag: str | None) -> bool:
-    if tag in _NOUN_TAGS:
-        return True
-    if tag is None and len(word) == 1:
-        return "\u4e00" <= word <= "\u9fff" and word not in _AFTER_STOP
-    return False
+# counted nouns: clause boundaries, word classes of the segmented clause
+_BOUND = frozenset("，,。！？!?；;：:\n（）()【】[]《》 \t\u3000")
+_AFTER_FIRST_STOP = frozenset(_AFTER_STOP - {"的"})
+_NOUN_CLASSES = _NOUN_TAGS | {"un"}
+_MOD_TAGS = frozenset(["a", "b", "s", "z", "f", "h"])
+_SKIP_TAGS = frozenset(["d", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "t", "f", "r", "y", "e"])
+_NAME_TAGS = frozenset(["ns", "nr", "nrt", "nrfg", "nt"])
+_CONJ_WORDS = frozenset(["和", "与", "及", "以及", "、"])
+_CURRENCY = frozenset(["人民币", "美元", "欧元", "日元", "港元", "港币", "英镑"])
+_PARTICLES = frozenset(["了", "着", "过", "已", "已经", "也", "都", "还", "就", "共", "再"])
+# a clause that only says how a figure changed takes the noun of the previous figure
+_CHANGE = frozenset(["增长", "下降", "提高", "提升", "降低", "增加", "减少", "增至", "降至", "下调", "上调",
+                     "上升", "回落", "扩大", "缩小", "翻番", "提升至", "增长率", "增幅", "降幅"])
+_PEOPLE_UNITS = frozenset(["人", "名", "位", "人次", "户", "户次"])
+_DURATION_WORDS = frozenset(["年", "天", "个月", "月", "小时", "周", "日"])
+# words jieba's dictionary tags wrongly for this use (青年 t, 占比 unknown)
+_TAG_FIX = {"青年": "n", "会期": "n", "占比": "n", "比重": "n", "收入": "n", "车": "n", "亮相": "v",
+            "同比增加": "v", "同比增长": "v", "同比下降": "v", "首发": "b"}
+_CMP = frozenset(["比", "较", "同比", "环比", "比上年", "较上年", "比去年"])
+
+
+def _is_noun(word: str, tag: str, heads: frozenset[str] | set[str]) -> bool:
+    return tag in _NOUN_CLASSES or word in heads
 
 
 class _Sentences:
