@@ -53,7 +53,9 @@ class TopicOptions:
             float = share).
         max_df: terms in a larger share of documents are dropped.
         max_features: vocabulary size limit (most frequent terms).
-        max_iter: iterations of LDA (batch EM) / NMF.
+        max_iter: iterations (passes) of LDA; NMF runs up to max(200, max_iter).
+        learning_method: LDA ``batch`` (variational EM) or ``online``
+            (mini-batches of 2048 documents; faster on large corpora).
         coherence_unit: ``document`` or ``sentence``: where co-occurrence
             is counted for coherence.
         random_state: the seed.
@@ -65,7 +67,8 @@ class TopicOptions:
     min_df: float = 2
     max_df: float = 0.5
     max_features: int = 20_000
-    max_iter: int = 20
+    max_iter: int = 10
+    learning_method: str = "batch"
     coherence_unit: str = "document"
     random_state: int = 0
 
@@ -162,7 +165,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         random_state: seed (fixed by default, so results repeat).
         top_n: top terms per topic, used for labels and coherence.
         min_df, max_df, max_features: vocabulary limits (CountVectorizer).
-        max_iter: LDA / NMF iterations.
+        max_iter: LDA passes (NMF: up to max(200, max_iter) iterations).
+        learning_method: LDA ``batch`` or ``online``.
         coherence_unit: ``document`` or ``sentence`` (needs a Corpus or texts).
         tokenizer: callable text -> terms for raw texts (default: the
             configured :class:`~analysis.segment.Segmenter`'s terms).
@@ -183,7 +187,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def __init__(self, method: str = "lda", k: int = 10, k_range: Any = None, random_state: int | None = 0,
                  top_n: int = 10, min_df: float = 2, max_df: float = 0.5, max_features: int | None = 20_000,
-                 max_iter: int = 20, coherence_unit: str = "document", tokenizer=None):
+                 max_iter: int = 10, learning_method: str = "batch", coherence_unit: str = "document",
+                 tokenizer=None):
         self.method = method
         self.k = k
         self.k_range = k_range
@@ -193,6 +198,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.max_df = max_df
         self.max_features = max_features
         self.max_iter = max_iter
+        self.learning_method = learning_method
         self.coherence_unit = coherence_unit
         self.tokenizer = tokenizer
 
@@ -202,7 +208,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
         o = TopicOptions.from_config(cfg)
         params = dict(method=o.method, k=o.k, random_state=o.random_state, top_n=o.top_n, min_df=o.min_df,
                       max_df=o.max_df, max_features=o.max_features, max_iter=o.max_iter,
-                      coherence_unit=o.coherence_unit)
+                      learning_method=o.learning_method, coherence_unit=o.coherence_unit)
         params.update(overrides)
         return cls(**params)
 
@@ -261,8 +267,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def _fit_one(self, counts, k: int, seed: int | None, init: str | None = None):
         if self.method == "lda":
             from sklearn.decomposition import LatentDirichletAllocation
-            m = LatentDirichletAllocation(n_components=k, learning_method="batch", max_iter=self.max_iter,
-                                          random_state=seed)
+            m = LatentDirichletAllocation(n_components=k, learning_method=self.learning_method,
+                                          batch_size=2048, max_iter=self.max_iter, random_state=seed)
             theta = m.fit_transform(counts)
             comp = m.components_
         elif self.method == "nmf":
