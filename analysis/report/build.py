@@ -229,7 +229,7 @@ def _figures(ctx: _Context) -> Section:
                 .sort_values("n", ascending=False, kind="stable").reset_index())
     blocks: list[Any] = [Table.from_frame(counts, {"category": "类别", "n": "数字个数", "docs": "文档数",
                                                    "examples": "示例"}, caption="按类别汇总")]
-    if len(counts) > 1:
+    if len(counts) > 1 and counts["n"].max() > 1:
         fig = _stage("plots").category_summary(df)
         blocks.append(Image(_image_png(fig, ctx.opts.dpi), caption="各类别的数字个数", width="75%"))
     multi = len(ctx.ids) > 1
