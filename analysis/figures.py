@@ -79,7 +79,7 @@ from .errors import ConfigError, ExtractionError
 log = logging.getLogger(__name__)
 
 #: bump when a change in this module changes the records (invalidates caches)
-EXTRACTOR_VERSION = 1
+EXTRACTOR_VERSION = 2
 
 FIELDS = ["doc_id", "start", "end", "text", "sentence", "number", "value", "low", "high",
           "unit", "approx", "counted", "kind", "category"]
@@ -331,6 +331,11 @@ _PAIR_NEXT = {"一": "二两", "二": "三", "两": "三", "三": "四五", "四
               "八": "九"}
 
 
+_RANGE_RE = re.compile(rf"({_ONE}){_SEP}({_ONE})")
+_WAN_TAIL_RE = re.compile(r"(\d+)万([1-9])")
+_AR_PARTS_RE = re.compile(r"([\d,]+(?:\.\d+)?)([多余几])?([十百千万亿]*)")
+
+
 def parse_number(s: str) -> _Num | None:
     """Parse one number as written (no unit): ``3万多``, ``1.3万余``, ``十几``,
     ``两三``, ``100—300``, ``12,000``. Returns None when it is no quantity.
@@ -342,7 +347,7 @@ def parse_number(s: str) -> _Num | None:
         (None, 2, 3, 'range')
     """
     s = s.translate(_FW)
-    m = re.fullmatch(rf"({_ONE}){_SEP}({_ONE})", s)
+    m = _RANGE_RE.fullmatch(s)
     if m:
         a, b = parse_number(m.group(1)), parse_number(m.group(2))
         if a is None or b is None or a.value is None or b.value is None:
@@ -361,12 +366,12 @@ def parse_number(s: str) -> _Num | None:
         approx, core = "more_than", core[:-1]
     if not core:
         return None
-    m2 = re.fullmatch(r"(\d+)万([1-9])", core)
+    m2 = _WAN_TAIL_RE.fullmatch(core)
     if m2:  # 13万2 = 132000
         v = int(m2.group(1)) * 10000 + int(m2.group(2)) * 1000
         return _Num(s, v, v if approx == "exact" else v, v if approx == "exact" else None, approx)
     if core[0].isdigit():
-        mm = re.fullmatch(r"([\d,]+(?:\.\d+)?)([多余几])?([十百千万亿]*)", core)
+        mm = _AR_PARTS_RE.fullmatch(core)
         if not mm:
             return None
         try:
@@ -822,7 +827,7 @@ class FigureExtractor:
             pos = close + 1
         if pos >= n or not ("\u4e00" <= norm[pos] <= "\u9fff"):
             return None
-        e, lim = pos, min(n, pos + self.options.counted_window + 4)
+        e, lim = pos, min(n, pos + self.options.counted_window)
         while e < lim and norm[e] not in _BOUND:
             e += 1
         paren = None  # a parenthesis right after: 省（区、市）
@@ -882,7 +887,7 @@ class FigureExtractor:
         (``社区居住着2000多户``: None). Returns (phrase or None, whether the
         clause only says how something changed, so the previous figure's noun
         applies)."""
-        s, lim = start, max(0, start - self.options.counted_window - 12)
+        s, lim = start, max(0, start - self.options.counted_window)
         while s > lim and norm[s - 1] not in _BOUND:
             s -= 1
         if s == start:
@@ -1066,7 +1071,12 @@ _EXTRACTORS: dict[str, FigureExtractor] = {}
 
 def get_extractor(options: FigureOptions | None = None) -> FigureExtractor:
     """A shared extractor per process per options (the lexicon is read once)."""
-    opts = options or FigureOptions()
+    if options is None:  # the common case, without serialising the options every call
+        ext = _EXTRACTORS.get("")
+        if ext is None:
+            ext = _EXTRACTORS[""] = get_extractor(FigureOptions())
+        return ext
+    opts = options
     key = json.dumps(dataclasses.asdict(opts), sort_keys=True)
     ext = _EXTRACTORS.get(key)
     if ext is None:
