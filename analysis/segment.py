@@ -25,6 +25,7 @@ Example:
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -278,6 +279,7 @@ def _norm_extra(extra_words: Iterable) -> tuple[tuple[str, int | None, str | Non
 _POS_MODEL = None
 
 
+@functools.lru_cache(maxsize=200_000)
 def _hmm_tag(word: str) -> str:
     """POS tag of an unknown word from jieba's POS HMM (tag of its first character)."""
     global _POS_MODEL
