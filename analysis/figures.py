@@ -784,10 +784,14 @@ class FigureExtractor:
             if w == "比" and out and out[-1][0] == "占":  # jieba cuts 占比 into 占 比
                 out[-1] = ("占比", "n")
                 continue
-            if len(w) == 1 and t in ("n", "ng", "zg") and out and out[-1][1][:1] in ("v", "d") \
-                    and len(out[-1][0]) == 2 and out[-1][0] not in _LINK:
-                out[-1] = (out[-1][0] + w, "n")
-                continue
+            if len(w) == 1 and out and "\u4e00" <= w <= "\u9fff" and t not in _SKIP_TAGS:
+                pw, pt = out[-1]
+                if pt not in ("m", "x") and pw not in _LINK and (
+                        tags.get(pw[-1] + w, "")[:1] == "n"  # 老年人 口
+                        or (pw not in heads and w in _SUFFIX_CHARS and pt[:1] in ("v", "n", "b", "u"))  # 隔离 点
+                        or (t in ("n", "ng", "zg") and pt[:1] in ("v", "d") and len(pw) == 2)):  # 传承 人
+                    out[-1] = (pw + w, "n")
+                    continue
             out.append((w, t))
         return out
 
@@ -851,9 +855,6 @@ class FigureExtractor:
                     continue
                 break
             if _is_noun(w, t, heads):
-                if t == "vn" and phrase and nxt is not None and _is_noun(*nxt, heads) and w not in heads \
-                        and phrase[-1][1] == "n":
-                    break  # 站点服务群众: 服务 is the verb
                 phrase.append((w, "n"))
             elif (t in _MOD_TAGS or t == "t") and nxt is not None:
                 phrase.append((w, "m"))
@@ -891,7 +892,7 @@ class FigureExtractor:
         while s > lim and norm[s - 1] not in _BOUND:
             s -= 1
         if s == start:
-            return None, False
+            return None, True
         words = self._clause_words(norm[s:start])
         heads = self._heads
         i = len(words)
@@ -984,11 +985,13 @@ _PARTICLES = frozenset(["了", "着", "过", "已", "已经", "也", "都", "还
 # a clause that only says how a figure changed takes the noun of the previous figure
 _CHANGE = frozenset(["增长", "下降", "提高", "提升", "降低", "增加", "减少", "增至", "降至", "下调", "上调",
                      "上升", "回落", "扩大", "缩小", "翻番", "提升至", "增长率", "增幅", "降幅"])
+# one-character words that end a compound noun jieba cut off (隔离|点, 服务|站)
+_SUFFIX_CHARS = frozenset("队团站点所院校馆者员户家村组会部处室区镇乡场库园车船机器厂店")
 _PEOPLE_UNITS = frozenset(["人", "名", "位", "人次", "户", "户次"])
 _DURATION_WORDS = frozenset(["年", "天", "个月", "月", "小时", "周", "日"])
 # words jieba's dictionary tags wrongly for this use (青年 t, 占比 unknown)
 _TAG_FIX = {"青年": "n", "会期": "n", "占比": "n", "比重": "n", "收入": "n", "车": "n", "亮相": "v",
-            "同比增加": "v", "同比增长": "v", "同比下降": "v", "首发": "b"}
+            "线上": "d", "线下": "d", "同比增加": "v", "同比增长": "v", "同比下降": "v", "首发": "b"}
 _CMP = frozenset(["比", "较", "同比", "环比", "比上年", "较上年", "比去年"])
 
 
