@@ -831,7 +831,7 @@ class FigureExtractor:
             pos = close + 1
         if pos >= n or not ("\u4e00" <= norm[pos] <= "\u9fff"):
             return None
-        e, lim = pos, min(n, pos + self.options.counted_window)
+        e, lim = pos, min(n, pos + self.options.counted_window + 4)
         while e < lim and norm[e] not in _BOUND:
             e += 1
         paren = None  # a parenthesis right after: 省（区、市）
@@ -839,6 +839,8 @@ class FigureExtractor:
             close = norm.find("）" if norm[e] == "（" else ")", e + 1, e + 8)
             paren = norm[e:close + 1] if close > 0 else None
         words = self._clause_words(norm[pos:e])
+        if e == lim and e < n and norm[e] not in _BOUND and len(words) > 1:
+            words.pop()  # the window ends inside the clause: its last word may be cut in two
         if words and len(words[0][0]) == 1 and words[0][0] in _AFTER_STOP:
             return None
         heads = self._heads
@@ -894,6 +896,8 @@ class FigureExtractor:
         if s == start:
             return None, True
         words = self._clause_words(norm[s:start])
+        if s == lim and s > 0 and norm[s - 1] not in _BOUND and len(words) > 1:
+            del words[0]  # the window starts inside the clause: its first word may be cut in two
         heads = self._heads
         i = len(words)
         skipped: list[tuple[str, str]] = []
@@ -938,8 +942,8 @@ class FigureExtractor:
             j -= 1
             if len(phrase) >= 6:
                 break
-        while phrase and phrase[-1] in _CONJ_WORDS:
-            phrase.pop()
+        while phrase and (phrase[-1] in _CONJ_WORDS or phrase[-1] in _LEAD_STRIP):
+            phrase.pop()  # 规模以上工业增加值 cut at 以上
         if phrase and j > 0 and (words[j - 1][0] in _CMP or words[j - 1][0] == "每"):
             # 比上届增长: the base of a comparison; 每小时: a rate
             return None, words[j - 1][0] in _CMP
@@ -987,6 +991,7 @@ _CHANGE = frozenset(["增长", "下降", "提高", "提升", "降低", "增加",
                      "上升", "回落", "扩大", "缩小", "翻番", "提升至", "增长率", "增幅", "降幅"])
 # one-character words that end a compound noun jieba cut off (隔离|点, 服务|站)
 _SUFFIX_CHARS = frozenset("队团站点所院校馆者员户家村组会部处室区镇乡场库园车船机器厂店")
+_LEAD_STRIP = frozenset(["以上", "以下", "以内", "之间", "中", "内", "外", "上", "下", "里"])
 _PEOPLE_UNITS = frozenset(["人", "名", "位", "人次", "户", "户次"])
 _DURATION_WORDS = frozenset(["年", "天", "个月", "月", "小时", "周", "日"])
 # words jieba's dictionary tags wrongly for this use (青年 t, 占比 unknown)

@@ -165,6 +165,48 @@ def test_counted_is_none_when_the_sentence_does_not_say():
     assert one("目前已连续9天实现清零")["counted"] is None
 
 
+def _counted_of(text: str) -> list[tuple[str, str | None]]:
+    return [(r["text"], r["counted"]) for r in extract_figures(text)]
+
+
+@pytest.mark.parametrize("text, expected", [
+    # coordination after the measure word, stopped at 的
+    ("吸引了73个国家、地区和国际组织的2500多家企业参会。",
+     [("73个", "国家、地区和国际组织"), ("2500多家", "企业")]),
+    ("来自全球的200多家视听企业和研究机构参展。", [("200多家", "视听企业和研究机构")]),
+    ("乳源已建成南岭蔬菜、瑶药、油茶3个省级农业产业园。", [("3个", "省级农业产业园")]),
+    ("6500多名青年志愿者组建起236支青年突击队投入一线疫情防控",
+     [("6500多名", "青年志愿者"), ("236支", "青年突击队")]),      # 青年: jieba tags it as time
+    ("卡塔尔能源公司向中国石化转让北部气田扩能项目1.25%的股权。", [("1.25%", "股权")]),
+    # a compound jieba cuts in two (老年人|口)
+    ("我国老年人口已达2.67亿，", [("2.67亿", "老年人口")]),
+    # clauses that only say how a figure changed take the previous figure's noun (same sentence only)
+    ("播种面积达17.64亿亩，比上年增加1295万亩；产量13657亿斤，增加267亿斤。",
+     [("17.64亿亩", "播种面积"), ("1295万亩", "播种面积"), ("13657亿斤", "产量"), ("267亿斤", "产量")]),
+    # a verb right before money says what the money is for; before a count, the noun before it is the doer
+    ("到现在，钱海军已经结对帮助了100多人，", [("100多人", None)]),
+    # a rate (每小时) is not what is counted
+    ("海关客车验放能力从每小时验放400辆次提高", [("400辆次", None)]),
+    # a description after 的 is not what a measure measures
+    ("在海拔5050米的西藏措美哲古风电场", [("5050米", "海拔")]),
+])
+def test_counted_phrases(text, expected):
+    assert _counted_of(text) == expected
+
+
+@pytest.mark.parametrize("text, head", [
+    ("农民人均可支配收入达18931元，实际增长9.7%。", "收入"),             # long noun phrase before, 达
+    ("第八届世界闽商大会签约845.3亿元", "签约"),                           # money: what it is for
+    ("为企业减负超750亿元", "减负"),
+    ("外资工业企业研发经费从2015.1亿元人民币增加到3757.6亿元人民币，增长了86.5%。", "研发经费"),
+    ("跨国公司在华研发经费10年增长86.5%", "研发经费"),                    # a duration is an adverbial
+])
+def test_counted_ends_with_the_head(text, head):
+    recs = extract_figures(text)
+    assert recs and all(r["kind"] == "duration" or (r["counted"] or "").endswith(head) for r in recs), recs
+    assert not any((r["counted"] or "").endswith(("人民币", "亿元")) for r in recs)
+
+
 def test_categories_from_a_project_lexicon(tmp_path):
     lex = tmp_path / "cats.toml"
     lex.write_text('[categories.trees]\nnouns = ["树苗"]\nunits = ["株"]\n', encoding="utf-8")

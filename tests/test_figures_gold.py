@@ -9,9 +9,11 @@
   is right when it equals the gold one or one ends with the other (the head
   noun: 志愿者 / 党员志愿者), both after removing quotes; both null is right.
 
-The floors are the issue's aims (precision, recall, approx ≥ 0.95); counted is
-gated at the level reached (0.70) while the issue's 0.85 aim is an expected
-failure (strict xfail). The measured figures are printed (``-s``).
+The floors are the issue's aims (precision, recall, approx ≥ 0.95, counted ≥
+0.85 over all gold). The counted rules were tuned on one half of the gold
+documents only (sorted ids, even positions: :func:`halves`); the other half is
+held out, and its counted accuracy is printed and gated separately at the level
+reached, so an overfitted rule shows. The measured figures are printed (``-s``).
 """
 from __future__ import annotations
 
@@ -22,10 +24,9 @@ import pytest
 from analysis.figures import extract_figures
 from conftest import RELATED, SEED, TESTDATA
 
-FLOORS = {"precision": 0.95, "recall": 0.95, "approx": 0.95, "counted": 0.70}
-#: the issue's aim for counted; not reached yet (see README "Figures"), so it is
-#: an expected failure that turns into a pass (strict xfail) when it is reached
-COUNTED_AIM = 0.85
+FLOORS = {"precision": 0.95, "recall": 0.95, "approx": 0.95, "counted": 0.85}
+#: counted accuracy on the held-out half (never looked at while tuning): the level reached
+HELD_OUT_COUNTED_FLOOR = 0.75
 
 
 def _key(rec: dict):
@@ -130,10 +131,23 @@ def test_gold_floors(gold):
         assert s[name] >= floor, f"{name} {s[name]:.3f} < {floor} (see the printed report)"
 
 
-@pytest.mark.xfail(strict=True, reason="counted accuracy is below the issue's 0.85 aim (measured ~0.71)")
-def test_counted_reaches_the_issue_aim(gold):
-    s, _ = score(gold, _texts())
-    assert s["counted"] >= COUNTED_AIM
+def halves(gold: dict) -> tuple[dict, dict]:
+    """(tuning half, held-out half) of the gold documents: sorted ids, even / odd positions."""
+    ids = sorted(d["id"] for d in gold["documents"])
+    tune = set(ids[0::2])
+    return ({"documents": [d for d in gold["documents"] if d["id"] in tune]},
+            {"documents": [d for d in gold["documents"] if d["id"] not in tune]})
+
+
+def test_counted_on_the_tuning_and_held_out_halves(gold):
+    texts = _texts()
+    tune, held = halves(gold)
+    st, _ = score(tune, texts)
+    sh, report = score(held, texts)
+    print(f"\ncounted: tuning half {st['counted']:.3f} ({st['tp']} figures), "
+          f"held-out half {sh['counted']:.3f} ({sh['tp']} figures)")
+    assert len(tune["documents"]) + len(held["documents"]) == len(gold["documents"])
+    assert sh["counted"] >= HELD_OUT_COUNTED_FLOOR, "\n".join(r for r in report if "COUNTED" in r)
 
 
 def test_counted_match_rule():
