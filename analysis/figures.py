@@ -12,11 +12,23 @@ Around each number a few cheap string checks find the unit (longest match in
 the measure-word lexicon), the approximators before (约, 超过, 不到, 近, 至少,
 不超过...) and after (多, 余, 以上, 左右, 以内...), the exclusions (ordinals
 with 第, names/slogans/titles in quotes or in the ``[names]`` list of the
-lexicon, ``1+8+N``, phone numbers and IDs, 一 as an article) and the counted
-noun, looked for after the unit first (``158支志愿服务队``) and then before the
-number in the same clause (``志愿者2500多人``, ``服务群众3万多人次``,
-``志愿服务队共建有158支``). No part-of-speech tagging and no segmentation are
-needed, so extraction costs a fraction of a jieba pass (see the README).
+lexicon, ``1+8+N``, phone numbers and IDs, 一 as an article).
+
+The counted noun is read from the clause around the figure: only the few
+characters on each side (``counted_window``) are cut by the project's
+segmenter (plain cut, no POS tagging), and word classes come from jieba's
+dictionary table (the lexicon's nouns count as nouns). It is looked for after
+the unit first: the noun phrase up to a clause boundary, verb or particle,
+with modifiers and coordinations (``158支志愿服务队``, ``46个“江小爱”暖心站点``,
+``73个国家、地区和国际组织``, ``1.25%的股权``); then before the number in the
+same clause, skipping linking words (``志愿者2500多人``, ``服务群众3万多人次``,
+``志愿服务队共建有158支``, ``农民人均可支配收入达18931元``). A verb right before
+money is what the money is for (``签约845.3亿元``); before a count it makes the
+noun before it the doer, not the thing counted (``社区居住着2000多户``: None);
+a rate (``每小时``) or the base of a comparison (``比上届``) is not counted. A
+clause that only says how a figure changed (``比上年增加1295万亩``,
+``同比增长9.7%``) takes the counted noun of the previous figure of the same
+sentence. The whole costs a fraction of a jieba pass (see the README).
 
 Chinese numerals go through cn2an (cached) where it is right; the patterns it
 gets wrong are handled before it sees them: adjacent-digit ranges (``两三个``
@@ -242,15 +254,6 @@ _CLAUSE_STOP = set("，,。！？!?；;：:\n、（）()【】[]《》")
 _SENT_STOP = re.compile(r"[。！？!?；;\n]")
 # characters/words that end a counted noun phrase after the unit
 _AFTER_STOP = set("的在和与及并等为是了里都将被把对向从也还又就已则让使给由到至或均达约近超上下中，,。！？!?；;：:\n、（）()")
-_VERBS = ("参与", "参加", "提供", "进行", "开展", "分布", "来自", "成功", "已经", "正在", "覆盖", "吸纳", "入围",
-          "组成", "构成", "实现", "完成", "共同", "全部", "陆续", "每天", "每年", "累计", "建成", "投入", "获得",
-          "得到", "受到", "接受", "进入", "走进", "深入", "角逐", "落户", "活跃", "发挥", "帮助", "解决", "成立",
-          "服务", "惠及", "组建", "建有", "设立", "设置", "动员", "招募", "培训", "慰问", "走访", "带动", "吸引",
-          "接待", "救助", "帮扶", "发放", "新增", "打造", "化解", "收集", "受理", "办理", "排查", "培育", "选派",
-          "派出", "共有", "拥有", "现有", "达到", "共计", "合计", "总计", "居住", "包括", "其中", "目前", "已有",
-          "建立", "招聘", "聘请", "认领", "推出", "举办", "开设", "参观", "入住", "安置", "涉及", "形成", "成为",
-          "共建", "建设", "改造", "下沉", "入驻", "联系", "结对", "认领", "提升", "增加", "减少", "增长", "下降")
-_VERB_CHARS = set("有共达超约近已为是在对向将被把和与及了")
 
 
 def _num(d: Decimal) -> int | float:
@@ -458,10 +461,6 @@ class FigureExtractor:
             heads.update(c.nouns)
         self._heads = heads
         self._tag_table: dict[str, str] | None = None
-        self._head_max = max((len(h) for h in heads), default=1)
-        # the last character of every head, to find candidates quickly
-        self._head_last = {h[-1] for h in heads}
-        self._head_suffix_chars = set("队团站点所院校馆者员户家村组会部处室区镇乡场库园中心") | self._head_last
         units = dict(_UNITS)
         for item in self.options.extra_units:
             word, _, kind = item.partition(":")
@@ -967,7 +966,6 @@ class FigureExtractor:
 
 
 _NOUN_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", "an", "j"])
-_CONJ = frozenset(["和", "与", "及", "、"])
 _NOMINAL_UNITS = frozenset(["部门", "省份", "省市", "省区市", "方面", "大项", "小项"])
 # words jieba tags as nouns that end a counted noun phrase (adverbs, verbs)
 _NOT_COUNTED = frozenset("""同比 环比 全部 全都 部署 出院 落地 生效 参赛 现场 投入使用 投入 投身 助力 参会 离岛 分别
@@ -978,7 +976,6 @@ _LINK = frozenset(["同比", "环比", "增长", "下降", "提高", "提升", "
 
 # counted nouns: clause boundaries, word classes of the segmented clause
 _BOUND = frozenset("，,。！？!?；;：:\n（）()【】[]《》 \t\u3000")
-_AFTER_FIRST_STOP = frozenset(_AFTER_STOP - {"的"})
 _NOUN_CLASSES = _NOUN_TAGS | {"un"}
 _MOD_TAGS = frozenset(["a", "b", "s", "z", "f", "h"])
 _SKIP_TAGS = frozenset(["d", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "t", "f", "r", "y", "e"])
