@@ -243,7 +243,7 @@ _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 #: characters of transliterated foreign names (帕森斯, 斯卡武佐, 巴赫)
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
                 "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
-                "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多")
+                "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省)")
 
 
@@ -537,7 +537,13 @@ class _Doc:
             return True
         if a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
             return True  # 行李寄存
-        return bool(_NAME_FOLLOWED_BY_UNIT.match(text, b))
+        if _NAME_FOLLOWED_BY_UNIT.match(text, b):
+            return True
+        # a foreign place: 科尔蒂纳丹佩佐市
+        k = b
+        while k < len(text) and text[k] in _TRANSLIT and k - b < 6:
+            k += 1
+        return k > b and text[k:k + 1] in ("市", "州", "省", "县", "镇", "村", "岛", "港")
 
     def _blocked(self, s: int, e: int) -> bool:
         if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
@@ -608,7 +614,7 @@ class _Doc:
                 if a < 0 or any(a0 < b and a < b0 for a0, b0 in found):
                     continue
                 if nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm) \
-                        and not self._blocked(a, b) and not self._plain_word(nm) \
+                        and not self._blocked(a, b) and not self._bad_context(a, b) \
                         and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、"
                              or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
@@ -626,7 +632,7 @@ class _Doc:
                         nm = text[nxt:e]
                         if e <= len(text) and text[e:e + 1] in ("、", "等", "和", "，", "。") \
                                 and self._looks_like_name(nm) and (nxt, e) not in found \
-                                and not self._blocked(nxt, e):
+                                and not self._blocked(nxt, e) and not self._bad_context(nxt, e):
                             found[(nxt, e)] = dict(start=nxt, end=e, text=nm, label="person", name=nm)
                             changed = True
                             break
