@@ -194,7 +194,12 @@ class _Worker:
         self.ext = None
         if "figures" in spec.stages:
             from .figures import FigureOptions, get_extractor
-            self.ext = get_extractor(FigureOptions(**spec.figures))
+            fo = FigureOptions(**spec.figures)
+            self.ext = get_extractor(fo)
+            if self.ext.config_hash != spec.hashes["figures"]:  # files changed since loaded? reload once
+                from . import figures
+                figures._EXTRACTORS.pop(json.dumps(dataclasses.asdict(fo), sort_keys=True), None)
+                self.ext = get_extractor(fo)
             if self.ext.config_hash != spec.hashes["figures"]:
                 raise EngineError(f"worker {_host()}: figures config {self.ext.config_hash} differs from the "
                                   f"client's {spec.hashes['figures']} (same analysis version and lexicon needed)")
@@ -203,6 +208,10 @@ class _Worker:
             from .entities import EntityOptions, entities_config_hash
             self.ent_opts = EntityOptions(**spec.entities)
             h = entities_config_hash(self.ent_opts)
+            if h != spec.hashes["entities"]:  # model or lexicons changed since loaded? reload once
+                from . import entities
+                entities._RESOURCES.pop(json.dumps(dataclasses.asdict(self.ent_opts), sort_keys=True), None)
+                h = entities_config_hash(self.ent_opts)
             if h != spec.hashes["entities"]:
                 raise EngineError(f"worker {_host()}: entities config {h} differs from the client's "
                                   f"{spec.hashes['entities']} (same analysis version and NER model needed)")

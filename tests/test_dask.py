@@ -121,7 +121,9 @@ def test_dask_engine_equals_local_and_survives_a_killed_worker(tmp_path, cluster
             if written >= 2:
                 break
             time.sleep(0.02)
-        assert run.poll() is None and 2 <= written < n_parts, "could not kill in the middle of the run"
+        if run.poll() is not None:
+            pytest.fail(f"the run ended before the kill: {run.communicate()[0].decode(errors='replace')}")
+        assert 2 <= written < n_parts, "could not kill in the middle of the run"
         _kill(workers[1])
         output, _ = run.communicate(timeout=120)
     finally:
@@ -132,3 +134,14 @@ def test_dask_engine_equals_local_and_survives_a_killed_worker(tmp_path, cluster
     assert _stored(_imported(tmp_path, str(out2), "dask2"), spec) == local
     # nothing half-written was left behind
     assert not list(out2.rglob("*.tmp"))
+
+    # 3. the library's dask engine on a store (export, annotate on the cluster, import back)
+    other = Corpus.open(tmp_path / "other.sqlite")
+    other.store.add_documents([Document(title=r["title"], body=r["content"], source=r["source"],
+                                        published_at=r["date"]) for r in related_records[:30]])
+    rep = annotate(other, engine="dask", scheduler=address, stages=["tokens", "figures"])
+    assert rep.documents == 30 and rep.computed == {"tokens": 30, "figures": 30}
+    for kind in ("tokens", "figures"):
+        got = other.store.get_annotations(kind, spec.hashes[kind])
+        assert got == {d: local[kind][d] for d in got} and len(got) == 30
+    assert annotate(other, engine="dask", scheduler=address, stages=["tokens", "figures"]).documents == 0
