@@ -8,8 +8,9 @@ as a base64 ``@font-face`` (subset to the characters the page uses), images
 are PNG data URIs, and a Content-Security-Policy forbids scripts and remote
 loads.
 
-PDF is the same HTML typeset by WeasyPrint (pango), with the font given as a
-``file://`` URL (WeasyPrint subsets it into the PDF). The CSS asks for
+PDF is the same HTML typeset by WeasyPrint (pango). The embedded subset font
+also makes WeasyPrint about twice as fast as giving it the 10 MB font file
+(``fonts="file"``), which it would subset again for every PDF. The CSS asks for
 ``line-break: strict`` so no line starts with ，。、；：？！ or a closing quote,
 repeats table headers on every page, and numbers the pages.
 
@@ -208,7 +209,7 @@ def html_to_pdf(html: str, path: str | os.PathLike | None = None) -> bytes:
 
 def render_pdf(data: ReportData, path: str | os.PathLike | None = None) -> bytes:
     """The report as PDF (WeasyPrint), written to ``path`` when given."""
-    return html_to_pdf(render_html(data, fonts="file"), path)
+    return html_to_pdf(render_html(data), path)
 
 
 def write_report(data: ReportData, pdf_path: str | os.PathLike, html: bool = True) -> list[Path]:
@@ -218,12 +219,13 @@ def write_report(data: ReportData, pdf_path: str | os.PathLike, html: bool = Tru
         The paths written.
     """
     pdf_path = Path(pdf_path)
-    render_pdf(data, pdf_path)
+    page = render_html(data)  # one page for both: the font subset is embedded
+    html_to_pdf(page, pdf_path)
     written = [pdf_path]
     if html:
         html_path = pdf_path.with_suffix(".html")
         try:
-            html_path.write_text(render_html(data, fonts="embed"), encoding="utf-8")
+            html_path.write_text(page, encoding="utf-8")
         except OSError as exc:
             raise ReportError(f"{html_path}: cannot write HTML ({exc.strerror or exc})") from exc
         written.append(html_path)
