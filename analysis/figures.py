@@ -461,6 +461,7 @@ class FigureExtractor:
             heads.update(c.nouns)
         self._heads = heads
         self._tag_table: dict[str, str] | None = None
+        self._words_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         units = dict(_UNITS)
         for item in self.options.extra_units:
             word, _, kind = item.partition(":")
@@ -469,8 +470,11 @@ class FigureExtractor:
             units[word] = kind or "count"
         self._units = units
         self._unit_max = max(len(u) for u in units)
+        from .segment import get_segmenter
+        # the counted nouns depend on the segmenter's dictionaries: its hash is part of the cache key
+        self._segmenter = get_segmenter()
         desc = {"version": EXTRACTOR_VERSION, "options": dataclasses.asdict(self.options),
-                "lexicon_sha1": hashlib.sha1(raw).hexdigest()}
+                "lexicon_sha1": hashlib.sha1(raw).hexdigest(), "segmenter": self._segmenter.config_hash}
         self.description = desc
         self.config_hash = "figures-" + hashlib.sha1(
             json.dumps(desc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
@@ -750,8 +754,7 @@ class FigureExtractor:
         """Word → POS tag of jieba's dictionary (shared with the segmenter),
         loaded on first use; the lexicon's nouns count as ``n``."""
         if self._tag_table is None:
-            from .segment import get_segmenter
-            backend = get_segmenter().backend
+            backend = self._segmenter.backend
             tags, _ = backend.dict_table()
             self._cut = backend.cut
             self._tag_table = tags
@@ -762,8 +765,12 @@ class FigureExtractor:
         (plain cut, HMM on for unknown words), each word with a word class:
         the dictionary tag, ``n`` for lexicon nouns, ``m`` for numbers, ``un``
         for unknown Chinese words ending in a noun character, the tag of the
-        last character for other unknown words. A verb or adverb followed by
-        a one-character noun is one noun (传承人, 首发车)."""
+        last character for other unknown words. A one-character word that
+        ends a compound jieba cut off is joined to it (老年人|口, 隔离|点,
+        传承|人). Results are cached (clauses repeat across reports)."""
+        cached = self._words_cache.get(piece)
+        if cached is not None:
+            return list(cached)
         tags, heads = self._tags, self._heads
         out: list[tuple[str, str]] = []
         for w in self._cut(piece, True):
@@ -792,6 +799,9 @@ class FigureExtractor:
                     out[-1] = (pw + w, "n")
                     continue
             out.append((w, t))
+        if len(self._words_cache) >= 50_000:
+            self._words_cache.clear()
+        self._words_cache[piece] = tuple(out)
         return out
 
     def _counted(self, norm: str, start: int, end: int, unit: str | None,
