@@ -187,7 +187,7 @@ class Pairs:
     kind: str = "pairs"
 
     def __post_init__(self) -> None:
-        self.items = [(str(k), _fmt(v)) for k, v in self.items]
+        self.items = [(str(k), _fmt(v) if _fmt(v) != "" else "—") for k, v in self.items]
 
 
 @dataclass
