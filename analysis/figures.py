@@ -113,7 +113,8 @@ class FigureOptions:
             name or slogan (“一年10件实事”, “543”工作法), not a figure.
         keep_unitless: keep Arabic numbers without a unit when they carry a
             magnitude or approximation (``总诊疗人次95.5亿``).
-        counted_window: how many characters to look at for the counted noun.
+        counted_window: how many characters on each side of a figure (up to the
+            clause boundary) are segmented to find the counted noun (4 more after it).
         extra_units: more measure words, as ``"词:kind"`` (``"盏:count"``).
         extra_names: more names/slogans that are never figures.
     """
