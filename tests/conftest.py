@@ -62,3 +62,15 @@ def runner() -> CliRunner:
 def cli():
     from analysis.cli import cli as group
     return group
+
+
+@pytest.fixture(scope="session")
+def shipped_store(tmp_path_factory) -> Path:
+    """A store holding the shipped corpus (seed + related reports), shared by the
+    report and notebook tests so stage results are computed (and cached) once.
+    Tests may add cached results to it, never documents."""
+    from analysis import Corpus
+    path = tmp_path_factory.mktemp("shipped") / "corpus.sqlite"
+    with Corpus.open(path) as c:
+        c.ingest([str(SEED.parent), str(RELATED.parent)], progress=False)
+    return path

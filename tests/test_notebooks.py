@@ -12,7 +12,7 @@ from pathlib import Path
 import nbformat
 import pytest
 
-from conftest import RELATED, ROOT, SEED
+from conftest import ROOT
 
 NOTEBOOKS = ["01_corpus.ipynb", "02_keywords.ipynb", "03_topics.ipynb", "04_figures_entities.ipynb",
              "report.ipynb"]
@@ -38,14 +38,12 @@ def test_notebook_is_stored_clean_and_parameterised(name):
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    """The shipped corpus (seed + related reports) in a fresh store."""
+def store(shipped_store):
+    """The shipped corpus (seed + related reports) in a store (see conftest)."""
     from analysis import Corpus
-    path = tmp_path_factory.mktemp("nb") / "corpus.sqlite"
-    with Corpus.open(path) as c:
-        c.ingest([str(SEED.parent), str(RELATED.parent)], progress=False)
+    with Corpus.open(shipped_store, readonly=True) as c:
         assert len(c) == 422
-    return path
+    return shipped_store
 
 
 @pytest.fixture(scope="module")

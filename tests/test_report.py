@@ -209,11 +209,8 @@ def test_empty_selection_is_an_error(nasty_corpus):
 
 # -- the shipped corpus ------------------------------------------------------------------
 @pytest.fixture(scope="module")
-def shipped(tmp_path_factory):
-    from conftest import RELATED, SEED
-    path = tmp_path_factory.mktemp("shipped") / "corpus.sqlite"
-    c = Corpus.open(path)
-    c.ingest([str(SEED.parent), str(RELATED.parent)], progress=False)
+def shipped(shipped_store, tmp_path_factory):
+    c = Corpus.open(shipped_store)
     out = tmp_path_factory.mktemp("reports") / "shipped.pdf"
     data = build_report_data(c)
     paths = write_report(data, out, html=True)
