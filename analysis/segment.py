@@ -9,8 +9,9 @@ set, because each jieba tokenizer holds about 74 MB.
 
 Numbers with their magnitude, approximation and measure word stay one token
 (``3万多人次``, ``2500多人``, ``1.3万余``, ``92.3%``, ``100—300户``): one
-compiled regular expression finds them first and jieba cuts the text between
-them, so plain and part-of-speech segmentation give the same words. Part of
+compiled regular expression splits them out first and jieba cuts the text
+between them (in one call per document, a placeholder character standing for
+each number), so plain and part-of-speech segmentation give the same words. Part of
 speech is computed only on request (``pos=True``) by looking each word up in
 jieba's dictionary tags (HMM tagging for unknown words), so it never changes
 the segmentation.
@@ -66,15 +67,30 @@ _UNIT = "(?:[%％‰]|" + "|".join(dict.fromkeys(_UNITS)) + ")"
 _QTY = rf"{_NUM}(?:{_MAG})?{_APPROX}?(?:{_MAG})?"
 _DATE = (rf"{_DIG}{{4}}[-/.]{_DIG}{{1,2}}[-/.]{_DIG}{{1,2}}|(?:{_DIG}{{4}}年)?{_DIG}{{1,2}}月{_DIG}{{1,2}}[日号]"
          rf"|{_DIG}{{4}}年{_DIG}{{1,2}}月|{_DIG}{{1,2}}[:：]{_DIG}{{2}}(?:[:：]{_DIG}{{2}})?")
-NUMBER_RE = re.compile(  # the leading lookahead lets re skip to candidate characters (8x faster)
-    rf"(?=[0-9０-９第])(?<![A-Za-z0-9０-９.．_])(?:(?P<date>{_DATE})"
-    rf"|第?{_QTY}(?:\s?[—–\-~～至]\s?{_QTY})?(?P<unit>{_UNIT})?)(?![A-Za-z])")
+
+
+
+
+def _number_pattern(unit: str, named: bool = True) -> str:
+    """The number pattern (without its leading lookahead) with ``unit`` as the unit
+    alternation; its groups named (``date``, ``unit``) or non-capturing."""
+    date, unit_group = ("(?P<date>", "(?P<unit>") if named else ("(?:", "(?:")
+    return (rf"(?<![A-Za-z0-9０-９.．_])(?:{date}{_DATE})"
+            rf"|第?{_QTY}(?:\s?[—–\-~～至]\s?{_QTY})?{unit_group}{unit})?)(?![A-Za-z])")
+
+
+# the leading lookahead lets re skip to candidate characters (8x faster)
+NUMBER_RE = re.compile("(?=[0-9０-９第])" + _number_pattern(_UNIT))
 """One compiled pass: dates/times, then number [magnitude] [多/余] [range] [unit]."""
 
 #: a one-character unit is left out of the number when it starts a common word
 #: (``8100处理器`` → 8100 / 处理器), except time units (``28日本报讯`` is rare)
 _UNIT_WORD_MIN_FREQ = 1000
 _TIME_UNITS = frozenset("年月日号时分秒天周")
+#: stands for a number in the text given to jieba: neither a Chinese character nor
+#: whitespace (a private-use character), so jieba and jieba-rs end a block at it
+#: and give it as a token of its own
+_PLACEHOLDER = "\ue000"
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 _HAN_RE = re.compile(r"^[\u3400-\u9fff]+$")
 _SENT_END_RE = re.compile(r"(?:[。！？!?；;]+|…+|\.{3,})[”’」』）)》\"'】]*|\n")
@@ -200,6 +216,7 @@ class _Backend:
         self.entries = entries
         self.user_tags = {w: t for w, _, t in entries if t}
         self._tags: dict[str, str] | None = None
+        self._split = None
         self._lock = threading.Lock()
         if backend == "rjieba":
             import rjieba
@@ -220,6 +237,34 @@ class _Backend:
             self.tok = tok
             self.cut = lambda text, hmm: tok.lcut(text, False, hmm)
             self.freq = lambda word: tok.FREQ.get(word, 0)
+
+    def split_numbers(self, text: str) -> list[str]:
+        """``[stretch, sep, stretch, ..., sep, stretch]``: ``text`` cut around its
+        number tokens and whitespace runs (the separators ``sep``).
+
+        One ``re.split`` with :data:`NUMBER_RE`'s pattern, in which a
+        one-character unit (not a time unit) is not taken when it starts a word
+        of at least ``_UNIT_WORD_MIN_FREQ`` in this backend's dictionary
+        (``8100处理器`` → ``8100`` / ``处理器``; ``28日本报讯`` keeps ``28日``).
+        """
+        if self._split is None:
+            self._split = self._number_splitter()
+        return self._split(text)
+
+    def _number_splitter(self):
+        table = self.tok.FREQ if self.backend == "jieba" else self.dict_table()[1]
+        singles = {u for u in ("%", "％", "‰", *_UNITS) if len(u) == 1 and u not in _TIME_UNITS}
+        follow: dict[str, list[str]] = {}
+        for word, freq in table.items():
+            if len(word) == 2 and word[0] in singles and freq and freq >= _UNIT_WORD_MIN_FREQ:
+                follow.setdefault(word[0], []).append(word[1])
+        alts = []
+        for unit in ("%", "％", "‰", *dict.fromkeys(_UNITS)):
+            nxt = follow.get(unit) if len(unit) == 1 and unit not in _TIME_UNITS else None
+            alts.append(f"{re.escape(unit)}(?![{''.join(map(re.escape, sorted(nxt)))}])" if nxt
+                        else re.escape(unit))
+        number = _number_pattern("(?:" + "|".join(alts) + ")", named=False)
+        return re.compile(rf"(?=[\s0-9０-９第])(\s+|{number})").split
 
     @property
     def tags(self) -> dict[str, str]:
@@ -382,35 +427,64 @@ class Segmenter:
             out = "".join(self._t2s.convert(c) if len(self._t2s.convert(c)) == 1 else c for c in text)
         return out
 
-    def _words(self, text: str) -> list[str]:
-        """All tokens covering ``text`` exactly (whitespace included), numbers merged."""
-        cut = self.backend.cut
+    def _cut(self, text: str) -> tuple[list[str], list[int]]:
+        """Tokens covering ``text`` exactly, numbers merged, each whitespace run
+        one token, and the indices of those whitespace tokens.
+
+        The numbers and whitespace runs are split out (one ``re.split``), the
+        stretches between them are cut in ONE call with :data:`_PLACEHOLDER`
+        in place of each, and they are put back where the placeholders came
+        out. jieba (and jieba-rs) cut the text block by block and the
+        placeholder, like whitespace, ends a block, so every stretch is cut
+        exactly as if it were cut alone.
+        """
+        be = self.backend
+        cut = be.cut
         hmm = self.options.hmm
-        out: list[str] = []
-        pos = 0
-        for m in NUMBER_RE.finditer(text):
-            s, e = m.span()
-            u = m.start("unit")
-            if (u == e - 1 and e < len(text) and text[u] not in _TIME_UNITS
-                    and self.backend.freq(text[u:u + 2]) >= _UNIT_WORD_MIN_FREQ):
-                e = u  # the unit starts a word: 8100处理器
-            if s > pos:
-                out += cut(text[pos:s], hmm)
-            out.append(text[s:e])
-            pos = e
-        if pos < len(text):
-            out += cut(text[pos:] if pos else text, hmm)
+        parts = be.split_numbers(text)
+        if len(parts) == 1:  # no number, no whitespace
+            return cut(text, hmm), []
+        space: list[int] = []
+        if _PLACEHOLDER in text:  # cannot stand for the numbers here: cut stretch by stretch
+            out: list[str] = []
+            for i, part in enumerate(parts):
+                if not i & 1:
+                    if part:
+                        out += cut(part, hmm)
+                    continue
+                if part.isspace():
+                    space.append(len(out))
+                out.append(part)
+            return out, space
+        words = cut(_PLACEHOLDER.join(parts[::2]), hmm)
+        index = words.index
+        i = -1
+        for sep in parts[1::2]:
+            i = index(_PLACEHOLDER, i + 1)
+            words[i] = sep
+            if sep.isspace():
+                space.append(i)
+        return words, space
+
+    @staticmethod
+    def _drop(items: list, space: list[int]) -> list:
+        """``items`` without the positions in ``space`` (ascending): the runs between them copied."""
+        out: list = []
+        i = 0
+        for j in space:
+            out += items[i:j]
+            i = j + 1
+        out += items[i:]
         return out
 
     def _spans(self, text: str) -> tuple[list[str], list[int]]:
         """Non-whitespace words of ``text`` and their start offsets."""
-        prepared = self._prepare(text)
-        words = self._words(prepared)  # same length as text: offsets index the original
+        words, space = self._cut(self._prepare(text))  # same length as text: offsets index the original
         starts = list(accumulate(map(len, words), initial=0))
-        keep = [i for i, w in enumerate(words) if not w.isspace()]
-        if len(keep) == len(words):
-            return words, starts[:-1]
-        return [words[i] for i in keep], [starts[i] for i in keep]
+        starts.pop()
+        if not space:
+            return words, starts
+        return self._drop(words, space), self._drop(starts, space)
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
         """POS tags (jieba/ICTCLAS) for already segmented words.
@@ -444,7 +518,8 @@ class Segmenter:
     # -- public API -----------------------------------------------------------------
     def cut(self, text: str) -> list[str]:
         """All tokens of ``text`` (punctuation included, whitespace dropped)."""
-        return self._spans(text)[0]
+        words, space = self._cut(self._prepare(text))
+        return self._drop(words, space) if space else words
 
     def tokenize(self, text: str, pos: bool = False) -> list[Token]:
         """Tokens with character offsets into ``text`` (and POS tags when ``pos``).
@@ -638,6 +713,36 @@ def stored_tokens(corpus, doc_ids: Iterable[str] | None = None, pos: bool = Fals
     got = corpus.store.get_annotations("tokens", seg.tokens_hash, doc_ids=ids)
     order = ids if ids is not None else corpus.store.doc_ids()
     return {d: got[d] for d in order if d in got}
+
+
+def iter_stored_tokens(corpus, doc_ids: Iterable[str] | None = None, pos: bool = False,
+                       segmenter: Segmenter | None = None, chunk: int = 500) -> Iterator[tuple[str, dict]]:
+    """Stream ``(doc_id, payload)`` of stored tokens in document order (bulk reader).
+
+    What is missing is segmented first (one check for the whole selection);
+    then the whole corpus is read with ONE SQL query (a selection: one query
+    per ``chunk`` ids) and each payload is decoded as it comes, so a caller
+    can convert and drop payloads one by one. Same payloads as
+    :func:`stored_tokens`, without its per-document queries.
+    """
+    from .store import unpack
+    seg = segmenter or corpus_segmenter(corpus)
+    ids = None if doc_ids is None else list(dict.fromkeys(doc_ids))
+    segment_corpus(corpus, pos=pos, doc_ids=ids, segmenter=seg)
+    conn = corpus.store.conn
+    if ids is None:
+        cur = conn.execute("SELECT a.doc_id, a.data FROM documents d JOIN annotations a ON a.kind='tokens' "
+                           "AND a.config=? AND a.doc_id=d.doc_id ORDER BY d.rowid", (seg.tokens_hash,))
+        for did, data in cur:
+            yield did, unpack(data)
+        return
+    for i in range(0, len(ids), chunk):
+        part = ids[i:i + chunk]
+        rows = dict(conn.execute(f"SELECT doc_id, data FROM annotations WHERE kind='tokens' AND config=? "
+                                 f"AND doc_id IN ({','.join('?' * len(part))})", (seg.tokens_hash, *part)))
+        for did in part:
+            if did in rows:
+                yield did, unpack(rows.pop(did))
 
 
 def corpus_tokens(corpus, doc_ids: Iterable[str] | None = None, pos: bool = False,

@@ -6,6 +6,7 @@ import subprocess
 import sys
 
 import pytest
+from conftest import shared_file
 
 from analysis.document import Document
 from analysis.segment import (NUMBER_RE, SegmentOptions, Segmenter, corpus_segmenter, corpus_tokens,
@@ -250,3 +251,61 @@ assert Segmenter().cut("江小爱志愿者") == ["江小爱", "志愿者"]
     assert res.returncode == 0, res.stderr
     assert (tmp_path / "cache" / "jieba.cache").is_file()
     assert "Building prefix dict" not in res.stderr          # jieba's log chatter is silenced
+
+
+# -- the one-call cut equals cutting between the numbers piece by piece -------------------
+def _piecewise_spans(seg, text):
+    """The segmentation by definition: number tokens found one by one with NUMBER_RE
+    (a one-character unit left out when it starts a common word), jieba cutting each
+    stretch between them on its own, whitespace dropped."""
+    from analysis.segment import _TIME_UNITS, _UNIT_WORD_MIN_FREQ
+    be = seg.backend
+    table = be.tok.FREQ if seg.options.backend == "jieba" else be.dict_table()[1]
+    words, pos = [], 0
+    for m in NUMBER_RE.finditer(text):
+        s, e = m.span()
+        u = m.start("unit")
+        if (u == e - 1 and e < len(text) and text[u] not in _TIME_UNITS
+                and table.get(text[u:u + 2], 0) >= _UNIT_WORD_MIN_FREQ):
+            e = u
+        if s > pos:
+            words += be.cut(text[pos:s], seg.options.hmm)
+        words.append(text[s:e])
+        pos = e
+    if pos < len(text):
+        words += be.cut(text[pos:], seg.options.hmm)
+    starts = [0]
+    for w in words[:-1]:
+        starts.append(starts[-1] + len(w))
+    keep = [i for i, w in enumerate(words) if not w.isspace()]
+    return [words[i] for i in keep], [starts[i] for i in keep]
+
+
+EDGE_TEXTS = [
+    "3万多人次参与", "搭载天玑8100处理器，28日本报讯", "共有3个人\r\n\r\n  2500多人员　参加\u3000\n",
+    "100 — 300户口，20余万元 ", "\n\n第3次 第一 1.3万余；92.3%的 ５G", "2023年3月25日10:30，12:00至13:30",
+    "1\ue0002个 \ue000 江小爱\ue000", "  ", "", "江小爱", "2500", "V2 5G网络 abc123 1,234,567元",
+]
+
+
+@pytest.mark.parametrize("backend,hmm", [("rjieba", True), ("rjieba", False), ("jieba", True)])
+def test_one_call_cut_equals_piecewise_on_shipped_corpus(related_records, seed_text, backend, hmm):
+    seg = Segmenter(backend=backend, hmm=hmm)
+    texts = EDGE_TEXTS + [seed_text] + [r["content"] for r in related_records]
+    if backend == "jieba":
+        texts = texts[:80]  # the pure-Python backend is slow; the same code path
+    for text in texts:
+        expected = _piecewise_spans(seg, text)
+        assert seg._spans(text) == expected, text[:60]
+        assert seg.cut(text) == expected[0]
+
+
+def test_one_call_cut_equals_piecewise_on_digest_slice():
+    import gzip
+    import json
+    path = shared_file("xwlb", "xwlb_articles.jsonl.gz")
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        texts = [json.loads(line)["content"] or "" for _, line in zip(range(3000), fh)]
+    seg = Segmenter(backend="rjieba")
+    differ = [t[:40] for t in texts if seg._spans(t) != _piecewise_spans(seg, t)]
+    assert differ == []
