@@ -40,6 +40,7 @@ import re
 import sys
 from collections import Counter
 from dataclasses import dataclass
+from itertools import chain
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
@@ -64,7 +65,6 @@ _NUMBER = re.compile(
     r"|^[零〇一二两三四五六七八九十百千万亿]+$"
     r"|^第?[\d０-９]+[年月日号时分秒岁个名位次条项届期%]?$")
 _SENT_END = frozenset("。！？!?；;\n")
-_CHUNK = 2000  # documents per read of stored tokens
 
 
 @dataclass
@@ -172,7 +172,7 @@ _intern = sys.intern
 
 def _from_payload(doc_id: str, p: Any) -> TokenDoc:
     if isinstance(p, dict):
-        words = [_intern(w) for w in p.get("w") or []]  # one str object per type, not per token
+        words = list(map(_intern, p.get("w") or ()))  # one str object per type, not per token
         return TokenDoc(doc_id, words, p.get("p"), _sentence_numbers(p.get("s"), p.get("sent"), words))
     words = [t if isinstance(t, str) else t[0] for t in p]
     return TokenDoc(doc_id, words, None, _sentence_numbers(None, None, words))
@@ -187,6 +187,10 @@ def _text_doc(seg, doc_id: str, text: str, pos: bool) -> TokenDoc:
 
 def is_corpus(obj: Any) -> bool:
     return hasattr(obj, "store") and hasattr(obj, "select")
+
+
+def _is_token_docs(obj: Any) -> bool:
+    return isinstance(obj, (list, tuple)) and bool(obj) and isinstance(obj[0], TokenDoc)
 
 
 def select_ids(corpus, doc_ids: Iterable[str] | None = None, **select: Any) -> list[str] | None:
@@ -207,22 +211,33 @@ def token_docs(corpus_or_texts, doc_ids: Iterable[str] | None = None, pos: bool 
                **select: Any) -> tuple[list[TokenDoc], Any]:
     """Tokens of a corpus selection (stored segmentation) or of a list of texts.
 
+    A Corpus is read with one bulk query (:func:`~analysis.segment.iter_stored_tokens`).
+    A list of :class:`TokenDoc` (what this returned before) passes through,
+    filtered by ``doc_ids``, so several keyword and topic functions can share
+    one load of a large corpus: ``docs, seg = token_docs(corpus)`` then
+    ``frequency(docs, seg=seg)``, ``TopicModel().fit(docs)``.
+
     Returns:
         (docs, segmenter)
     """
     unknown = set(select) - set(SELECT_KEYS)
     if unknown:
         raise TypeError(f"unknown selection argument(s): {', '.join(sorted(unknown))}")
+    if _is_token_docs(corpus_or_texts):  # already loaded: select, do not copy
+        docs = list(corpus_or_texts)
+        if doc_ids is not None:
+            wanted = set([doc_ids] if isinstance(doc_ids, str) else doc_ids)
+            docs = [d for d in docs if d.doc_id in wanted]
+        if select:
+            raise ConfigError("query/since/... selections need a Corpus, not loaded TokenDocs")
+        return docs, _segmenter(None, seg)
     if is_corpus(corpus_or_texts):
         corpus = corpus_or_texts
         seg = _segmenter(corpus, seg)
         ids = select_ids(corpus, doc_ids, **select)
-        from .segment import stored_tokens
-        order = ids if ids is not None else corpus.store.doc_ids()
-        docs = []
-        for i in range(0, len(order), _CHUNK):  # in chunks: payloads are dropped once converted
-            payloads = stored_tokens(corpus, doc_ids=order[i:i + _CHUNK], pos=pos, segmenter=seg)
-            docs.extend(_from_payload(d, p) for d, p in payloads.items())
+        from .segment import iter_stored_tokens
+        # one bulk read, each payload converted and dropped as it comes
+        docs = [_from_payload(d, p) for d, p in iter_stored_tokens(corpus, ids, pos=pos, segmenter=seg)]
         return docs, seg
     if isinstance(corpus_or_texts, str):
         corpus_or_texts = [corpus_or_texts]
@@ -241,17 +256,85 @@ def _terms(doc: TokenDoc, keep) -> list[str]:
     return [w for w in doc.words if keep(w)]
 
 
+def _is_word(w: str) -> bool:
+    return bool(w.strip()) and not _PUNCT.match(w)
+
+
 def _n_words(docs: Sequence[TokenDoc]) -> int:
-    return sum(1 for d in docs for w in d.words if w.strip() and not _PUNCT.match(w))
+    every = Counter()
+    for d in docs:
+        every.update(d.words)
+    return sum(n for w, n in every.items() if _is_word(w))
 
 
 def _counts(docs: Sequence[TokenDoc], keep) -> tuple[Counter, Counter]:
+    """(occurrences, documents) per content term.
+
+    Every token is counted first (``Counter.update`` runs in C) and the
+    filter is applied once per type, not once per token.
+    """
     freq, dfreq = Counter(), Counter()
     for d in docs:
-        terms = _terms(d, keep)
-        freq.update(terms)
-        dfreq.update(set(terms))
+        freq.update(d.words)
+        dfreq.update(set(d.words))
+    for w in [w for w in freq if not keep(w)]:
+        del freq[w]
+        del dfreq[w]
     return freq, dfreq
+
+
+def _count_matrix(docs: Sequence[TokenDoc]) -> tuple[np.ndarray, sparse.csc_matrix]:
+    """Every token type and the documents × types count matrix (vectorised:
+    one ``pandas.factorize`` over all tokens, no Python loop per token)."""
+    lengths = np.fromiter((len(d.words) for d in docs), dtype=np.int64, count=len(docs))
+    flat = np.fromiter(chain.from_iterable(d.words for d in docs), dtype=object, count=int(lengths.sum()))
+    codes, types = pd.factorize(flat)
+    del flat
+    rows = np.repeat(np.arange(len(docs), dtype=np.int32), lengths)
+    m = sparse.csc_matrix((np.ones(len(codes), dtype=np.int32), (rows, codes.astype(np.int32))),
+                          shape=(len(docs), len(types)))
+    m.sum_duplicates()
+    return np.asarray(types, dtype=object), m
+
+
+def dispersion(counts: sparse.spmatrix, sizes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gries's DP and Juilland's D of each column over the rows (the parts).
+
+    Args:
+        counts: parts × terms counts (documents × terms).
+        sizes: words per part; parts with no words are left out.
+
+    Returns:
+        (``dp``, ``juilland_d``): Gries's (2008) deviation of proportions
+        ``DP = ½ Σ_i |v_i - s_i|`` (``v_i`` the share of the term's
+        occurrences in part ``i``, ``s_i`` the share of all words in part
+        ``i``): 0 = spread exactly as the parts' sizes, near 1 = all in one
+        small part. Juilland's ``D = 1 - V / sqrt(n - 1)`` (``V`` the
+        coefficient of variation of the term's relative frequency over the
+        ``n`` parts): 1 = even, 0 = in one part; NaN with one part.
+    """
+    sizes = np.asarray(sizes, dtype=float)
+    ok = sizes > 0
+    m = sparse.csc_matrix(counts)[ok].tocsc().astype(float)
+    m.sort_indices()
+    sizes = sizes[ok]
+    n = len(sizes)
+    total = np.asarray(m.sum(axis=0)).ravel()
+    share = sizes / sizes.sum() if n else sizes
+    col = np.repeat(np.arange(m.shape[1]), np.diff(m.indptr))
+    v = m.data / np.where(total > 0, total, 1)[col]
+    s_nz = share[m.indices]
+    dev = np.bincount(col, weights=np.abs(v - s_nz), minlength=m.shape[1])
+    s_in = np.bincount(col, weights=s_nz, minlength=m.shape[1])
+    dp = 0.5 * (dev + 1 - s_in)
+    rel = m.data / sizes[m.indices]
+    s1 = np.bincount(col, weights=rel, minlength=m.shape[1])
+    s2 = np.bincount(col, weights=rel * rel, minlength=m.shape[1])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mean = s1 / n
+        sd = np.sqrt(np.maximum(s2 / n - mean * mean, 0))
+        d = 1 - (sd / mean) / np.sqrt(n - 1) if n > 1 else np.full(m.shape[1], np.nan)
+    return dp, np.clip(d, 0, 1) if n > 1 else d
 
 
 def _finish(df: pd.DataFrame, top: int | None) -> pd.DataFrame:
@@ -271,30 +354,46 @@ def _opts(options: KeywordOptions | None, corpus=None) -> KeywordOptions:
 # -- frequency ---------------------------------------------------------------
 def frequency(corpus_or_texts, doc_ids=None, top: int | None = 20, options: KeywordOptions | None = None,
               seg=None, **select: Any) -> pd.DataFrame:
-    """Term frequencies of a document, a selection or a corpus.
+    """Term frequencies of a document, a selection or a corpus, with dispersion.
 
     Returns:
         DataFrame with columns ``term``, ``score`` (= ``freq``), ``freq``
         (occurrences), ``doc_freq`` (documents containing the term),
         ``rel_freq`` (per ``options.per`` = 10,000 words; words are all
-        tokens except punctuation and spaces), ``method`` (``freq``).
+        tokens except punctuation and spaces), ``doc_prop`` (``doc_freq`` /
+        documents), ``dp`` (Gries's deviation of proportions over the
+        documents: 0 = spread in proportion to document length, near 1 =
+        concentrated in few documents), ``juilland_d`` (Juilland's D over
+        the documents: 1 = even, 0 = one document; NaN for one document),
+        ``method`` (``freq``). See :func:`dispersion`.
 
     Example:
         >>> frequency(["江小爱志愿服务队。江小爱志愿者。"], top=2)  # doctest: +SKIP
-             term  score  freq  doc_freq  rel_freq method
+             term  score  freq  doc_freq  rel_freq  doc_prop   dp  juilland_d method
         0  江小爱      2     2         1  ...
     """
     opts = _opts(options, corpus_or_texts if is_corpus(corpus_or_texts) else None)
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
-    freq, dfreq = _counts(docs, keep)
-    n_words = max(_n_words(docs), 1)
-    df = pd.DataFrame({"term": list(freq), "freq": list(freq.values())})
+    cols = ["term", "score", "freq", "doc_freq", "rel_freq", "doc_prop", "dp", "juilland_d", "method"]
+    if not docs:
+        return pd.DataFrame(columns=cols)
+    types, m = _count_matrix(docs)
+    word = np.fromiter((_is_word(w) for w in types), dtype=bool, count=len(types))
+    sizes = np.asarray(m[:, word].sum(axis=1)).ravel()
+    content = np.flatnonzero(np.fromiter((keep(w) for w in types), dtype=bool, count=len(types)))
+    m = m[:, content]
+    dp, jd = dispersion(m, sizes)
+    freq = np.asarray(m.sum(axis=0)).ravel().astype(np.int64)
+    df = pd.DataFrame({"term": types[content], "freq": freq})
     df["score"] = df["freq"].astype(float)
-    df["doc_freq"] = df["term"].map(dfreq).astype(int)
-    df["rel_freq"] = df["freq"] * opts.per / n_words
+    df["doc_freq"] = np.diff(m.indptr).astype(np.int64)
+    df["rel_freq"] = df["freq"] * opts.per / max(int(sizes.sum()), 1)
+    df["doc_prop"] = df["doc_freq"] / len(docs)
+    df["dp"] = dp
+    df["juilland_d"] = jd
     df["method"] = "freq"
-    return _finish(df[["term", "score", "freq", "doc_freq", "rel_freq", "method"]], top)
+    return _finish(df[cols], top)
 
 
 # -- reference corpus --------------------------------------------------------

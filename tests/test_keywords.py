@@ -201,3 +201,65 @@ def test_cli_keywords_and_collocations(runner, cli, kcorpus, seed_id):
                               "--doc", seed_id, "--format", "csv"])
     assert res.exit_code == 0, res.output
     assert res.output.startswith("term,term1,term2")
+
+
+# -- bulk token reading, loaded TokenDocs, dispersion ------------------------------
+def test_bulk_reader_matches_per_document_reads(kcorpus):
+    from analysis.segment import iter_stored_tokens, stored_tokens
+    every = list(iter_stored_tokens(kcorpus))
+    assert [d for d, _ in every] == kcorpus.store.doc_ids()       # document (insertion) order
+    per_doc = stored_tokens(kcorpus)
+    assert dict(every) == per_doc
+    ids = kcorpus.store.doc_ids()
+    pick = [ids[5], ids[2], "0000000000000000", ids[5], ids[7]]    # unknown id skipped, repeat once
+    got = list(iter_stored_tokens(kcorpus, pick, chunk=2))
+    assert [d for d, _ in got] == [ids[5], ids[2], ids[7]]
+    assert all(p == per_doc[d] for d, p in got)
+
+
+def test_bulk_reader_segments_missing_documents_first(corpus, seed_text):
+    from analysis.document import Document
+    from analysis.segment import iter_stored_tokens
+    corpus.store.add_documents([Document(title="t", body=seed_text)])
+    (did, payload), = list(iter_stored_tokens(corpus))
+    assert payload["w"].count("江小爱") >= 10 and "".join(payload["w"]) == "".join(seed_text.split())
+
+
+def test_loaded_token_docs_give_the_same_keywords(kcorpus, seed_id):
+    from analysis.keywords import token_docs
+    docs, seg = token_docs(kcorpus)
+    assert len(docs) == len(kcorpus)
+    whole = frequency(kcorpus, top=None)
+    again = frequency(docs, seg=seg, top=None)
+    assert whole.equals(again)
+    one = frequency(docs, doc_ids=[seed_id], seg=seg, top=None)
+    assert one.equals(frequency(kcorpus, doc=seed_id, top=None))
+    with pytest.raises(ConfigError):
+        frequency(docs, query="江小爱")
+
+
+def test_dispersion_by_hand():
+    from scipy import sparse
+    from analysis.keywords import dispersion
+    # three parts of 10, 20, 10 words (shares 1/4, 1/2, 1/4) and an empty part left out;
+    # columns: in proportion to size / all in part 0 / all in part 1 / parts 0 and 2
+    counts = sparse.csr_matrix(np.array([[1, 4, 0, 1], [2, 0, 2, 0], [1, 0, 0, 1], [0, 0, 0, 0]]))
+    dp, d = dispersion(counts, np.array([10, 20, 10, 0]))
+    # DP = 1/2 sum |v - s|: (0) ; (|1-.25|+.5+.25)/2 ; (.25+|1-.5|+.25)/2 ; (.25+.5+.25)/2
+    assert dp == pytest.approx([0.0, 0.75, 0.5, 0.5])
+    # Juilland: relative freqs (.1,.1,.1) -> sd 0 -> D 1; one part -> 0; (.1, 0, .1): V = 1/sqrt 2 -> 0.5
+    assert d == pytest.approx([1.0, 0.0, 0.0, 0.5])
+
+
+def test_frequency_dispersion_columns(kcorpus, seed_id):
+    df = frequency(kcorpus, top=None).set_index("term")
+    n = len(kcorpus)
+    assert df["doc_prop"].to_numpy() == pytest.approx(df["doc_freq"].to_numpy() / n)
+    assert df["dp"].between(0, 1).all() and df["juilland_d"].between(0, 1).all()
+    # 江小爱 is in one report of many: concentrated; 志愿服务 runs through the volunteer subset
+    assert df.loc["江小爱", "doc_freq"] == 1 and df.loc["江小爱", "dp"] > 0.99
+    assert df.loc["江小爱", "juilland_d"] == 0
+    assert df.loc["志愿服务", "dp"] < df.loc["江小爱", "dp"]
+    assert df.loc["志愿服务", "juilland_d"] > 0.5
+    single = frequency(kcorpus, doc=seed_id, top=None)
+    assert (single["dp"] == 0).all() and single["juilland_d"].isna().all()
