@@ -67,8 +67,11 @@ _UNIT = "(?:[%％‰]|" + "|".join(dict.fromkeys(_UNITS)) + ")"
 _QTY = rf"{_NUM}(?:{_MAG})?{_APPROX}?(?:{_MAG})?"
 _DATE = (rf"{_DIG}{{4}}[-/.]{_DIG}{{1,2}}[-/.]{_DIG}{{1,2}}|(?:{_DIG}{{4}}年)?{_DIG}{{1,2}}月{_DIG}{{1,2}}[日号]"
          rf"|{_DIG}{{4}}年{_DIG}{{1,2}}月|{_DIG}{{1,2}}[:：]{_DIG}{{2}}(?:[:：]{_DIG}{{2}})?")
-
-
+# the same with their first digit already taken (for the split pattern below)
+_QTY_REST = rf"{_DIG}*(?:[,，]{_DIG}{{3}})*(?:[.．]{_DIG}+)?(?:{_MAG})?{_APPROX}?(?:{_MAG})?"
+_DATE_REST = (rf"{_DIG}{{3}}[-/.]{_DIG}{{1,2}}[-/.]{_DIG}{{1,2}}"
+              rf"|(?:{_DIG}{{3}}年{_DIG}{{1,2}}|{_DIG}?)月{_DIG}{{1,2}}[日号]"
+              rf"|{_DIG}{{3}}年{_DIG}{{1,2}}月|{_DIG}?[:：]{_DIG}{{2}}(?:[:：]{_DIG}{{2}})?")
 
 
 def _number_pattern(unit: str, named: bool = True) -> str:
@@ -81,6 +84,21 @@ def _number_pattern(unit: str, named: bool = True) -> str:
 
 # the leading lookahead lets re skip to candidate characters (8x faster)
 NUMBER_RE = re.compile("(?=[0-9０-９第])" + _number_pattern(_UNIT))
+
+
+def _split_pattern(unit: str) -> str:
+    """A whitespace run or a number (as :data:`NUMBER_RE`, with ``unit`` as the unit
+    alternation) in one capturing group, for ``re.split``.
+
+    It starts by taking one character of a class, whitespace, digit or 第, and
+    goes on by what it was (the number's first digit taken, the look-behind
+    one character further back), because a pattern that starts with a class
+    lets ``re`` jump from candidate to candidate: 2x faster than a leading
+    look-ahead.
+    """
+    tail = rf"(?:\s?[—–\-~～至]\s?{_QTY})?(?:{unit})?"
+    return (rf"([\s0-9０-９第](?:(?<=\s)\s*|(?<![A-Za-z0-9０-９.．_].)"
+            rf"(?:(?<=第){_QTY}{tail}|(?<!第)(?:{_DATE_REST}|{_QTY_REST}{tail}))(?![A-Za-z])))")
 """One compiled pass: dates/times, then number [magnitude] [多/余] [range] [unit]."""
 
 #: a one-character unit is left out of the number when it starts a common word
@@ -263,8 +281,7 @@ class _Backend:
             nxt = follow.get(unit) if len(unit) == 1 and unit not in _TIME_UNITS else None
             alts.append(f"{re.escape(unit)}(?![{''.join(map(re.escape, sorted(nxt)))}])" if nxt
                         else re.escape(unit))
-        number = _number_pattern("(?:" + "|".join(alts) + ")", named=False)
-        return re.compile(rf"(?=[\s0-9０-９第])(\s+|{number})").split
+        return re.compile(_split_pattern("(?:" + "|".join(alts) + ")")).split
 
     @property
     def tags(self) -> dict[str, str]:

@@ -5,15 +5,19 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
 - bare ``jieba.lcut`` (the baseline) and ``Segmenter.tokenize`` plain with
   offsets (jieba backend), ratio to the baseline (aim ≥ 0.9×);
 - bare ``jieba.posseg.lcut`` and ``Segmenter`` with POS on a sample (aim ≥ 1.0×);
-- the rjieba backend (aim ≥ 15× bare ``jieba.lcut``) and how far it agrees
-  with the jieba backend (identical documents, identical token spans);
-- the Segmenter over a process pool with all cores vs one process (aim ≥ 1.7× on 2);
+- the rjieba backend, words + offsets and words only (aim ≥ 15× bare
+  ``jieba.lcut``), next to bare ``rjieba`` cut (its floor), and how far it
+  agrees with the jieba backend (identical documents, identical token spans);
+- the Segmenter over a pool of all cores vs a pool of one process, on the
+  same ``--par-mb`` MB, timed back to back in turn ``--par-reps`` times: the
+  median ratio (aim ≥ 1.7× on 2 cores), with the load average beside it;
 - ``segment_corpus`` into a corpus store, then a second, fully cached run
   (aim: under 5% of the first).
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_segment.py [--limit-mb 0] [--pos-mb 1.5] [--store-mb 6]
+    .venv/bin/python benchmarks/bench_segment.py [--limit-mb 0] [--pos-mb 1.5] [--store-mb 6] \
+        [--par-mb 3] [--par-reps 5]
 
 ``--limit-mb 0`` uses the whole corpus (42 MB); the POS and store parts use
 the first ``--pos-mb`` / ``--store-mb`` MB (POS tagging in jieba runs at
@@ -26,6 +30,7 @@ import gzip
 import json
 import logging
 import os
+import statistics
 import tempfile
 import time
 from multiprocessing import get_context
@@ -61,16 +66,57 @@ def take_mb(texts, limit):
     return out
 
 
-def interleaved(texts, fns, block=100):
-    """Total seconds of each function, timed block by block in turn (fair under changing load)."""
+def interleaved(texts, fns, block=100, cpu=None):
+    """Total seconds of each function, timed block by block in turn (fair under changing load).
+
+    Args:
+        cpu: a dict that receives the CPU seconds of this process per function
+            (``time.process_time``): on a busy machine a short block's
+            wall-clock time includes waiting for a core, its CPU time does not.
+    """
     totals = dict.fromkeys(fns, 0.0)
+    cpu_totals = dict.fromkeys(fns, 0.0)
     for i in range(0, len(texts), block):
         b = texts[i:i + block]
         for name, fn in fns.items():
+            c0 = time.process_time()
             t0 = time.perf_counter()
             fn(b)
             totals[name] += time.perf_counter() - t0
+            cpu_totals[name] += time.process_time() - c0
+    if cpu is not None:
+        cpu.update(cpu_totals)
     return totals
+
+
+def load() -> str:
+    """The load averages (1, 5, 15 min) of the machine, as text."""
+    return " / ".join(f"{x:.1f}" for x in os.getloadavg())
+
+
+def pool_speedup(texts, workers: int, reps: int, backend: str = "jieba") -> tuple[float, list, list]:
+    """Median speed-up of a pool of ``workers`` processes over a pool of one on the same texts.
+
+    Both pools are started (and warmed up) first; then each repetition times
+    one pass with one process and one with ``workers``, back to back, the
+    order alternating, so a change of machine load hits both alike.
+
+    Returns:
+        (median of the per-repetition ratios, one-process times, many-process times).
+    """
+    chunks = [texts[i:i + 100] for i in range(0, len(texts), 100)]
+    ctx = get_context("fork")
+    with ctx.Pool(1, initializer=_init, initargs=(backend,)) as one, \
+            ctx.Pool(workers, initializer=_init, initargs=(backend,)) as many:
+        for pool, n in ((one, 1), (many, workers)):
+            pool.map(_work, [["预热：服务群众3万多人次"]] * n, chunksize=1)
+        t1s, tns = [], []
+        for rep in range(reps):
+            order = ((one, t1s), (many, tns)) if rep % 2 == 0 else ((many, tns), (one, t1s))
+            for pool, times in order:
+                _, t = timed(lambda: pool.map(_work, chunks, chunksize=1))
+                times.append(t)
+    return statistics.median(a / b for a, b in zip(t1s, tns)), t1s, tns
 
 
 def timed(fn, *a):
@@ -86,6 +132,8 @@ def main() -> None:
     ap.add_argument("--pos-mb", type=float, default=1.5)
     ap.add_argument("--store-mb", type=float, default=6.0)
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--par-mb", type=float, default=3.0, help="text for the pool timing")
+    ap.add_argument("--par-reps", type=int, default=5, help="alternating 1-process / pool repetitions")
     args = ap.parse_args()
 
     import jieba
@@ -98,29 +146,37 @@ def main() -> None:
     texts = [t for t in texts if t]
     texts = take_mb(texts, args.limit_mb)
     size = mb(texts)
-    print(f"corpus: {len(texts)} documents, {size:.1f} MB ({args.data})")
+    print(f"corpus: {len(texts)} documents, {size:.1f} MB ({args.data}); load average {load()}")
 
     jieba.initialize()
     seg = Segmenter()
     rseg = Segmenter(backend="rjieba")
+    rcut = rseg.backend.tok.cut  # bare rjieba.Jieba.cut (same dictionaries)
     for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
         s.cut("预热：服务群众3万多人次")
         s.backend.dict_table()
     # the machine is shared and noisy: time every contender on the same block in turn
-    t = interleaved(texts, {
+    c: dict[str, float] = {}
+    t = interleaved(texts, cpu=c, fns={
         "base": lambda b: [jieba.lcut(x) for x in b],
         "spans": lambda b: [seg._spans(x) for x in b],
         "tokenize": lambda b: [seg.tokenize(x) for x in b],
         "rjieba": lambda b: [rseg._spans(x) for x in b],
+        "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
+        "rjieba_bare": lambda b: [rcut(x, True) for x in b],
     })
-    t_base, t_seg, t_tok, t_r = t["base"], t["spans"], t["tokenize"], t["rjieba"]
-    print(f"jieba.lcut (bare)              {size / t_base:6.2f} MB/s  ({t_base:.1f} s)")
-    print(f"Segmenter words+offsets        {size / t_seg:6.2f} MB/s  ({t_seg:.1f} s)  "
-          f"ratio {t_base / t_seg:.2f}x bare lcut")
-    print(f"Segmenter.tokenize (Token obj) {size / t_tok:6.2f} MB/s  ({t_tok:.1f} s)  "
-          f"ratio {t_base / t_tok:.2f}x bare lcut")
-    print(f"Segmenter(backend=rjieba)      {size / t_r:6.2f} MB/s  ({t_r:.1f} s)  "
-          f"ratio {t_base / t_r:.1f}x bare lcut")
+    t_seg = t["spans"]
+    rows = [("jieba.lcut (bare)", "base", ""),
+            ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
+            ("Segmenter.tokenize (Token obj)", "tokenize", ""),
+            ("Segmenter(backend=rjieba)", "rjieba", "words + offsets; aim >= 15x"),
+            ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
+            ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
+    print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
+    for label, key, note in rows:
+        print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
+              f"ratio {t['base'] / t[key]:5.2f}x / {c['base'] / c[key]:5.2f}x  {note}")
+    print(f"load average after the speed runs: {load()}")
 
     sample = take_mb(texts, args.pos_mb)
     smb = mb(sample)
@@ -147,12 +203,16 @@ def main() -> None:
               f"identical tokens {same_tok / n_tok:.2%}")
 
     if args.workers > 1:
-        chunks = [texts[i:i + 200] for i in range(0, len(texts), 200)]
-        with get_context("fork").Pool(args.workers, initializer=_init, initargs=("jieba",)) as pool:
-            pool.map(_work, [["预热"]] * args.workers)
-            _, t_par = timed(lambda: pool.map(_work, chunks, chunksize=1))
-        print(f"Segmenter, {args.workers} processes       {size / t_par:6.2f} MB/s  ({t_par:.1f} s)  "
-              f"speed-up {t_seg / t_par:.2f}x over 1 process")
+        part = take_mb(texts, args.par_mb)
+        pmb = mb(part)
+        before = load()
+        ratio, t1s, tns = pool_speedup(part, args.workers, args.par_reps)
+        print(f"Segmenter pool, {pmb:.1f} MB, {args.par_reps} alternating repetitions: 1 process "
+              f"{pmb / statistics.median(t1s):.2f} MB/s (median {statistics.median(t1s):.1f} s), "
+              f"{args.workers} processes {pmb / statistics.median(tns):.2f} MB/s "
+              f"(median {statistics.median(tns):.1f} s); speed-up median {ratio:.2f}x "
+              f"(each: {', '.join(f'{a / b:.2f}' for a, b in zip(t1s, tns))}); "
+              f"load average before {before}, after {load()}")
 
     from analysis import Corpus
     from analysis.document import Document

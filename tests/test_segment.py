@@ -7,6 +7,8 @@ import sys
 
 import pytest
 from conftest import shared_file
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from analysis.document import Document
 from analysis.segment import (NUMBER_RE, SegmentOptions, Segmenter, corpus_segmenter, corpus_tokens,
@@ -285,6 +287,7 @@ EDGE_TEXTS = [
     "3万多人次参与", "搭载天玑8100处理器，28日本报讯", "共有3个人\r\n\r\n  2500多人员　参加\u3000\n",
     "100 — 300户口，20余万元 ", "\n\n第3次 第一 1.3万余；92.3%的 ５G", "2023年3月25日10:30，12:00至13:30",
     "1\ue0002个 \ue000 江小爱\ue000", "  ", "", "江小爱", "2500", "V2 5G网络 abc123 1,234,567元",
+    "3月5日，12月25日上午 5:30 至 7：05；2024-1-31 2024年1月 第3届",
 ]
 
 
@@ -309,3 +312,14 @@ def test_one_call_cut_equals_piecewise_on_digest_slice():
     seg = Segmenter(backend="rjieba")
     differ = [t[:40] for t in texts if seg._spans(t) != _piecewise_spans(seg, t)]
     assert differ == []
+
+
+_FRAGMENTS = [*"0123456789０５.．,，第年月日号时:：-/—~至 \n\r\t\u3000人次个月百分点万千多余来亿%‰处理器本报讯员民xAB\ue000",
+              "3", "25", "2023", "１２", "1,234", "江小爱", "志愿者", "服务", "人员", "个人", "日本", "\r\n", "  "]
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(_FRAGMENTS), max_size=25).map("".join))
+def test_one_call_cut_equals_piecewise_on_generated_text(text):
+    seg = get_segmenter(backend="rjieba")
+    assert seg._spans(text) == _piecewise_spans(seg, text)
