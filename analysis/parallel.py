@@ -757,11 +757,12 @@ def _map_parts(func, url: str, args: tuple, scheduler: Any = None, workers: int 
         return
     import multiprocessing as mp
     from functools import partial
-    with mp.get_context().Pool(n) as pool:
-        yield from pool.starmap(partial(_call, func), [(p, i, url, args) for i, p in enumerate(parts)])
+    with mp.get_context().Pool(n) as pool:  # imap: results stream in, in partition order
+        yield from pool.imap(partial(_call, func), [(p, i, url, args) for i, p in enumerate(parts)])
 
 
-def _call(func, part, index, url, args):
+def _call(func, job):
+    part, index, url, args = job
     return func(part, index, url, *args)
 
 
@@ -846,8 +847,13 @@ def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, refer
     return _finish(df[cols], top)
 
 
-def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSpec, vocabulary: dict):
-    """The document-term counts of ONE partition over a fixed vocabulary (sparse CSR)."""
+def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSpec, vocabulary: dict,
+                      min_len: int = 2, drop_numbers: bool = True):
+    """(index, the document-term counts of ONE partition over a fixed vocabulary as sparse CSR).
+
+    Only terms that pass the keyword term filter are counted, as in
+    :func:`partition_counts` (a vocabulary built from those counts holds no
+    other term anyway)."""
     from scipy import sparse
     rows, cols, vals = [], [], []
     n = 0
@@ -857,56 +863,137 @@ def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSp
         cols += list(c)
         vals += list(c.values())
         n += 1
-    return sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)), dtype="float64")
+    return index, sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)), dtype="float64")
 
 
-def dataset_topics(url: str, k: int = 10, top_n: int = 10, min_df: int = 2, max_df: float = 0.5,
-                   max_features: int = 20000, passes: int = 2, random_state: int = 0,
-                   spec: AnnotateSpec | None = None, options=None, workers: int | None = None) -> pd.DataFrame:
-    """Online LDA over a Parquet dataset, one partition's matrix at a time.
+def dataset_vocabulary(counts: pd.DataFrame, min_df: float = 2, max_df: float = 0.5,
+                       max_features: int | None = 20000) -> list[str]:
+    """The topic-model vocabulary of dataset term counts, by scikit-learn's ``CountVectorizer`` rules.
 
-    The vocabulary comes from :func:`dataset_term_counts` (``min_df``
-    documents, at most ``max_df`` of them, the ``max_features`` most frequent
-    terms); then scikit-learn's ``LatentDirichletAllocation.partial_fit``
-    sees one partition's document-term matrix at a time for ``passes``
-    passes, so memory is bounded by the largest partition.
+    A term is kept when it is in at least ``min_df`` documents (an int is a
+    number of documents, more than there are documents means 1, as in
+    :class:`~analysis.topics.TopicModel`; a float a share) and in at most
+    ``max_df`` of them; then the ``max_features`` most frequent terms (ties
+    by term, where ``CountVectorizer`` leaves them to ``argsort``).
+
+    Args:
+        counts: :func:`dataset_term_counts` (``attrs["documents"]`` needed).
 
     Returns:
-        DataFrame with columns ``topic`` (int), ``terms`` (list of the
-        ``top_n`` top terms), ``weights`` (their normalised weights),
-        ``prevalence`` (share of the corpus's topic mass, from a last pass).
+        The terms, sorted (the column order of ``CountVectorizer``).
     """
+    import numbers
+    n = counts.attrs["documents"]
+    if isinstance(min_df, numbers.Integral):
+        lo = min_df if min_df <= n else 1
+    else:
+        lo = min_df * n
+    hi = max_df if isinstance(max_df, numbers.Integral) else max_df * n
+    keep = counts[(counts["doc_freq"] >= lo) & (counts["doc_freq"] <= hi)]
+    if max_features:
+        keep = keep.head(max_features)  # counts are sorted by freq, then term
+    return sorted(keep["term"])
+
+
+def dataset_topics(url: str, k: int = 10, top_n: int = 10, min_df: float = 2, max_df: float = 0.5,
+                   max_features: int | None = 20000, passes: int = 2, random_state: int = 0,
+                   spec: AnnotateSpec | None = None, options=None, workers: int | None = None,
+                   scheduler: Any = None, batch_size: int = 4096) -> pd.DataFrame:
+    """Online LDA over a Parquet dataset, one partition's matrix at a time.
+
+    The vocabulary is :func:`dataset_vocabulary` of :func:`dataset_term_counts`
+    (the same terms as :class:`~analysis.topics.TopicModel` on a store
+    holding the same documents). Each partition's document-term matrix is
+    built once (in ``workers`` local processes or on the Dask ``scheduler``)
+    and kept in a temporary folder of this machine as a compressed sparse
+    file; scikit-learn's ``LatentDirichletAllocation.partial_fit`` then sees
+    one partition at a time, in partition order, for ``passes`` passes, so
+    memory is bounded by the largest partition and the result does not
+    depend on the number of workers. A last pass computes each topic's share
+    of the corpus's term mass and its coherence over documents (as
+    :func:`analysis.topics.topic_coherence`).
+
+    Args:
+        url: the dataset.
+        k: topics.
+        top_n: top terms per topic (and for coherence).
+        min_df, max_df, max_features: vocabulary limits (see :func:`dataset_vocabulary`).
+        passes: passes of online LDA over the partitions.
+        random_state: LDA's seed.
+        spec: the segmenter configuration (default: packaged config).
+        options: :class:`~analysis.keywords.KeywordOptions` (term filter).
+        workers: local processes counting and building matrices.
+        scheduler: a Dask scheduler address / client to count and build on.
+        batch_size: documents per online LDA mini-batch within a partition.
+
+    Returns:
+        DataFrame with one row per topic: ``topic`` (int), ``terms`` (list of
+        the ``top_n`` top terms), ``weights`` (their shares of the topic's
+        term distribution), ``prevalence`` (share of the corpus's term mass),
+        ``npmi`` and ``umass`` (document co-occurrence coherence of the top
+        terms). ``df.attrs``: ``documents``, ``vocabulary`` (its size),
+        ``coherence_npmi`` and ``coherence_umass`` (means over topics).
+
+    Raises:
+        ModelError: fewer terms pass the limits than ``k``.
+
+    Example:
+        >>> df = dataset_topics("news.parquet", k=8)            # doctest: +SKIP
+        >>> df.loc[0, "terms"][:3], round(df.attrs["coherence_npmi"], 2)  # doctest: +SKIP
+        (['志愿者', '志愿服务', '社区'], 0.12)
+    """
+    import tempfile
     import numpy as np
+    from scipy import sparse
     from sklearn.decomposition import LatentDirichletAllocation
-    from .dataset import document_parts
     from .errors import ModelError
     from .keywords import KeywordOptions
+    from .topics import topic_coherence
     spec = spec or AnnotateSpec.from_config(stages=["tokens"])
     opts = options or KeywordOptions.from_config()
-    counts = dataset_term_counts(url, spec, opts.min_len, opts.drop_numbers, workers=workers)
+    counts = dataset_term_counts(url, spec, opts.min_len, opts.drop_numbers, scheduler, workers)
     n_docs = counts.attrs["documents"]
-    keep = counts[(counts["doc_freq"] >= min_df) & (counts["doc_freq"] <= max_df * n_docs)].head(max_features)
-    if len(keep) < k:
-        raise ModelError(f"{url}: only {len(keep)} terms pass min_df/max_df; fewer than k={k}")
-    vocab = {t: i for i, t in enumerate(sorted(keep["term"]))}
-    terms = np.array(sorted(vocab, key=vocab.get))
+    terms = np.array(dataset_vocabulary(counts, min_df, max_df, max_features), dtype=object)
+    if len(terms) < k:
+        raise ModelError(f"{url}: only {len(terms)} terms pass min_df/max_df; fewer than k={k}")
+    vocab = {t: i for i, t in enumerate(terms)}
     lda = LatentDirichletAllocation(n_components=k, learning_method="online", total_samples=n_docs,
-                                    random_state=random_state, learning_offset=10.0)
-    parts = document_parts(url)
-    for _ in range(passes):
-        for i, p in enumerate(parts):
-            X = _partition_matrix(p, i, url, spec, vocab)
-            if X.shape[0]:
+                                    batch_size=batch_size, random_state=random_state, learning_offset=10.0)
+    with tempfile.TemporaryDirectory(prefix="analysis-topics-") as tmp:
+        files: dict[int, str] = {}
+        for index, X in _map_parts(_partition_matrix, url, (spec, vocab, opts.min_len, opts.drop_numbers),
+                                   scheduler, workers):
+            files[index] = f"{tmp}/{index:05d}.npz"
+            sparse.save_npz(files[index], X)
+        order = [files[i] for i in sorted(files)]
+
+        def matrices():
+            for f in order:
+                X = sparse.load_npz(f)
+                if X.shape[0]:
+                    yield X
+
+        for _ in range(max(1, passes)):
+            for X in matrices():
                 lda.partial_fit(X)
-    mass = np.zeros(k)
-    for i, p in enumerate(parts):
-        X = _partition_matrix(p, i, url, spec, vocab)
-        if X.shape[0]:
+        comp = lda.components_ / lda.components_.sum(axis=1, keepdims=True)
+        n = min(top_n, len(terms))
+        top = [list(np.argsort(-row, kind="stable")[:n]) for row in comp]
+        cols = sorted({c for t in top for c in t})
+        pos = {c: i for i, c in enumerate(cols)}
+        mass = np.zeros(k)
+        units = []
+        for X in matrices():
             mass += (lda.transform(X) * np.asarray(X.sum(axis=1))).sum(axis=0)
-    comp = lda.components_ / lda.components_.sum(axis=1, keepdims=True)
+            units.append((X[:, cols] > 0).astype(np.float64))
+    coh = topic_coherence([[pos[c] for c in t] for t in top], sparse.vstack(units).tocsc())
     rows = []
     for t in range(k):
-        idx = np.argsort(-comp[t])[:top_n]
+        idx = top[t]
         rows.append({"topic": t, "terms": terms[idx].tolist(), "weights": comp[t, idx].round(5).tolist(),
-                     "prevalence": float(mass[t] / mass.sum()) if mass.sum() else 0.0})
-    return pd.DataFrame(rows, columns=["topic", "terms", "weights", "prevalence"])
+                     "prevalence": float(mass[t] / mass.sum()) if mass.sum() else 0.0,
+                     "npmi": float(coh.loc[t, "npmi"]), "umass": float(coh.loc[t, "umass"])})
+    df = pd.DataFrame(rows, columns=["topic", "terms", "weights", "prevalence", "npmi", "umass"])
+    df.attrs.update(documents=n_docs, vocabulary=len(terms), coherence_npmi=float(coh["npmi"].mean()),
+                    coherence_umass=float(coh["umass"].mean()))
+    return df

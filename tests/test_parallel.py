@@ -219,3 +219,47 @@ def test_dataset_counts_and_keywords_equal_the_store(tmp_path, runner, cli, samp
     assert r.exit_code == 0, r.output
     lines = r.output.strip().splitlines()
     assert lines[0].startswith("term,score,freq") and lines[1].split(",")[0] == counts.term[0]
+
+
+def test_topics_from_a_dataset_match_the_store(tmp_path, runner, cli, related_records):
+    """`analysis topics --input DATASET` on the shipped related reports exported in 8 partitions:
+    the same counts and vocabulary as TopicModel on the store, topics with sane coherence,
+    and the same topics whether 1 or 2 processes build the partition matrices."""
+    import json as _json
+    from analysis.dataset import export_parquet
+    from analysis.keywords import keywords
+    from analysis.parallel import dataset_topics, dataset_vocabulary
+    from analysis.topics import TopicModel
+    corpus = _corpus(tmp_path / "c.sqlite", related_records)
+    annotate(corpus, workers=1, stages=["tokens"])
+    url = str(tmp_path / "ds")
+    export_parquet(corpus, url, rows_per_partition=55)
+    counts = dataset_term_counts(url)
+    freq = keywords(corpus, method="freq", top=None)
+    assert dict(zip(counts.term, counts.freq)) == dict(zip(freq.term, freq.freq))
+    assert dict(zip(counts.term, counts.doc_freq)) == dict(zip(freq.term, freq.doc_freq))
+    tm = TopicModel.from_config(corpus.config).fit(corpus)
+    vocab = dataset_vocabulary(counts, tm.min_df, tm.max_df, tm.max_features)
+    assert vocab == sorted(tm.vocabulary_) and len(vocab) > 5000
+
+    r = runner.invoke(cli, ["--corpus", str(tmp_path / "none.sqlite"), "topics", "--input", url,
+                            "--k", "8", "--format", "jsonl"])
+    assert r.exit_code == 0, r.output
+    rows = [_json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert [row["topic"] for row in rows] == list(range(8))
+    assert abs(sum(row["prevalence"] for row in rows) - 1) < 1e-3
+    words = set(vocab)
+    assert all(len(row["terms"].split()) == tm.top_n and set(row["terms"].split()) <= words for row in rows)
+    m = __import__("re").search(r"over 421 documents: NPMI (-?[\d.]+)", r.stderr)
+    assert m, r.stderr
+    npmi = float(m.group(1))
+    assert npmi > 0.05 and npmi > tm.coherence_npmi_ - 0.1  # as coherent as the store's batch LDA, near enough
+    top = {w for row in rows for w in row["terms"].split()}
+    assert {"志愿者", "社区"} & top  # the subset is about volunteers and communities
+
+    one = dataset_topics(url, k=8, passes=2)
+    two = dataset_topics(url, k=8, passes=2, workers=2)
+    assert one["terms"].tolist() == two["terms"].tolist()
+    assert one["prevalence"].round(9).tolist() == two["prevalence"].round(9).tolist()
+    r = runner.invoke(cli, ["--corpus", str(tmp_path / "none.sqlite"), "topics", "--input", url, "--query", "x"])
+    assert r.exit_code == 2 and "need a store" in r.output
