@@ -604,12 +604,22 @@ def collocations(state: State, doc, query, since, until, source, category, measu
 @click.option("--stability", "seeds", type=int, default=0, metavar="N",
               help="Also refit with N other seeds and report stability.")
 @click.option("--docs", "show_docs", type=int, default=0, metavar="N", help="List N representative documents per topic.")
+@click.option("--input", "input_url", metavar="DATASET",
+              help="Online LDA over the partitions of a Parquet dataset instead (no selection, k-range, stability, docs).")
+@click.option("--scheduler", metavar="tcp://HOST:PORT", help="With --input: count and build matrices on this Dask cluster.")
+@click.option("--workers", type=int, default=None, help="With --input: local processes for counting.")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_state
-def topics(state: State, doc, query, since, until, source, category, method, k, k_range, seeds, show_docs, fmt):
+def topics(state: State, doc, query, since, until, source, category, method, k, k_range, seeds, show_docs,
+           input_url, scheduler, workers, fmt):
     """Topic model (LDA or NMF): topics with top terms, prevalence and coherence."""
     from .topics import TopicModel
     over = {key: v for key, v in dict(method=method, k=k, k_range=k_range).items() if v}
+    if input_url:
+        _dataset_topics_cmd(state, input_url, method, k, scheduler, workers, fmt,
+                            bool(_select(doc, query, since, until, source, category) or k_range or seeds
+                                 or show_docs))
+        return
     try:
         tm = TopicModel.from_config(state.config, **over)
         tm.fit(state.corpus(), **_select(doc, query, since, until, source, category))
@@ -625,6 +635,29 @@ def topics(state: State, doc, query, since, until, source, category, method, k, 
     if stab is not None:
         msg += f", stability over {seeds} seeds {stab:.3f}"
     click.echo(msg, err=True)
+
+
+def _dataset_topics_cmd(state: State, url, method, k, scheduler, workers, fmt, unsupported: bool) -> None:
+    """``topics --input DATASET``: analysis.parallel.dataset_topics with the [topics] options."""
+    from .keywords import KeywordOptions
+    from .parallel import dataset_topics
+    from .topics import TopicOptions
+    if unsupported:
+        fail("--input: selection options, --k-range, --stability and --docs need a store")
+    o = TopicOptions.from_config(state.config)
+    if (method or o.method) != "lda":
+        fail("--input: only --method lda (online LDA, one partition at a time)")
+    try:
+        df = dataset_topics(url, k=k or o.k, top_n=o.top_n, min_df=o.min_df, max_df=o.max_df,
+                            max_features=o.max_features, passes=o.max_iter, random_state=o.random_state,
+                            spec=_dataset_spec(state, ["tokens"]), options=KeywordOptions.from_config(state.config),
+                            workers=workers, scheduler=scheduler)
+    except AnalysisError as exc:
+        fail(str(exc))
+    df["terms"] = df["terms"].map(" ".join)
+    emit(_rounded(df.drop(columns=["weights"])), fmt)
+    click.echo(f"lda (online) k={len(df)} over {df.attrs['documents']} documents: "
+               f"NPMI {df.attrs['coherence_npmi']:.3f}, UMass {df.attrs['coherence_umass']:.3f}", err=True)
 
 
 @cli.command()
