@@ -60,7 +60,7 @@ from .errors import ExtractionError
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 1
+ENTITIES_VERSION = 2
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -228,6 +228,10 @@ _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
 _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
+_NICKNAME_BEFORE = re.compile(r"(?:称为|称作|誉为|叫做|号称|昵称|绰号|[馆场机舰船])$")
+_THEME_BEFORE = re.compile(r"(?:主题是|主题为|主题：|主题:)$")
+_THEME_AFTER = re.compile(r"(?:等?主题|为主题)")
+_LOOK_AFTER = re.compile(r"(?:造型|形状|图案|字样)")
 _PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
 #: a standalone unit (after a boundary): the prefix may not contain these
 _NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最")
@@ -244,7 +248,21 @@ _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
                 "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
                 "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖")
-_NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省)")
+#: CRF confidence (lowest marginal over the span) above which a person span
+#: is taken without the surname and dictionary-word checks
+_SURE_NAME = 0.9
+#: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
+_CERTAIN_NAME = 0.95
+_NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
+                                    r"[东南西北中]部|境内|全境|首都|政府|能源公司|流域)")
+
+
+def _translit_name(name: str) -> bool:
+    """A transliterated foreign name (内塔尼亚胡, 戈尔): 2-8 Chinese
+    characters, all but at most one of them transliteration characters."""
+    n = len(name)
+    return 2 <= n <= 8 and bool(re.fullmatch(f"[{_HAN}]+", name)) and \
+        sum(c in _TRANSLIT for c in name) >= max(2, n - 1)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -269,7 +287,10 @@ class _Doc:
         self.text = text
         self.doc_id = doc_id
         self.res = res
-        self.crf = res.tagger.spans(text, split_names=False)
+        crf = res.tagger.spans(text, split_names=False, confidence=True)
+        self.crf = [sp[:3] for sp in crf]
+        #: (start, end) → the model's confidence in the span (lowest marginal)
+        self.crf_conf: dict[tuple[int, int], float] = {sp[:2]: sp[3] for sp in crf}
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
@@ -297,16 +318,20 @@ class _Doc:
     def find_programmes(self) -> None:
         res, text = self.res, self.text
         seen: set[tuple[int, int]] = set()
+        emphasis: list[tuple[int, int]] = []
         for s, e, inner in self.quotes:
             name = inner.strip().strip("'\"‘’“”")
             if not name or len(name) > res.opts.max_programme_len or len(name) < 2:
                 continue
             if _SPEECH_PUNCT.search(name) or "、" in name or not re.search(f"[{_HAN}]", name):
                 continue  # speech, or a list of principles
-            if name[0] in "是的在就也都很" or re.fullmatch(r"[0-9０-９]+后", name):
-                continue  # a clause (“是世界上最好的赛道”) or a generation label (“90后”)
+            if name[0] in "是的在就也都很更太越" or re.fullmatch(r"[0-9０-９]+后", name):
+                continue  # a clause (“是世界上最好的赛道”, “更团结”) or a generation label (“90后”)
             if name in res.common_words and name not in res.programmes:
+                emphasis.append((s, e))
                 continue  # quoted emphasis: “上岗”, “主战场”
+            if name not in res.programmes and self._not_a_programme(s, e, name):
+                continue
             if _GROUP_AFTER_QUOTE.search(name) and _GROUP_AFTER_QUOTE.search(name).end() == len(name):
                 continue  # a group (…志愿服务队) is an organisation
             if res.gaz.lookup(name) or re.search(f"(?:{_UNIT_SUFFIX})$", name) and len(name) <= 5:
@@ -321,6 +346,13 @@ class _Doc:
             self.programmes.append(dict(start=s, end=e, text=text[s:e], label="programme", name=name,
                                         _nested=nested))
             seen.add((s + 1, e - 1))
+        # a quote side by side with quoted emphasis is emphasis too (“主战场”“炼金炉”, “线下”+“线上”)
+        if emphasis:
+            near = {e for _, e in emphasis} | {s for s, _ in emphasis}
+            self.programmes = [p for p in self.programmes
+                               if not (p["start"] in near or p["end"] in near
+                                       or text[p["end"]:p["end"] + 1] in "+、" and p["end"] + 1 in near
+                                       or text[p["start"] - 1:p["start"]] in "+、" and p["start"] - 1 in near)]
         # a name quoted only inside quoted speech (积‘小爱’成‘大爱’) is a figure of speech
         top = {p["name"] for p in self.programmes if not p["_nested"]}
         self.programmes = [p for p in self.programmes if not p["_nested"] or p["name"] in top]
@@ -331,6 +363,27 @@ class _Doc:
                 if m.group(0) in top or _PROGRAMME_SUFFIX.search(m.group(0)):
                     self.programmes.append(dict(start=m.start(), end=m.end(), text=m.group(0),
                                                 label="programme", name=m.group(0)))
+
+    def _not_a_programme(self, s: int, e: int, name: str) -> bool:
+        """Quoted text that the context shows is no programme name.
+
+        - a nickname: after 称为/誉为/叫做 (被称为“万能电工”), or right after
+          the thing it names, a venue or machine (速滑馆“冰丝带”, 盾构机“京通号”);
+        - a theme or slogan: 主题是“…”, “…”为主题, “…”等主题;
+        - a whole quoted sentence with a comma (“群众有需要，我们随时到”。);
+        - a problem (“登记难”, “看病难”) or a description of a shape or
+          lettering (“大雪花”造型, “北京2022”字样).
+        """
+        text = self.text
+        before = text[max(0, s - 4):s]
+        after = text[e:e + 4]
+        if _NICKNAME_BEFORE.search(before) or _THEME_BEFORE.search(before) or _THEME_AFTER.match(after):
+            return True
+        if _LOOK_AFTER.match(after) or name.endswith("难"):
+            return True
+        if re.search("[，,]", name) and (s == 0 or text[s - 1] in "。！？\n ") and (e >= len(text) or text[e] in "。！？\n"):
+            return True
+        return False
 
     # -- places -----------------------------------------------------------------
     def _add_place(self, s: int, e: int, name: str, level: str | None, parent: str | None,
@@ -529,13 +582,38 @@ class _Doc:
             return True
         return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
 
-    def _bad_context(self, a: int, b: int) -> bool:
-        """The name is a word, part of a word before it, or the name of a unit (谢依特小学)."""
+    def _sure_name(self, name: str, conf: float = 1.0) -> bool:
+        """A name the CRF is sure of: 2-6 Chinese characters (or a foreign
+        name with ·), not a common word of a function class, not starting
+        with a function word unless that is a surname and the CRF is all but
+        certain (本报记者向兵)."""
+        if _FOREIGN.match(name):
+            return True
+        if not re.fullmatch(f"[{_HAN}]{{2,6}}", name):
+            return False
+        if name[0] in _NOT_SURNAME_START and not (conf >= _CERTAIN_NAME and name[0] in self.res.surnames):
+            return False
+        return self.res.common_words.get(name) not in _NOT_NAME_TAGS
+
+    def _place_word(self, name: str) -> bool:
+        """A place in jieba's dictionary that reads as one: transliterated
+        (卡塔尔) or ending in a place character (洪泽湖); 罗干, 安南 are kept."""
+        from .ner.crf import LOC_END_CHARS
+        return self.res.common_words.get(name) == "ns" and (name[-1] in LOC_END_CHARS or _translit_name(name))
+
+    def _bad_context(self, a: int, b: int, sure: bool = False, conf: float = 0.0) -> bool:
+        """The name is a word, part of a word before it, or the name of a unit
+        (谢依特小学); for a name the CRF is ``sure`` of, only the last."""
         text = self.text
         nm = text[a:b]
-        if self._plain_word(nm) or nm.endswith(("市", "省", "县", "区", "镇", "村", "乡", "州")):
+        if self._place_word(nm) or nm[-1] in "湖河岛湾港" and len(nm) >= 3 and conf < _CERTAIN_NAME:
+            return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!)
+        if nm.endswith(("市", "省", "县", "区", "镇", "村", "乡", "州")) and not (
+                sure and conf >= _CERTAIN_NAME):
+            return True  # 陈贵州 in a list of names is a person all the same
+        if not sure and self._plain_word(nm):
             return True
-        if a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
+        if not sure and a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
             return True  # 行李寄存
         if _NAME_FOLLOWED_BY_UNIT.match(text, b):
             return True
@@ -563,11 +641,14 @@ class _Doc:
         for s, e, k in self.crf:
             if k != "PER":
                 continue
-            name = text[s:e]
+            # a sure CRF name needs no surname and may be a dictionary word
+            # (周恩来, 罗干, 安南 are words of jieba's dictionary)
+            conf = self.crf_conf.get((s, e), 0.0)
+            sure = conf >= _SURE_NAME
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
                 nm = text[a:b]
-                if not self._looks_like_name(nm):
+                if not (self._looks_like_name(nm) or sure and (_translit_name(nm) or self._sure_name(nm, conf))):
                     # trim one trailing character glued to the name (何成一脸)
                     if b - a >= 3 and self._looks_like_name(text[a:b - 1]) and \
                             _NAME_END_OK.match(text, b - 1):
@@ -575,7 +656,7 @@ class _Doc:
                         nm = text[a:b]
                     else:
                         continue
-                if self._blocked(a, b) or self._bad_context(a, b):
+                if self._blocked(a, b) or self._bad_context(a, b, sure, conf):
                     continue
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         # names right after a role word that the CRF missed

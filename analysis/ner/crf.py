@@ -14,6 +14,7 @@ Example:
 from __future__ import annotations
 
 import hashlib
+import json
 import logging
 import threading
 from pathlib import Path
@@ -49,19 +50,153 @@ def normalise(text: str) -> str:
     return text.translate(_TRANS)
 
 
-def char_features(text: str) -> list[list[str]]:
-    """Features of each character: unigrams in a ±2 window, bigrams in ±1.
+#: version of :func:`char_features`; written into the model's JSON by the
+#: training script and checked by :class:`CRFTagger` (a model trained with
+#: other features would tag garbage).
+FEATURES_VERSION = 2
+
+#: characters that end organisation names (委员会, 公安局, 教育厅, 外交部, 法院...)
+ORG_END_CHARS = frozenset("委局厅部院校会司社行署所处办团队军党组盟馆站台报")
+#: characters that end place names (广西壮族自治区, 崇左市, 江州区, 江南街道...)
+LOC_END_CHARS = frozenset("省市县区州镇乡村岛山河江湖洋洲国")
+
+
+class Lexicon:
+    """Word lists the features consult, built from shipped data only.
+
+    - surnames (``analysis/data/ner/surnames.txt``, counts from People's Daily);
+    - typed words: jieba 0.42.1's own dictionary (``jieba/dict.txt``: words
+      tagged ``nr``/``nrt`` → ``r``, ``ns`` → ``s``, ``nt`` → ``t``) and the
+      administrative divisions with their short forms (:mod:`.gazetteer`, → ``s``).
+
+    Both the training script and the tagger build it the same way.
+    """
+
+    MAX_WORD = 8
+
+    def __init__(self, surnames: dict[str, int] | None = None, words: dict[str, str] | None = None):
+        self.surnames = surnames if surnames is not None else load_surnames()
+        if words is None:
+            words = _typed_words()
+        self.words = words
+        #: every prefix of a typed word → its tag when the prefix is a word itself ("" otherwise)
+        pfx: dict[str, str] = {}
+        for w, t in words.items():
+            for k in range(1, len(w)):
+                pfx.setdefault(w[:k], "")
+            pfx[w] = t
+        self.prefixes = pfx
+        self.common_surnames = frozenset(w for w, n in self.surnames.items() if len(w) == 1 and n >= 20)
+        self.rare_surnames = frozenset(w for w, n in self.surnames.items() if len(w) == 1 and n < 20)
+        self.double_surnames = frozenset(w for w in self.surnames if len(w) == 2)
+
+
+def _typed_words() -> dict[str, str]:
+    import jieba
+    from .gazetteer import get_gazetteer
+    words: dict[str, str] = {}
+    tags = {"nr": "r", "nrt": "r", "ns": "s", "nt": "t"}
+    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
+        for line in fh:
+            parts = line.split()
+            if len(parts) == 3 and parts[2] in tags and 2 <= len(parts[0]) <= Lexicon.MAX_WORD:
+                words[parts[0]] = tags[parts[2]]
+    gaz = get_gazetteer()
+    for name in list(gaz.names) + list(gaz.short):
+        if 2 <= len(name) <= Lexicon.MAX_WORD:
+            words[name] = "s"
+    return words
+
+
+_LEXICON: list[Lexicon] = []
+
+
+def get_lexicon() -> Lexicon:
+    """The shared :class:`Lexicon` of this process."""
+    if not _LEXICON:
+        _LEXICON.append(Lexicon())
+    return _LEXICON[0]
+
+
+def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
+    """Features of each character (version :data:`FEATURES_VERSION`).
+
+    - unigrams in a ±2 window, bigrams in ±1 (and the two around), the
+      trigram centred on the character;
+    - surname: the character is a frequent/rare one-character surname, or
+      starts a two-character surname (欧阳);
+    - dictionary match (BMES): a typed word of the :class:`Lexicon` (person
+      ``r``, place ``s``, organisation ``t``) begins at, continues over, ends
+      at or is the character, e.g. ``L=Bs`` on 广 in 广西;
+    - how far ahead the next organisation-ending character (委, 局, 院...)
+      and place-ending character (省, 市, 县...) are, in buckets 1, 2, 3-4,
+      5-8 (long names such as 邓小平同志治丧委员会 are seen from their start).
 
     ``text`` should already be :func:`normalise`-d. One list per character.
     """
+    lex = lex or get_lexicon()
+    n = len(text)
+    lexf: list[list[str]] = [[] for _ in range(n)]
+    pfx = lex.prefixes
+    maxw = lex.MAX_WORD
+    for i in range(n):
+        j = i + 2
+        frag = text[i:j]
+        while j <= n and j - i <= maxw and frag in pfx:
+            t = pfx[frag]
+            if t:
+                lexf[i].append("L=B" + t)
+                for k in range(i + 1, j - 1):
+                    lexf[k].append("L=M" + t)
+                lexf[j - 1].append("L=E" + t)
+            j += 1
+            frag = text[i:j]
+    # distance to the next org/place end character
+    org_d = [0] * n
+    loc_d = [0] * n
+    nxt_o = nxt_l = -1
+    for i in range(n - 1, -1, -1):
+        org_d[i] = nxt_o - i if nxt_o >= 0 else 0
+        loc_d[i] = nxt_l - i if nxt_l >= 0 else 0
+        c = text[i]
+        if c in ORG_END_CHARS:
+            nxt_o = i
+        if c in LOC_END_CHARS:
+            nxt_l = i
+    common, rare, double = lex.common_surnames, lex.rare_surnames, lex.double_surnames
     s = "^^" + text + "$$"
-    feats = []
-    append = feats.append
-    for i in range(2, len(s) - 2):
-        a, b, c, d, e = s[i - 2], s[i - 1], s[i], s[i + 1], s[i + 2]
-        append(["c=" + c, "p=" + b, "n=" + d, "pp=" + a, "nn=" + e,
-                "pc=" + b + c, "cn=" + c + d, "pn=" + b + d, "ppp=" + a + b, "nnn=" + d + e])
+    # the n-gram features, built column by column (list comprehensions are
+    # several times faster than one loop over characters)
+    u = s[2:n + 2]
+    pr, nx, pp, nn = s[1:n + 1], s[3:n + 3], s[0:n], s[4:n + 4]
+    feats = [list(t) for t in zip(
+        ["c=" + x for x in u], ["p=" + x for x in pr], ["n=" + x for x in nx],
+        ["pp=" + x for x in pp], ["nn=" + x for x in nn],
+        ["pc=" + x + y for x, y in zip(pr, u)], ["cn=" + x + y for x, y in zip(u, nx)],
+        ["pn=" + x + y for x, y in zip(pr, nx)], ["ppp=" + x + y for x, y in zip(pp, pr)],
+        ["nnn=" + x + y for x, y in zip(nx, nn)], ["pcn=" + x + y + z for x, y, z in zip(pr, u, nx)])]
+    for k in range(n):
+        c = u[k]
+        f = feats[k]
+        if c in common:
+            f.append("sur=1")
+        elif c in rare:
+            f.append("sur=2")
+        if c + nx[k] in double:
+            f.append("sur=d")
+        if pr[k] in common:
+            f.append("psur=1")
+        od, ld = org_d[k], loc_d[k]
+        if 0 < od < 9:
+            f.append("od=" + _BUCKET[od])
+        if 0 < ld < 9:
+            f.append("ld=" + _BUCKET[ld])
+        if lexf[k]:
+            f.extend(lexf[k])
     return feats
+
+
+_BUCKET = {1: "1", 2: "2", 3: "3", 4: "3", 5: "5", 6: "5", 7: "5", 8: "5"}
 
 
 def bio_spans(labels: list[str]) -> list[tuple[int, int, str]]:
@@ -154,6 +289,13 @@ class CRFTagger:
         self._surnames: dict[str, int] | None = None
         with open(self.model_path, "rb") as fh:
             self.model_hash = hashlib.sha1(fh.read()).hexdigest()[:12]
+        meta = self.model_path.with_suffix(".json")
+        if meta.exists():
+            version = json.loads(meta.read_text(encoding="utf-8")).get("features", 1)
+            if version != FEATURES_VERSION:
+                raise ExtractionError(f"{self.model_path}: trained with features v{version}, this code computes "
+                                      f"v{FEATURES_VERSION} (retrain with scripts/train_ner.py)")
+        self._lex = get_lexicon()
 
     def __getstate__(self):
         return {"model_path": self.model_path, "max_chunk": self.max_chunk}
@@ -173,32 +315,50 @@ class CRFTagger:
             yield i, j
             i = j
 
-    def tag(self, text: str) -> list[str]:
-        """BIO labels, one per character of ``text``."""
+    def tag(self, text: str, marginals: bool = False):
+        """BIO labels, one per character of ``text``.
+
+        With ``marginals``, returns ``(labels, probs)`` where ``probs[i]`` is
+        the model's marginal probability of ``labels[i]`` (computed only for
+        characters inside entities; 1.0 for ``O``).
+        """
         norm = normalise(text)
         out: list[str] = []
+        probs: list[float] = []
         with self._lock:
             for i, j in self._chunks(norm):
-                out.extend(self._tagger.tag(char_features(norm[i:j])))
-        return out
+                labels = self._tagger.tag(char_features(norm[i:j], self._lex))
+                out.extend(labels)
+                if marginals:
+                    marginal = self._tagger.marginal
+                    probs.extend(1.0 if lab == "O" else marginal(lab, k) for k, lab in enumerate(labels))
+        return (out, probs) if marginals else out
 
-    def spans(self, text: str, split_names: bool = True) -> list[tuple[int, int, str]]:
+    def spans(self, text: str, split_names: bool = True, confidence: bool = False) -> list[tuple]:
         """(start, end, PER|LOC|ORG) spans of ``text``.
 
         With ``split_names``, a person span of 4+ characters that is a run of
-        names (``李鹏乔石``) is split by :func:`split_name_run`.
+        names (``李鹏乔石``) is split by :func:`split_name_run`. With
+        ``confidence``, each span gets a fourth item: the lowest marginal
+        probability of its characters' labels (how sure the model is of the
+        whole span, 0-1).
         """
-        spans = bio_spans(self.tag(text))
+        if confidence:
+            labels, probs = self.tag(text, marginals=True)
+            spans = [(s, e, k, min(probs[s:e])) for s, e, k in bio_spans(labels)]
+        else:
+            spans = bio_spans(self.tag(text))
         if not split_names:
             return spans
         out = []
-        for s, e, k in spans:
+        for sp in spans:
+            s, e, k = sp[:3]
             if k == "PER" and e - s >= 4:
                 if self._surnames is None:
                     self._surnames = load_surnames()
-                out.extend((s + a, s + b, k) for a, b in split_name_run(text[s:e], self._surnames))
+                out.extend((s + a, s + b, k) + sp[3:] for a, b in split_name_run(text[s:e], self._surnames))
             else:
-                out.append((s, e, k))
+                out.append(sp)
         return out
 
 
