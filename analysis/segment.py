@@ -485,7 +485,16 @@ class Segmenter:
 
     @staticmethod
     def _drop(items: list, space: list[int]) -> list:
-        """``items`` without the positions in ``space`` (ascending): the runs between them copied."""
+        """``items`` without the positions in ``space`` (ascending), in place when they are few.
+
+        Copying a token list costs more than moving its pointers (every copied
+        word is touched), so a few positions are deleted in place; many (a
+        text full of line breaks) are dropped by copying the runs between them.
+        """
+        if len(space) <= 64:
+            for j in reversed(space):
+                del items[j]
+            return items
         out: list = []
         i = 0
         for j in space:
