@@ -203,6 +203,8 @@ class _Worker:
             if self.ext.config_hash != spec.hashes["figures"]:
                 raise EngineError(f"worker {_host()}: figures config {self.ext.config_hash} differs from the "
                                   f"client's {spec.hashes['figures']} (same analysis version and lexicon needed)")
+        # figures reuse the document's tokens when both come from the same segmentation
+        self.fig_tokens = self.ext is not None and self.ext.tokens_hash == self.seg.tokens_hash
         self.ent_opts = None
         if "entities" in spec.stages:
             from .entities import EntityOptions, entities_config_hash
@@ -220,6 +222,8 @@ class _Worker:
         """Load the tokenizer and models now (not inside the first task)."""
         if "tokens" in self.spec.stages:
             self.seg.cut("预热")
+        if self.ext is not None:  # the dictionary tag table, cn2an's patterns
+            self.ext.extract("志愿服务队共建有一百五十八支，服务群众3万多人次。")
         if self.ent_opts is not None:
             from .entities import extract_entities
             extract_entities("预热", None, self.ent_opts)
@@ -228,11 +232,12 @@ class _Worker:
         from .segment import _payload
         kinds = self.spec.stages if kinds is None else kinds
         out: dict[str, Any] = {}
-        for kind in kinds:
+        tokens = None
+        for kind in kinds:  # in STAGES order: tokens before figures
             if kind == "tokens":
-                out[kind] = _payload(self.seg, body, False)
-            elif kind == "figures":
-                out[kind] = self.ext.extract(body, doc_id)
+                tokens = out[kind] = _payload(self.seg, body, False)
+            elif kind == "figures":  # the document's tokens spare cutting clause windows again
+                out[kind] = self.ext.extract(body, doc_id, tokens if self.fig_tokens else None)
             elif kind == "entities":
                 from .entities import extract_entities
                 out[kind] = extract_entities(body, doc_id, self.ent_opts)

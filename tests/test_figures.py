@@ -352,3 +352,41 @@ def test_random_text_never_crashes(text):
         assert text[r["start"]:r["end"]] == r["text"]
         assert r["approx"] in ("exact", "more_than", "about", "less_than", "at_least", "at_most", "range")
     extract_dates(text)
+
+
+# -- reusing the document's tokens (annotate segments first, then extracts) ------------
+def test_precomputed_tokens_give_identical_figures_on_the_shipped_corpus(seed_text, related_records):
+    """With the document's own tokens the clause windows that are whole jieba blocks are not
+    cut again; every record of the whole shipped corpus is the same as without them."""
+    from analysis.segment import _payload, get_segmenter
+    texts = [seed_text] + [r["content"] for r in related_records]
+    seg = get_segmenter()
+    plain_ext = FigureExtractor(FigureOptions.from_config())  # own instances: own clause caches
+    plain = [plain_ext.extract(t, f"d{i}") for i, t in enumerate(texts)]
+    ext = FigureExtractor(FigureOptions.from_config())
+    assert ext.tokens_hash == seg.tokens_hash  # the packaged configuration can reuse them
+    ext._tags  # noqa: B018 - loads the tag table and the cut function
+    pieces = []
+    cut = ext._cut
+    ext._cut = lambda piece, hmm: pieces.append(piece) or cut(piece, hmm)
+    reused = [ext.extract(t, f"d{i}", _payload(seg, t, False)) for i, t in enumerate(texts)]
+    assert sum(map(len, plain)) > 2000
+    assert reused == plain
+    # and it did spare work: far fewer windows were cut than the extractor looked at
+    assert 0 < len(pieces) < 0.75 * len(ext._words_cache)
+    # a (words, starts) pair works too; tokens of another segmentation are not used
+    t = texts[0]
+    p = _payload(seg, t, False)
+    ext._words_cache.clear()
+    assert ext.extract(t, "d0", (p["w"], p["s"])) == plain[0]
+    rj = FigureExtractor(FigureOptions.from_config())
+    rj._segmenter = get_segmenter(backend="rjieba") if _has_rjieba() else get_segmenter(hmm=False)
+    assert rj.tokens_hash is None
+
+
+def _has_rjieba() -> bool:
+    try:
+        import rjieba  # noqa: F401
+    except ImportError:
+        return False
+    return True
