@@ -251,6 +251,12 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.9
+#: one-character place abbreviations (中美关系, 访华, 港人), taken when the CRF is sure
+_PLACE_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝华欧亚非拉越泰新马菲墨")
+#: titles after a bare surname (江主席, 周总理, 何大爷): a one-character CRF person
+_TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生|小姐|女士|老师|教授|大夫|医生|师傅|大爷|大妈|"
+                                  r"大娘|阿姨|老伯|奶奶|爷爷|书记|主任|局长|厂长|所长|院长|校长|部长|省长|市长|县长|"
+                                  r"区长|镇长|乡长|村长|经理|总|工|老|副主席|副总理)")
 #: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
 _CERTAIN_NAME = 0.95
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
@@ -287,10 +293,11 @@ class _Doc:
         self.text = text
         self.doc_id = doc_id
         self.res = res
-        crf = res.tagger.spans(text, split_names=False, confidence=True)
-        self.crf = [sp[:3] for sp in crf]
-        #: (start, end) → the model's confidence in the span (lowest marginal)
-        self.crf_conf: dict[tuple[int, int], float] = {sp[:2]: sp[3] for sp in crf}
+        from .ner.crf import bio_spans
+        labels, self.crf_prob, self.crf_begin = res.tagger.tag(text, marginals=True)
+        self.crf = bio_spans(labels)
+        #: (start, end) → the model's confidence in the span (lowest marginal of its characters)
+        self.crf_conf: dict[tuple[int, int], float] = {(s, e): min(self.crf_prob[s:e]) for s, e, _ in self.crf}
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
@@ -330,7 +337,7 @@ class _Doc:
             if name in res.common_words and name not in res.programmes:
                 emphasis.append((s, e))
                 continue  # quoted emphasis: “上岗”, “主战场”
-            if name not in res.programmes and self._not_a_programme(s, e, name):
+            if name not in res.programmes and (self._not_a_programme(s, e, name) or self._quoted_entity(s, e)):
                 continue
             if _GROUP_AFTER_QUOTE.search(name) and _GROUP_AFTER_QUOTE.search(name).end() == len(name):
                 continue  # a group (…志愿服务队) is an organisation
@@ -461,12 +468,23 @@ class _Doc:
         self.places.sort(key=lambda r: r["start"])
 
     def in_quote(self, i: int) -> bool:
+        """Is ``text[i]`` inside a short quote (a brand, nickname or
+        programme)? Quoted speech longer than ``max_programme_len`` and a
+        quoted place or organisation the CRF is sure of (“香港”) do not count:
+        the places and organisations in them are found as elsewhere."""
         if self._inq is None:
             self._inq = [False] * (len(self.text) + 1)
             for s, e, _ in self.quotes:
+                if e - s - 2 > self.res.opts.max_programme_len or self._quoted_entity(s, e):
+                    continue
                 for k in range(s + 1, e - 1):
                     self._inq[k] = True
         return self._inq[i]
+
+    def _quoted_entity(self, s: int, e: int) -> bool:
+        """The quote holds exactly a place or organisation the CRF is sure of."""
+        kind = self.crf_at.get((s + 1, e - 1))
+        return kind in ("LOC", "ORG") and self.crf_conf.get((s + 1, e - 1), 0.0) >= _SURE_NAME
 
     def _chain_units(self, pos: int, parent: str, known: dict) -> int:
         """Units below the county written after ``pos`` (each under the one before)."""
@@ -526,7 +544,7 @@ class _Doc:
             if k != "LOC" or any(self.taken[s:e]) or self.in_quote(s):
                 continue
             name = self.text[s:e]
-            if len(name) < 2 and name not in "中美日俄英法德韩朝印":
+            if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME):
                 continue
             level = "venue" if _VENUE.search(name) else None
             self._add_place(s, e, name, level, None)["_crf"] = True
@@ -557,11 +575,12 @@ class _Doc:
                 continue
             if e - s < 2 or any(a < s < b or a < e < b for a, b in places):
                 continue  # partial overlap with a place: a bad span (山社区党委)
+            sure = self.crf_conf.get((s, e), 0.0) >= _SURE_NAME
             inner = [b for a, b in places if s <= a and b <= e]
-            if inner and not _ORG_TAIL.search(text[max(inner):e]):
+            if inner and not _ORG_TAIL.search(text[max(inner):e]) and not sure:
                 continue  # 丽金社区党员社
-            if self._has_words(text[s:e], _STRICT_TAGS):
-                continue  # 党组织牵头组织
+            if not sure and self._has_words(text[s:e], _STRICT_TAGS):
+                continue  # 党组织牵头组织 (a sure one keeps its verbs: 中国保护消费者基金会)
             self.orgs.append(dict(start=s, end=e, text=text[s:e], label="organization", name=text[s:e]))
         self.orgs.sort(key=lambda r: r["start"])
 
@@ -643,11 +662,17 @@ class _Doc:
                 continue
             # a sure CRF name needs no surname and may be a dictionary word
             # (周恩来, 罗干, 安南 are words of jieba's dictionary)
-            conf = self.crf_conf.get((s, e), 0.0)
-            sure = conf >= _SURE_NAME
+            if e - s == 1:
+                # a surname with a title (江主席, 何大爷), when the CRF is sure
+                if text[s] in res.surnames and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME \
+                        and _TITLE_AFTER_SURNAME.match(text, e) and not self._blocked(s, e):
+                    found[(s, e)] = dict(start=s, end=e, text=text[s], label="person", name=text[s])
+                continue
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
                 nm = text[a:b]
+                conf = min(self.crf_prob[a:b])  # each name of a run on its own
+                sure = conf >= _SURE_NAME
                 if not (self._looks_like_name(nm) or sure and (_translit_name(nm) or self._sure_name(nm, conf))):
                     # trim one trailing character glued to the name (何成一脸)
                     if b - a >= 3 and self._looks_like_name(text[a:b - 1]) and \
@@ -696,7 +721,7 @@ class _Doc:
                     continue
                 if nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm) \
                         and not self._blocked(a, b) and not self._bad_context(a, b) \
-                        and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、"
+                        and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、以对向给为"
                              or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
@@ -718,7 +743,7 @@ class _Doc:
                             changed = True
                             break
         # later bare mentions of a name already found
-        names = {p["name"] for p in found.values()}
+        names = {p["name"] for p in found.values() if len(p["name"]) >= 2}  # not 江 of 江主席
         for nm in names:
             for m in re.finditer(re.escape(nm), text):
                 if not any(a <= m.start() < b for a, b in found) and not self._blocked(m.start(), m.end()):
@@ -755,7 +780,7 @@ class _Doc:
         name = self.text[s:e]
         if all(c in _TRANSLIT for c in name):
             return [(s, e)]
-        return [(s + a, s + b) for a, b in split_name_run(name, self.res.surnames)]
+        return [(s + a, s + b) for a, b in split_name_run(name, self.res.surnames, self.crf_begin[s:e])]
 
     # -- roles ---------------------------------------------------------------------------
     def assign_roles(self) -> None:

@@ -228,20 +228,29 @@ def load_surnames(path: str | Path | None = None) -> dict[str, int]:
     return out
 
 
-def split_name_run(name: str, surnames: dict[str, int]) -> list[tuple[int, int]]:
+def split_name_run(name: str, surnames: dict[str, int], starts: list[float] | None = None,
+                   weight: float = 3.0) -> list[tuple[int, int]]:
     """Split a run of Chinese names written without separators into names.
 
     Name lists (``李鹏乔石李瑞环``) and bylines (``阎晋于文哲``) come out of
     the tagger as one span. Each piece must be 2-3 characters starting with a
     surname (2-4 with a two-character surname); among the splits the one with
     the most frequent surnames wins, three-character names slightly
-    preferred. Returns ``(start, end)`` offsets into ``name``; the whole run
-    when no split covers it or it is one plausible name.
+    preferred. With ``starts`` (the tagger's probability that a name begins
+    at each character, :meth:`CRFTagger.tag` with ``marginals``), each piece
+    also scores ``weight`` × (log P(begins at its first character) + Σ log
+    P(does not begin) over its other characters), so the model's view of the
+    boundaries decides between 2- and 3-character names. Returns ``(start,
+    end)`` offsets into ``name``; the whole run when no split covers it or it
+    is one plausible name.
     """
     import math
     n = len(name)
     if n <= 3 or "·" in name or (n == 4 and name[:2] in surnames):
         return [(0, n)]
+    if starts is not None:
+        lb = [math.log(min(max(p, 1e-4), 1 - 1e-4)) for p in starts]
+        li = [math.log(min(max(1 - p, 1e-4), 1 - 1e-4)) for p in starts]
     best: list[tuple[float, list] | None] = [None] * (n + 1)
     best[0] = (0.0, [])
     for i in range(n):
@@ -258,6 +267,8 @@ def split_name_run(name: str, surnames: dict[str, int]) -> list[tuple[int, int]]
             if not sur:
                 continue
             score = best[i][0] + math.log(sur + 1) + (0.5 if ln == 3 else 0.0)
+            if starts is not None:
+                score += weight * (lb[i] + sum(li[i + 1:j]))
             if best[j] is None or score > best[j][0]:
                 best[j] = (score, best[i][1] + [(i, j)])
     return best[n][1] if best[n] is not None else [(0, n)]
@@ -318,13 +329,17 @@ class CRFTagger:
     def tag(self, text: str, marginals: bool = False):
         """BIO labels, one per character of ``text``.
 
-        With ``marginals``, returns ``(labels, probs)`` where ``probs[i]`` is
-        the model's marginal probability of ``labels[i]`` (computed only for
-        characters inside entities; 1.0 for ``O``).
+        With ``marginals``, returns ``(labels, probs, begins)`` where
+        ``probs[i]`` is the model's marginal probability of ``labels[i]``
+        (computed only for characters inside entities; 1.0 for ``O``) and
+        ``begins[i]`` the marginal probability of ``B-PER`` for characters
+        labelled as part of a person (0.0 elsewhere): where a name may start
+        inside a run of names.
         """
         norm = normalise(text)
         out: list[str] = []
         probs: list[float] = []
+        begins: list[float] = []
         with self._lock:
             for i, j in self._chunks(norm):
                 labels = self._tagger.tag(char_features(norm[i:j], self._lex))
@@ -332,7 +347,9 @@ class CRFTagger:
                 if marginals:
                     marginal = self._tagger.marginal
                     probs.extend(1.0 if lab == "O" else marginal(lab, k) for k, lab in enumerate(labels))
-        return (out, probs) if marginals else out
+                    begins.extend(marginal("B-PER", k) if lab.endswith("PER") else 0.0
+                                  for k, lab in enumerate(labels))
+        return (out, probs, begins) if marginals else out
 
     def spans(self, text: str, split_names: bool = True, confidence: bool = False) -> list[tuple]:
         """(start, end, PER|LOC|ORG) spans of ``text``.
@@ -343,11 +360,8 @@ class CRFTagger:
         probability of its characters' labels (how sure the model is of the
         whole span, 0-1).
         """
-        if confidence:
-            labels, probs = self.tag(text, marginals=True)
-            spans = [(s, e, k, min(probs[s:e])) for s, e, k in bio_spans(labels)]
-        else:
-            spans = bio_spans(self.tag(text))
+        labels, probs, begins = self.tag(text, marginals=True)
+        spans = [(s, e, k, min(probs[s:e])) if confidence else (s, e, k) for s, e, k in bio_spans(labels)]
         if not split_names:
             return spans
         out = []
@@ -356,7 +370,8 @@ class CRFTagger:
             if k == "PER" and e - s >= 4:
                 if self._surnames is None:
                     self._surnames = load_surnames()
-                out.extend((s + a, s + b, k) + sp[3:] for a, b in split_name_run(text[s:e], self._surnames))
+                for a, b in split_name_run(text[s:e], self._surnames, begins[s:e]):
+                    out.append((s + a, s + b, k, min(probs[s + a:s + b])) if confidence else (s + a, s + b, k))
             else:
                 out.append(sp)
         return out
