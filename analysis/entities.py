@@ -250,7 +250,7 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
                 "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖")
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
-_SURE_NAME = 0.9
+_SURE_NAME = 0.8
 #: one-character place abbreviations (中美关系, 访华, 港人), taken when the CRF is sure
 _PLACE_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝华欧亚非拉越泰新马菲墨")
 #: titles after a bare surname (江主席, 周总理, 何大爷): a one-character CRF person

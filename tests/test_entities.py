@@ -189,6 +189,20 @@ def test_sure_crf_name_that_is_a_dictionary_word():
     assert {r["name"] for r in recs if r["label"] == "person"} == {"周恩来", "罗干"}
 
 
+def test_surname_with_title_and_one_character_places():
+    recs = extract_entities("江主席在江西考察长江沿岸。中美关系持续向好。")
+    people = [(r["start"], r["name"], r["role"]) for r in recs if r["label"] == "person"]
+    assert people == [(0, "江", "主席")]  # the 江 of 江西 and 长江 is no mention of him
+    places = {r["text"] for r in recs if r["label"] == "place"}
+    assert {"江西", "中", "美"} <= places
+
+
+def test_quoted_place_is_a_place_not_a_programme():
+    recs = extract_entities("记者来到被誉为东方之珠的“香港”采访。")
+    assert ("place", "香港") in {(r["label"], r["text"]) for r in recs}
+    assert not [r for r in recs if r["label"] == "programme"]
+
+
 def test_quoted_nicknames_themes_and_emphasis_are_no_programmes():
     text = ("国家速滑馆“冰丝带”采用了新的制冰技术。他被居民称为“万能电工”。"
             "今年宣传周的主题是“坚持预防为主，守护职业健康”。推动解决不动产“登记难”问题。"
