@@ -34,7 +34,7 @@ from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from .config import load_config, options_from
 from .errors import ConfigError, ModelError
-from .keywords import KeywordOptions, is_corpus, term_filter, token_docs
+from .keywords import KeywordOptions, _is_token_docs, is_corpus, term_filter, token_docs
 
 log = logging.getLogger(__name__)
 
@@ -53,9 +53,24 @@ class TopicOptions:
             float = share).
         max_df: terms in a larger share of documents are dropped.
         max_features: vocabulary size limit (most frequent terms).
-        max_iter: iterations (passes) of LDA; NMF runs up to max(200, max_iter).
-        learning_method: LDA ``batch`` (variational EM) or ``online``
-            (mini-batches of 2048 documents; faster on large corpora).
+        max_iter: passes of batch (or explicitly online) LDA; NMF runs up
+            to max(200, max_iter) iterations.
+        learning_method: LDA ``batch`` (variational EM), ``online``
+            (mini-batches of ``batch_size`` documents) or ``auto``: online
+            with ``online_passes`` passes when there are at least
+            ``online_min_docs`` documents, batch otherwise. Measured on the
+            24,082 新闻联播 reports, k=20: online, 3 passes of 4096 is 42 s
+            and NPMI 0.297 against 72 s and NPMI 0.285 for batch, 10 passes;
+            on 4,000 of them online loses coherence (0.20 against 0.28).
+        online_passes: passes of online LDA chosen by ``auto``.
+        online_min_docs: documents from which ``auto`` chooses online.
+        batch_size: documents per mini-batch of online LDA.
+        n_jobs: processes for LDA's E-step (scikit-learn ``n_jobs``; results
+            then depend on the split, and on a busy 2-core machine it is slower).
+        blas_threads: BLAS threads while fitting (0 = the library default).
+            1 by default: the models' dense products are small (k × k,
+            k × terms) and spinning BLAS threads on a busy 2-core machine
+            made NMF 12× slower (121.6 s with 2 threads, 9.8 s with 1).
         coherence_unit: ``document`` or ``sentence``: where co-occurrence
             is counted for coherence.
         random_state: the seed.
@@ -68,7 +83,12 @@ class TopicOptions:
     max_df: float = 0.5
     max_features: int = 20_000
     max_iter: int = 10
-    learning_method: str = "batch"
+    learning_method: str = "auto"
+    online_passes: int = 3
+    online_min_docs: int = 10_000
+    batch_size: int = 4096
+    n_jobs: int | None = None
+    blas_threads: int = 1
     coherence_unit: str = "document"
     random_state: int = 0
 
@@ -166,7 +186,14 @@ class TopicModel(TransformerMixin, BaseEstimator):
         top_n: top terms per topic, used for labels and coherence.
         min_df, max_df, max_features: vocabulary limits (CountVectorizer).
         max_iter: LDA passes (NMF: up to max(200, max_iter) iterations).
-        learning_method: LDA ``batch`` or ``online``.
+        learning_method: LDA ``batch``, ``online`` or ``auto`` (online with
+            ``online_passes`` passes from ``online_min_docs`` documents, batch
+            below; see :class:`TopicOptions` for the measurements).
+        online_passes, online_min_docs: see ``learning_method``.
+        batch_size: documents per mini-batch of online LDA.
+        n_jobs: processes for LDA's E-step (None = 1).
+        blas_threads: BLAS threads while fitting (0 = library default; see
+            :class:`TopicOptions`).
         coherence_unit: ``document`` or ``sentence`` (needs a Corpus or texts).
         tokenizer: callable text -> terms for raw texts (default: the
             configured :class:`~analysis.segment.Segmenter`'s terms).
@@ -180,6 +207,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
         titles_, dates_: document titles and dates (None when unknown).
         coherence_: DataFrame ``topic, npmi, umass``.
         coherence_npmi_, coherence_umass_: their means over topics.
+        n_iter_: passes (LDA) or iterations (NMF) the fitted model ran.
+        learning_method_: ``batch`` or ``online`` (LDA; None for NMF).
         k_scores_: DataFrame ``k, npmi, umass`` when ``k_range`` was used.
         model_: the fitted scikit-learn model.
         stability_: set by :meth:`stability`.
@@ -187,8 +216,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def __init__(self, method: str = "lda", k: int = 10, k_range: Any = None, random_state: int | None = 0,
                  top_n: int = 10, min_df: float = 2, max_df: float = 0.5, max_features: int | None = 20_000,
-                 max_iter: int = 10, learning_method: str = "batch", coherence_unit: str = "document",
-                 tokenizer=None):
+                 max_iter: int = 10, learning_method: str = "auto", coherence_unit: str = "document",
+                 tokenizer=None, batch_size: int = 4096, n_jobs: int | None = None, blas_threads: int = 1,
+                 online_passes: int = 3, online_min_docs: int = 10_000):
         self.method = method
         self.k = k
         self.k_range = k_range
@@ -201,6 +231,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.learning_method = learning_method
         self.coherence_unit = coherence_unit
         self.tokenizer = tokenizer
+        self.batch_size = batch_size
+        self.n_jobs = n_jobs
+        self.blas_threads = blas_threads
+        self.online_passes = online_passes
+        self.online_min_docs = online_min_docs
 
     @classmethod
     def from_config(cls, cfg: dict | None = None, **overrides: Any) -> "TopicModel":
@@ -208,7 +243,9 @@ class TopicModel(TransformerMixin, BaseEstimator):
         o = TopicOptions.from_config(cfg)
         params = dict(method=o.method, k=o.k, random_state=o.random_state, top_n=o.top_n, min_df=o.min_df,
                       max_df=o.max_df, max_features=o.max_features, max_iter=o.max_iter,
-                      learning_method=o.learning_method, coherence_unit=o.coherence_unit)
+                      learning_method=o.learning_method, coherence_unit=o.coherence_unit,
+                      batch_size=o.batch_size, n_jobs=o.n_jobs, blas_threads=o.blas_threads,
+                      online_passes=o.online_passes, online_min_docs=o.online_min_docs)
         params.update(overrides)
         return cls(**params)
 
@@ -216,20 +253,25 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def _documents(self, X, doc_ids=None, **select) -> tuple[list[str], list[list[str]], list[list[list[str]]],
                                                              list | None, list | None]:
         """(ids, terms per doc, sentences of terms per doc, titles, dates)."""
-        if is_corpus(X) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], str)
-                            and self.tokenizer is None):
+        if is_corpus(X) or _is_token_docs(X) or (isinstance(X, (list, tuple)) and X and isinstance(X[0], str)
+                                                 and self.tokenizer is None):
             docs, seg = token_docs(X, doc_ids, **select)
             kopt = KeywordOptions.from_config(getattr(X, "config", None))
             keep = term_filter(seg, kopt.min_len, kopt.drop_numbers)
-            ids, terms, sents = [], [], []
-            for d in docs:
-                ids.append(d.doc_id)
-                groups: dict[int, list[str]] = {}
-                for w, s in zip(d.words, d.sent):
-                    if keep(w):
-                        groups.setdefault(s, []).append(w)
-                terms.append([w for g in groups.values() for w in g])
-                sents.append(list(groups.values()))
+            ids = [d.doc_id for d in docs]
+            if self.coherence_unit == "sentence":  # terms grouped by sentence (slower)
+                sents = []
+                for d in docs:
+                    groups: dict[int, list[str]] = {}
+                    for w, s in zip(d.words, d.sent):
+                        if keep(w):
+                            groups.setdefault(s, []).append(w)
+                    sents.append(list(groups.values()))
+                terms = [[w for g in doc for w in g] for doc in sents]
+            else:
+                sents = None
+                kept = {w for w in set().union(*(d.words for d in docs)) if keep(w)}  # once per type
+                terms = [[w for w in d.words if w in kept] for d in docs]
             titles = dates = None
             if is_corpus(X):
                 meta = X.to_frame(["doc_id", "title", "published_at"], doc_ids=ids)
@@ -265,11 +307,28 @@ class TopicModel(TransformerMixin, BaseEstimator):
         return self.tfidf_.transform(counts) if self.method == "nmf" else counts
 
     def _fit_one(self, counts, k: int, seed: int | None, init: str | None = None):
+        if self.blas_threads:
+            from threadpoolctl import threadpool_limits
+            with threadpool_limits(limits=int(self.blas_threads), user_api="blas"):
+                return self._fit_one_(counts, k, seed, init)
+        return self._fit_one_(counts, k, seed, init)
+
+    def _fit_one_(self, counts, k: int, seed: int | None, init: str | None = None):
         if self.method == "lda":
             from sklearn.decomposition import LatentDirichletAllocation
-            m = LatentDirichletAllocation(n_components=k, learning_method=self.learning_method,
-                                          batch_size=2048, max_iter=self.max_iter, random_state=seed)
-            theta = m.fit_transform(counts)
+            how, passes = self.lda_schedule(counts.shape[0])
+            m = LatentDirichletAllocation(n_components=k, learning_method=how, batch_size=self.batch_size,
+                                          max_iter=passes, total_samples=counts.shape[0], n_jobs=self.n_jobs,
+                                          random_state=seed)
+            if how == "online":
+                # the same mini-batch updates as fit(), without fit's closing E-step and
+                # perplexity bound over every document (transform below does that E-step)
+                for _ in range(passes):
+                    m.partial_fit(counts)
+                m.n_iter_ = passes
+                theta = m.transform(counts)
+            else:
+                theta = m.fit_transform(counts)
             comp = m.components_
         elif self.method == "nmf":
             from sklearn.decomposition import NMF
@@ -283,6 +342,16 @@ class TopicModel(TransformerMixin, BaseEstimator):
         comp = comp / np.maximum(comp.sum(axis=1, keepdims=True), _EPS)
         theta = theta / np.maximum(theta.sum(axis=1, keepdims=True), _EPS)
         return m, comp, theta
+
+    def lda_schedule(self, n_docs: int) -> tuple[str, int]:
+        """``(learning_method, passes)`` LDA uses for ``n_docs`` documents."""
+        if self.learning_method == "auto":
+            if n_docs >= self.online_min_docs:
+                return "online", int(self.online_passes)
+            return "batch", int(self.max_iter)
+        if self.learning_method not in ("batch", "online"):
+            raise ConfigError(f"learning_method must be auto, batch or online, not {self.learning_method!r}")
+        return self.learning_method, int(self.max_iter)
 
     def _top_idx(self, comp: np.ndarray) -> list[list[int]]:
         n = min(self.top_n, comp.shape[1])
@@ -311,8 +380,10 @@ class TopicModel(TransformerMixin, BaseEstimator):
         self.vocabulary_ = vec.vocabulary_
         self.tfidf_ = TfidfTransformer().fit(counts)
         x = self._weighted(counts)
-        units_terms = terms if self.coherence_unit == "document" else [s for doc in sents for s in doc]
-        units = binary_units(units_terms, self.vocabulary_)
+        if self.coherence_unit == "document":  # = binary_units(terms, vocabulary_), without a Python loop
+            units = sparse.csc_matrix((counts > 0).astype(np.float64))
+        else:
+            units = binary_units([s for doc in sents for s in doc], self.vocabulary_)
         results = []
         for k in self._k_values():
             if k > min(counts.shape):
@@ -326,6 +397,8 @@ class TopicModel(TransformerMixin, BaseEstimator):
             raise ModelError(f"no k in {self._k_values()} fits {counts.shape[0]} documents × {counts.shape[1]} terms")
         best = max(results, key=lambda r: np.nan_to_num(r[4]["npmi"].mean(), nan=-2))
         self.k_, self.model_, self.components_, self.doc_topic_, self.coherence_ = best
+        self.n_iter_ = int(getattr(self.model_, "n_iter_", 0))
+        self.learning_method_ = self.lda_schedule(counts.shape[0])[0] if self.method == "lda" else None
         self.coherence_npmi_ = float(self.coherence_["npmi"].mean())
         self.coherence_umass_ = float(self.coherence_["umass"].mean())
         if self.k_range is not None:

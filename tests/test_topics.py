@@ -125,3 +125,40 @@ def test_cli_topics(runner, cli, tcorpus):
     assert out[0] == "topic,terms,prevalence,npmi,umass"
     assert len(out) == 5
     assert "NPMI" in res.stderr
+
+
+def test_fit_on_loaded_token_docs_and_document_coherence(tcorpus, nmf):
+    from analysis.keywords import KeywordOptions, term_filter, token_docs
+    from analysis.topics import binary_units
+    docs, seg = token_docs(tcorpus)
+    again = TopicModel(method="nmf", k=6).fit(docs)        # one load shared by several stages
+    assert again.doc_ids_ == nmf.doc_ids_
+    assert np.allclose(again.components_, nmf.components_)
+    # document coherence from the count matrix = the definition on each document's set of terms
+    kopt = KeywordOptions()
+    keep = term_filter(seg, kopt.min_len, kopt.drop_numbers)
+    units = binary_units([[w for w in d.words if keep(w)] for d in docs], nmf.vocabulary_)
+    expect = topic_coherence(nmf._top_idx(nmf.components_), units)
+    assert np.allclose(expect[["npmi", "umass"]], nmf.coherence_[["npmi", "umass"]])
+
+
+def test_online_lda_equals_sklearn_fit_and_repeats(tcorpus):
+    from sklearn.decomposition import LatentDirichletAllocation
+    kw = dict(method="lda", k=4, learning_method="online", max_iter=2, batch_size=100)
+    a = TopicModel(**kw).fit(tcorpus)
+    assert np.allclose(TopicModel(**kw).fit(tcorpus).components_, a.components_)   # random_state fixed
+    ref = LatentDirichletAllocation(n_components=4, learning_method="online", batch_size=100, max_iter=2,
+                                    random_state=0)
+    theta = ref.fit_transform(a._x)
+    assert np.allclose(ref.components_ / ref.components_.sum(axis=1, keepdims=True), a.components_)
+    assert np.allclose(theta / theta.sum(axis=1, keepdims=True), a.doc_topic_)
+    assert a.model_.n_iter_ == 2
+
+
+def test_auto_learning_method_by_corpus_size(tcorpus):
+    tm = TopicModel(method="lda", k=3, max_iter=4, online_passes=2, online_min_docs=10_000)
+    assert tm.lda_schedule(421) == ("batch", 4) and tm.lda_schedule(10_000) == ("online", 2)
+    online = TopicModel(method="lda", k=3, online_passes=2, online_min_docs=100, batch_size=128).fit(tcorpus)
+    assert online.learning_method_ == "online" and online.n_iter_ == 2
+    with pytest.raises(Exception):
+        TopicModel(method="lda", k=3, learning_method="sgd").fit(tcorpus)
