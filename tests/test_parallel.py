@@ -263,3 +263,23 @@ def test_topics_from_a_dataset_match_the_store(tmp_path, runner, cli, related_re
     assert one["prevalence"].round(9).tolist() == two["prevalence"].round(9).tolist()
     r = runner.invoke(cli, ["--corpus", str(tmp_path / "none.sqlite"), "topics", "--input", url, "--query", "x"])
     assert r.exit_code == 2 and "need a store" in r.output
+
+
+def test_chunks_run_stage_by_stage_with_the_same_results_and_per_document_errors(related_records):
+    """annotate_many (what the pool and the Dask tasks run) gives each document exactly what
+    annotate_document gives it, and a bad document is reported without stopping the chunk."""
+    from analysis.parallel import _worker
+    spec = AnnotateSpec.from_config(stages=["tokens", "figures"])
+    texts = [r["content"] for r in related_records[:12]]
+    jobs = [(f"d{i}", t, None) for i, t in enumerate(texts)]
+    jobs.insert(5, ("bad", 12345, None))
+    jobs.append(("only-figures", texts[0], ("figures",)))
+    res = _worker(spec).annotate_many(jobs)
+    assert [r[0] for r in res] == [j[0] for j in jobs]
+    bad = res.pop(5)
+    assert bad[1] is None and "TypeError" in bad[2]
+    for (did, out, err), t in zip(res, texts):
+        assert err is None and out == annotate_document(did, t, spec)
+        assert out["figures"] and out["tokens"]["w"]
+    assert set(res[-1][1]) == {"figures"}  # figures without tokens: windows cut, same records
+    assert [dict(r, doc_id="d0") for r in res[-1][1]["figures"]] == res[0][1]["figures"] != []
