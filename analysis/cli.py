@@ -462,15 +462,17 @@ def terms():
 @corpus_option
 @click.option("--kind", type=click.Choice(["all", "quoted", "new"]), default="all", show_default=True)
 @click.option("--min-count", default=5, show_default=True, help="Minimum frequency of a new word.")
-@click.option("--top", default=50, show_default=True, help="Rows to show (0 = all).")
+@click.option("--top", default=50, show_default=True, help="Rows to show of each kind (0 = all).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
+@click.option("--no-progress", is_flag=True, help="No progress bar.")
 @pass_state
-def terms_suggest(state: State, kind, min_count, top, fmt):
-    """Show terms worth adding (quoted terms, then new words); nothing is changed."""
+def terms_suggest(state: State, kind, min_count, top, fmt, no_progress):
+    """Show terms worth adding (the best quoted terms, then the best new words); nothing is changed."""
     from .terms import suggest_terms
     kinds = ("quoted", "new") if kind == "all" else (kind,)
     try:
-        df = suggest_terms(state.corpus(readonly=True), min_count=min_count, top=top or None, kinds=kinds)
+        df = suggest_terms(state.corpus(readonly=True), min_count=min_count, top=top or None, kinds=kinds,
+                           progress=not no_progress)
     except AnalysisError as exc:
         fail(str(exc))
     emit(df, fmt, columns=["term", "kind", "freq", "doc_freq", "score", "segmented_as"])
@@ -480,7 +482,7 @@ def terms_suggest(state: State, kind, min_count, top, fmt):
 @click.argument("words", nargs=-1)
 @corpus_option
 @click.option("--suggested", "n_suggested", type=int, default=0, metavar="N",
-              help="Also add the top N suggestions of `terms suggest`.")
+              help="Also add the top N suggestions of each kind of `terms suggest` (quoted, new).")
 @click.option("--tag", help="POS tag for the added words (nz, ns, nr...).")
 @pass_state
 def terms_add(state: State, words, n_suggested, tag):
@@ -491,7 +493,7 @@ def terms_add(state: State, words, n_suggested, tag):
         items = [(w, None, tag) for w in words]
         n = add_terms(corpus, items, origin="user") if items else 0
         if n_suggested:
-            df = suggest_terms(corpus, top=n_suggested)
+            df = suggest_terms(corpus, top=n_suggested, progress=True)
             n += add_terms(corpus, [(r.term, None, tag) for r in df.itertuples()], origin="suggested")
             words = tuple(words) + tuple(df.term)
     except AnalysisError as exc:

@@ -41,6 +41,7 @@ _QUOTED_RE = re.compile(r"“([^“”\n]{2,10})”|「([^「」\n]{2,10})」|�
 _PUNCT_IN = re.compile(r"[\s，,。！？!?；;：:、…—·\-\"'“”‘’《》「」()（）]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 # characters that rarely start / end a new word but often glue to one (日上午, 名志愿者, 考察时)
+_SEP = "\n"  # between runs of Chinese characters (never inside one)
 _BAD_HEAD = set("日月年号名个次届位项家户支批场的了和与及在是为对把被将从向于")
 _BAD_TAIL = set("时说的了和与及在是为对把被将从向于等中上下")
 
@@ -84,7 +85,7 @@ def _entropy(counter: Counter) -> float:
 
 
 def new_words(texts: Iterable[str], min_count: int = 5, max_len: int = 6, min_pmi: float = 3.0,
-              min_entropy: float = 1.0, top: int | None = 200) -> pd.DataFrame:
+              min_entropy: float = 1.0, top: int | None = 200, tick=None) -> pd.DataFrame:
     """New-word candidates from character n-gram statistics.
 
     Args:
@@ -96,43 +97,51 @@ def new_words(texts: Iterable[str], min_count: int = 5, max_len: int = 6, min_pm
         min_entropy: minimum of the left and right branching entropies
             (a run boundary counts as a distinct neighbour each time).
         top: keep this many best candidates (all when None).
+        tick: called with no argument after each counting step (a progress
+            bar's update; ``max_len + 2`` steps in all).
 
     Returns:
         DataFrame ``term, freq, pmi, entropy, score`` with
-        ``score = freq_share * pmi * entropy``-like ranking
-        (``log(freq) * min(pmi, 8) * entropy``), best first.
+        ``score = log(freq) * min(pmi, 8) * entropy``, best first; a candidate
+        contained in a better one with (nearly, ≤ 1.1×) the same frequency
+        is left out (州区 inside 江州区).
     """
-    runs = [r for t in texts for r in _HAN_RUN.findall(t)]
-    counts: list[Counter] = [Counter() for _ in range(max_len + 2)]
-    for r in runs:
-        n = len(r)
-        for k in range(1, min(max_len + 1, n) + 1):
-            c = counts[k]
-            for i in range(n - k + 1):
-                c[r[i:i + k]] += 1
-    total = sum(counts[1].values()) or 1
+    tick = tick or (lambda: None)
+    # all runs of Chinese characters in one string, a separator between runs: the
+    # n-grams of each length are sliced out by one comprehension and counted in C
+    text = _SEP + _SEP.join(r for t in texts for r in _HAN_RUN.findall(t)) + _SEP
+    n = len(text)
+    counts: list[Counter] = [Counter() for _ in range(max_len + 1)]
+    for k in range(1, max_len + 1):
+        counts[k] = Counter([text[i:i + k] for i in range(n - k + 1)])
+        tick()
+    total = (n - counts[1][_SEP]) or 1
     cands: dict[str, float] = {}
+    log_total = math.log(total)
     for k in range(2, max_len + 1):
         for g, f in counts[k].items():
-            if f < min_count:
+            if f < min_count or _SEP in g:
                 continue
-            pg = f / total
-            pmi = min(math.log(pg / ((counts[i][g[:i]] / total) * (counts[k - i][g[i:]] / total)))
-                      for i in range(1, k))
+            # log(p(g) / (p(a) p(b))) for the weakest split a|b
+            pmi = math.log(f) + log_total - max(math.log(counts[i][g[:i]] * counts[k - i][g[i:]])
+                                                for i in range(1, k))
             if pmi >= min_pmi:
                 cands[g] = pmi
+    tick()
     if not cands:
+        tick()
         return pd.DataFrame(columns=["term", "freq", "pmi", "entropy", "score"])
     left: dict[str, Counter] = defaultdict(Counter)
     right: dict[str, Counter] = defaultdict(Counter)
-    for r in runs:
-        n = len(r)
-        for k in range(2, min(max_len, n) + 1):
-            for i in range(n - k + 1):
-                g = r[i:i + k]
-                if g in cands:
-                    left[g][r[i - 1] if i > 0 else f"^{i}{id(r)}"] += 1
-                    right[g][r[i + k] if i + k < n else f"${i}{id(r)}"] += 1
+    lengths = sorted({len(g) for g in cands})
+    for k in lengths:
+        for i in [i for i in range(1, n - k) if text[i:i + k] in cands]:
+            g = text[i:i + k]
+            a, b = text[i - 1], text[i + k]
+            # a run boundary is a distinct neighbour each time
+            left[g][a if a != _SEP else i] += 1
+            right[g][b if b != _SEP else -i] += 1
+    tick()
     rows = []
     for g, pmi in cands.items():
         ent = min(_entropy(left[g]), _entropy(right[g]))
@@ -142,20 +151,33 @@ def new_words(texts: Iterable[str], min_count: int = 5, max_len: int = 6, min_pm
         rows.append((g, f, pmi, ent, math.log(f) * min(pmi, 8.0) * ent))
     df = pd.DataFrame(rows, columns=["term", "freq", "pmi", "entropy", "score"])
     df = df.sort_values(["score", "term"], ascending=[False, True], ignore_index=True)
-    # drop candidates contained in a better one with (nearly) the same frequency
-    keep, kept = [], []
+    # drop candidates contained in a better one with (nearly) the same frequency:
+    # each kept term lends its frequency to all its substrings
+    keep = []
+    container: dict[str, int] = {}
     for row in df.itertuples(index=False):
-        if any(row.term in k and row.freq <= 1.1 * kf for k, kf in kept):
+        if row.freq <= 1.1 * container.get(row.term, 0):
             continue
         keep.append(row)
-        kept.append((row.term, row.freq))
-    df = pd.DataFrame(keep, columns=df.columns)
-    return df.head(top) if top else df
+        g = row.term
+        for a in range(len(g)):
+            for b in range(a + 2, len(g) + 1):
+                sub = g[a:b]
+                if container.get(sub, 0) < row.freq:
+                    container[sub] = row.freq
+        if top and len(keep) >= top:
+            break
+    return pd.DataFrame(keep, columns=df.columns)
 
 
 def suggest_terms(corpus_or_texts, segmenter=None, min_quoted: int = 1, min_count: int = 5,
-                  top: int | None = None, kinds: Sequence[str] = ("quoted", "new")) -> pd.DataFrame:
+                  top: int | None = None, kinds: Sequence[str] = ("quoted", "new"),
+                  progress: bool = False) -> pd.DataFrame:
     """Terms worth adding to the corpus dictionary, for the researcher to review.
+
+    Each kind is filtered first (known words, stop words, fragments left out)
+    and ranked on its own: the table holds the best ``top`` quoted terms,
+    then the best ``top`` new words.
 
     Args:
         corpus_or_texts: a :class:`~analysis.corpus.Corpus` or texts.
@@ -163,55 +185,86 @@ def suggest_terms(corpus_or_texts, segmenter=None, min_quoted: int = 1, min_coun
             corpus segmenter, or the default one for texts).
         min_quoted: a quoted term must be quoted this many times.
         min_count: a new word must occur this many times.
-        top: at most this many rows (all when None).
+        top: at most this many rows of each kind (all when None).
         kinds: ``"quoted"`` and/or ``"new"``.
+        progress: show a progress bar (tqdm, on stderr).
 
     Returns:
         DataFrame with columns ``term`` (str), ``kind`` (``quoted`` or
         ``new``), ``freq`` (occurrences in the texts), ``doc_freq`` (documents
-        containing it), ``score`` (ranking; quoted terms first), ``pmi`` and
-        ``entropy`` (new words only), ``segmented_as`` (how the segmenter cuts
-        it now, ``/``-joined)::
+        containing it), ``score`` (ranking within its kind: for a quoted term
+        ``times quoted + log(freq)``, for a new word
+        ``log(freq) * min(pmi, 8) * entropy``), ``pmi`` and ``entropy`` (new
+        words only), ``segmented_as`` (how the segmenter cuts it now,
+        ``/``-joined). Rows are grouped by kind (quoted first), best first::
 
             term    kind    freq  doc_freq  score  pmi  entropy  segmented_as
-            三码合一  quoted  1     1         ...    NaN  NaN      三码/合一
+            微心愿   quoted  2     1         2.69   NaN  NaN      微/心愿
+            江州区   new     17    1         ...    ...  ...      江州/区
     """
     from .segment import corpus_segmenter, get_segmenter
-    texts = _texts(corpus_or_texts)
-    if segmenter is None:
-        segmenter = corpus_segmenter(corpus_or_texts) if hasattr(corpus_or_texts, "store") else get_segmenter()
-    rows: dict[str, dict] = {}
+    steps = 1 + ("quoted" in kinds) + ("new" in kinds) * 10
+    bar = None
+    if progress:
+        from tqdm import tqdm
+        bar = tqdm(total=steps, desc="terms", unit="step")
 
-    def doc_freq(term):
-        return sum(1 for t in texts if term in t)
+    def tick():
+        if bar is not None:
+            bar.update(1)
 
-    if "quoted" in kinds:
-        for term, count, _ in quoted_terms(texts, min_count=min_quoted):
-            if segmenter.in_dictionary(term) or segmenter.is_stopword(term):
-                continue
-            cut = segmenter.cut(term)
-            freq = sum(t.count(term) for t in texts)
-            rows[term] = {"term": term, "kind": "quoted", "freq": freq, "doc_freq": doc_freq(term),
-                          "score": 100.0 + count + math.log(freq), "pmi": None, "entropy": None,
-                          "segmented_as": "/".join(cut)}
-    if "new" in kinds:
-        nw = new_words(texts, min_count=min_count, top=(top * 4) if top else None)
-        for r in nw.itertuples(index=False):
-            if r.term in rows:
-                continue
-            if segmenter.in_dictionary(r.term):
-                continue
-            cut = segmenter.cut(r.term)
-            if any(segmenter.is_stopword(c) for c in (cut[0], cut[-1])):
-                continue
-            if r.term[0] in _BAD_HEAD or r.term[-1] in _BAD_TAIL:
-                continue
-            if all(len(c) > 1 for c in cut):  # a phrase of known words (习近平/指出), not a new word
-                continue
-            rows[r.term] = {"term": r.term, "kind": "new", "freq": int(r.freq), "doc_freq": doc_freq(r.term),
-                            "score": float(r.score), "pmi": float(r.pmi), "entropy": float(r.entropy),
-                            "segmented_as": "/".join(cut)}
-    df = pd.DataFrame(list(rows.values()), columns=COLUMNS)
+    try:
+        texts = _texts(corpus_or_texts)
+        if segmenter is None:
+            segmenter = corpus_segmenter(corpus_or_texts) if hasattr(corpus_or_texts, "store") else get_segmenter()
+        tick()
+        frames = []
+        if "quoted" in kinds:
+            rows = []
+            for term, count, _ in quoted_terms(texts, min_count=min_quoted):
+                if segmenter.in_dictionary(term) or segmenter.is_stopword(term):
+                    continue
+                freq = sum(t.count(term) for t in texts)
+                rows.append({"term": term, "kind": "quoted", "freq": freq,
+                             "score": count + math.log(freq), "pmi": None, "entropy": None,
+                             "segmented_as": "/".join(segmenter.cut(term))})
+                if top and len(rows) >= 4 * top:  # enough to rank (score ≈ times quoted)
+                    break
+            frames.append(_ranked(rows, top))
+            tick()
+        if "new" in kinds:
+            done = set(frames[0].term) if frames else set()
+            nw = new_words(texts, min_count=min_count, top=None, tick=tick)
+            rows = []
+            for r in nw.itertuples(index=False):
+                if r.term in done or r.term[0] in _BAD_HEAD or r.term[-1] in _BAD_TAIL:
+                    continue
+                if segmenter.in_dictionary(r.term):
+                    continue
+                cut = segmenter.cut(r.term)
+                if segmenter.is_stopword(cut[0]) or segmenter.is_stopword(cut[-1]):
+                    continue
+                if all(len(c) > 1 for c in cut):  # a phrase of known words (习近平/指出), not a new word
+                    continue
+                rows.append({"term": r.term, "kind": "new", "freq": int(r.freq),
+                             "score": float(r.score), "pmi": float(r.pmi), "entropy": float(r.entropy),
+                             "segmented_as": "/".join(cut)})
+                if top and len(rows) >= top:  # nw is already ranked by score
+                    break
+            frames.append(_ranked(rows, top))
+            tick()
+    finally:
+        if bar is not None:
+            bar.close()
+    df = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    df["doc_freq"] = [sum(1 for t in texts if term in t) for term in df.term]
+    df["pmi"] = df["pmi"].astype(float)
+    df["entropy"] = df["entropy"].astype(float)
+    return df[COLUMNS]
+
+
+def _ranked(rows: list[dict], top: int | None) -> pd.DataFrame:
+    df = pd.DataFrame(rows, columns=[c for c in COLUMNS if c != "doc_freq"])
     df = df.sort_values(["score", "term"], ascending=[False, True], ignore_index=True)
     return df.head(top) if top else df
 

@@ -36,7 +36,11 @@ def test_suggestions_on_shipped_corpus(shipped_texts):
     assert found.get("江州区") == "new"                  # 17 times in the seed, never quoted
     row = df[df.term == "微心愿"].iloc[0]
     assert row.segmented_as == "微/心愿" and row.freq == 2
-    assert df.score.is_monotonic_decreasing
+    # each kind ranked on its own, quoted terms first
+    assert list(dict.fromkeys(df.kind)) == ["quoted", "new"]
+    for kind in ("quoted", "new"):
+        assert df[df.kind == kind].score.is_monotonic_decreasing
+    assert df[df.kind == "quoted"].pmi.isna().all() and df[df.kind == "new"].pmi.notna().all()
     # with the packaged domain dictionary they are known: not suggested again
     known = set(suggest_terms(shipped_texts, segmenter=Segmenter(), kinds=("quoted",)).term)
     assert not {"江小爱", "微心愿", "三码合一"} & known
@@ -95,3 +99,56 @@ def test_cli_segment_text(runner, cli):
     res = runner.invoke(cli, ["segment", "--text", "服务群众3万多人次", "--pos", "--format", "jsonl"])
     rows = [json.loads(line) for line in res.output.splitlines()]
     assert rows[-1] == {"token": "3万多人次", "pos": "m", "start": 4, "end": 9}
+
+
+def test_suggest_top_is_per_kind_and_filtered_first(shipped_texts):
+    # the old ranking kept the first top*4 n-grams, then filtered, and quoted terms
+    # always outranked new words: a small top found no new word at all
+    seg = Segmenter(dictionary="")
+    full = suggest_terms(shipped_texts, segmenter=seg)
+    small = suggest_terms(shipped_texts, segmenter=seg, top=5)
+    assert (small.kind == "quoted").sum() == 5 and (small.kind == "new").sum() == 5
+    for kind in ("quoted", "new"):
+        assert list(small[small.kind == kind].term) == list(full[full.kind == kind].term[:5])
+    new = full[full.kind == "new"]
+    # every suggested new word passed the filters: unknown, not a phrase of known words
+    assert not any(seg.in_dictionary(t) for t in new.term)
+    assert all(any(len(p) == 1 for p in s.split("/")) for s in new.segmented_as)
+    # doc_freq counts the documents that contain the term, freq its occurrences
+    row = full[full.term == "江州区"].iloc[0]
+    assert row.doc_freq == sum(1 for t in shipped_texts if "江州区" in t)
+    assert row.freq == sum(t.count("江州区") for t in shipped_texts)
+
+
+def test_cli_terms_suggest_default_top_finds_new_words(runner, cli, shipped_store):
+    res = runner.invoke(cli, ["--corpus", str(shipped_store), "terms", "suggest", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    kinds = [r["kind"] for r in rows]
+    assert kinds.count("quoted") == 50 and kinds.count("new") == 50   # --top 50 of each kind
+    assert kinds == sorted(kinds, key=["quoted", "new"].index)
+    seg = Segmenter()
+    for r in rows:
+        assert not seg.in_dictionary(r["term"]), r
+        assert r["segmented_as"] == "/".join(seg.cut(r["term"]))
+        if r["kind"] == "new":      # quoted ones may be joined by the HMM, new words are split
+            assert r["freq"] >= 5 and "/" in r["segmented_as"]
+    assert "terms" in res.stderr                                        # the progress bar
+    res = runner.invoke(cli, ["--corpus", str(shipped_store), "terms", "suggest", "--kind", "new",
+                              "--no-progress", "--format", "csv"])
+    assert res.exit_code == 0 and res.stderr == "" and "(no records)" not in res.stdout
+    assert len(res.stdout.splitlines()) == 51
+
+
+def test_cli_terms_add_suggested_includes_new_words(runner, cli, corpus, store_path, seed_text, related_records):
+    _store(corpus, seed_text, related_records)
+    expected = suggest_terms(corpus, top=2)               # what `terms add --suggested 2` takes
+    assert list(expected.kind) == ["quoted", "quoted", "new", "new"]
+    res = runner.invoke(cli, ["--corpus", str(store_path), "terms", "add", "--suggested", "2", "--tag", "nz"])
+    assert res.exit_code == 0, res.output
+    stored = corpus.store.terms()
+    assert sorted(t["term"] for t in stored) == sorted(expected.term)
+    assert {(t["tag"], t["origin"]) for t in stored} == {("nz", "suggested")}
+    # recorded: the corpus segmenter now keeps them whole
+    seg = corpus_segmenter(corpus)
+    assert all(seg.cut(t) == [t] for t in expected.term)
