@@ -1197,20 +1197,24 @@ def get_extractor(options: FigureOptions | None = None) -> FigureExtractor:
 
 
 def extract_figures(text: str, doc_id: str | None = None,
-                    options: FigureOptions | None = None) -> list[dict[str, Any]]:
+                    options: FigureOptions | None = None, tokens: Any = None) -> list[dict[str, Any]]:
     """Every figure of one text, as records with the fields of :data:`FIELDS`.
 
     Args:
         text: the document body.
         doc_id: put into every record.
         options: :class:`FigureOptions`; None = packaged defaults.
+        tokens: the text's stored token payload (``{"w", "s"}``) when its
+            segmenter's ``tokens_hash`` is the extractor's
+            (:attr:`FigureExtractor.tokens_hash`): fewer clause windows are
+            cut again; the records are the same.
 
     Example:
         >>> [(r["value"], r["unit"], r["approx"], r["counted"]) for r in
         ...  extract_figures("江州区“江小爱”志愿服务队共建有158支，志愿者2500多人。")]
         [(158, '支', 'exact', '志愿服务队'), (2500, '人', 'more_than', '志愿者')]
     """
-    return get_extractor(options).extract(text, doc_id)
+    return get_extractor(options).extract(text, doc_id, tokens)
 
 
 def extract_dates(text: str, doc_id: str | None = None, reference: str | None = None,

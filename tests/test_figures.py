@@ -379,6 +379,7 @@ def test_precomputed_tokens_give_identical_figures_on_the_shipped_corpus(seed_te
     p = _payload(seg, t, False)
     ext._words_cache.clear()
     assert ext.extract(t, "d0", (p["w"], p["s"])) == plain[0]
+    assert extract_figures(t, "d0", tokens=p) == plain[0]
     rj = FigureExtractor(FigureOptions.from_config())
     rj._segmenter = get_segmenter(backend="rjieba") if _has_rjieba() else get_segmenter(hmm=False)
     assert rj.tokens_hash is None
