@@ -17,6 +17,7 @@ import pandas as pd
 
 from .config import load_config
 from .errors import AnalysisError
+from .ingest.reader import FORMATS as INGEST_FORMATS
 
 log = logging.getLogger("analysis")
 
@@ -29,6 +30,7 @@ class State:
         self.corpus_path = corpus_path
         self.config_path = config_path
         self._config = None
+        self.verbose = 0
 
     @property
     def config(self):
@@ -138,6 +140,7 @@ def cli(ctx: click.Context, corpus_path, config_path, verbose, quiet):
     logging.basicConfig(level=level, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     ctx.obj = State(corpus_path, config_path)
+    ctx.obj.verbose = 0 if quiet else verbose
 
 
 def corpus_option(f):
@@ -161,8 +164,8 @@ def main(argv: list[str] | None = None) -> None:
 @cli.command()
 @click.argument("paths", nargs=-1, required=True)
 @corpus_option
-@click.option("--format", "fmt", default="auto", show_default=True,
-              help="Input format: auto, text, html, jsonl, csv, sogou, digest.")
+@click.option("--format", "fmt", type=click.Choice(INGEST_FORMATS), default="auto", show_default=True,
+              help="Input format (auto detects it per file).")
 @click.option("--map", "mapping", multiple=True, metavar="FIELD=COLUMN",
               help="Column mapping for JSONL/CSV, e.g. --map title=headline,body=content.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
@@ -178,6 +181,11 @@ def ingest(state: State, paths, fmt, mapping, no_progress):
         fail(str(exc))
     for err in report.errors:
         click.echo(f"error: {err}", err=True)
+    if state.verbose:
+        for path in report.ignored:
+            click.echo(f"ignored: {path}", err=True)
+        for skip in report.skips:
+            click.echo(f"skipped: {skip}", err=True)
     click.echo(report.summary_line())
     if report.added == 0 and report.failed == 0:
         click.echo("nothing new: every document was already in the corpus")
@@ -207,7 +215,8 @@ def docs(state: State, fmt, query, since, until, source):
 @cli.command()
 @click.argument("doc_id")
 @corpus_option
-@click.option("--format", "fmt", type=click.Choice(["text", "jsonl"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "table", "csv", "jsonl"]), default="text",
+              show_default=True, help="text: for reading; table/csv/jsonl: the record (every column).")
 @pass_state
 def show(state: State, doc_id, fmt):
     """Show one document (a unique id prefix is enough)."""
@@ -215,8 +224,9 @@ def show(state: State, doc_id, fmt):
         doc = state.corpus(readonly=True).get(doc_id)
     except AnalysisError as exc:
         fail(str(exc))
-    if fmt == "jsonl":
-        click.echo(json.dumps(doc, ensure_ascii=False))
+    if fmt != "text":
+        from .document import COLUMNS
+        emit([doc], fmt, columns=COLUMNS)
         return
     click.echo(doc["title"])
     click.echo("=" * min(60, _width(doc["title"] or "")))
@@ -246,11 +256,17 @@ def search(state: State, query, fmt):
 
 @cli.command()
 @corpus_option
+@click.option("--format", "fmt", type=FORMATS, default="table", show_default=True,
+              help="table: totals and sources; csv/jsonl: one record per source after an '(all)' record.")
 @pass_state
-def summary(state: State):
+def summary(state: State, fmt):
     """Corpus summary: documents, characters, sources, date range."""
     try:
-        s = state.corpus(readonly=True).summary()
+        corpus = state.corpus(readonly=True)
+        if fmt != "table":
+            emit(corpus.summary_frame(), fmt)
+            return
+        s = corpus.summary()
     except AnalysisError as exc:
         fail(str(exc))
     click.echo(f"corpus: {s['path']}")
@@ -506,7 +522,8 @@ def terms_add(state: State, words, n_suggested, tag):
 @cli.command()
 @click.argument("term")
 @corpus_option
-@click.option("--window", default=15, show_default=True, help="Context tokens on each side.")
+@click.option("--window", type=click.IntRange(min=1), default=15, show_default=True,
+              help="Context tokens on each side (at least 1).")
 @click.option("--format", "fmt", type=FORMATS, default="table", show_default=True)
 @pass_state
 def kwic(state: State, term, window, fmt):

@@ -13,6 +13,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import numbers
 import os
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -89,17 +90,67 @@ class Corpus:
 
     def to_frame(self, columns: Sequence[str] | None = None,
                  doc_ids: Iterable[str] | None = None) -> pd.DataFrame:
-        """One row per document with the columns of :data:`analysis.document.COLUMNS`.
+        """One row per document (insertion order, or the order of ``doc_ids``).
 
-        ``published_at`` stays an ISO string (dates and date-times mix);
-        ``pd.to_datetime(df.published_at, format="ISO8601", utc=True)`` converts it.
+        Args:
+            columns: a subset of the columns below (all by default).
+            doc_ids: only these documents (full ids), in this order.
+
+        Returns:
+            DataFrame with the columns of :data:`analysis.document.COLUMNS`:
+
+            - ``doc_id`` (str): 16 hex digits, from the normalised body;
+            - ``title``, ``body`` (str): clean text, paragraphs split by ``\n``;
+            - ``source`` (str or None): publisher (光明日报客户端);
+            - ``published_at`` (str or None): ISO 8601, a date-time with offset
+              (``2023-03-28T16:45:44+08:00``) or a date (``2022-01-04``);
+              ``pd.to_datetime(df.published_at, format="ISO8601", utc=True)``
+              converts it;
+            - ``authors`` (list of ``{"name", "role", "affiliation"}``),
+              ``byline`` (str or None): the people of the byline and the byline
+              as written;
+            - ``url``, ``origin`` (str): where it was published and the file
+              (``path``, ``archive!member``, ``file:line``) it was read from;
+            - ``lang`` (``zh``, ``zh-Hant``, ``ja`` or ``other``), ``encoding``
+              (of the original bytes), ``ingested_at`` (ISO 8601);
+            - ``meta`` (dict): category, tags, title_prefix, dateline,
+              bad_bytes, source_id and any other input column;
+            - ``length`` (int): characters of the body.
+
+        Raises:
+            DocumentNotFound: an id of ``doc_ids`` is not in the store.
+
+        Example:
+            >>> corpus = Corpus.open("corpus/corpus.sqlite")        # doctest: +SKIP
+            >>> corpus.to_frame(["doc_id", "source", "length"]).head(2)  # doctest: +SKIP
+                         doc_id   source  length
+            0  6821ed831be0e517  光明日报客户端    1977
+            1  3b0c0e8fa3ad1c1e  央视网《新闻联播》     316
         """
         cols = list(columns or COLUMNS)
         rows = list(self.store.iter_documents(cols, doc_ids=doc_ids))
         return pd.DataFrame(rows, columns=cols)
 
     def search(self, query: str, columns: Sequence[str] | None = None) -> pd.DataFrame:
-        """Documents whose title or body contains the query (substring, any length)."""
+        """Documents whose title or body contains the query.
+
+        Every space-separated part of ``query`` must occur as a substring
+        (3+ characters through the FTS5 trigram index, 1–2 characters by a
+        scan), so Chinese needs no segmentation.
+
+        Args:
+            query: the text to find (``江小爱``, ``社区 志愿``).
+            columns: columns of the result (all of :meth:`to_frame` by default).
+
+        Returns:
+            DataFrame with the columns of :meth:`to_frame`, one row per
+            matching document, in insertion order (empty when none matches).
+
+        Example:
+            >>> corpus.search("江小爱", columns=["doc_id", "title"])  # doctest: +SKIP
+                         doc_id                        title
+            0  6821ed831be0e517  广西崇左江州区:党建引领 “江小爱”服务暖民心
+        """
         ids = self.store.search(query)
         return self.to_frame(columns, doc_ids=ids)
 
@@ -114,6 +165,17 @@ class Corpus:
             since, until: ISO dates, inclusive, compared on ``published_at``.
             source: exact publisher name.
             category: ``meta.category`` equal to this value.
+
+        Returns:
+            A list of ``doc_id`` strings in insertion order (not a DataFrame:
+            pass it as ``doc_ids=`` to :meth:`to_frame` and the stage functions).
+
+        Raises:
+            DocumentNotFound: ``doc`` names no document (or an ambiguous prefix).
+
+        Example:
+            >>> ids = corpus.select(query="志愿服务", since="2023-01-01")  # doctest: +SKIP
+            >>> corpus.to_frame(["title"], doc_ids=ids)                    # doctest: +SKIP
         """
         where, params = [], []
         if since:
@@ -140,7 +202,12 @@ class Corpus:
         return ids
 
     def summary(self) -> dict[str, Any]:
-        """Counts for a quick look: documents, characters, sources, date range."""
+        """Counts for a quick look: documents, characters, sources, date range.
+
+        Returns:
+            ``{"path", "documents", "characters", "sources": {source: documents},
+            "first_date", "last_date"}`` (dates ``YYYY-MM-DD`` or None).
+        """
         df = self.to_frame(["doc_id", "source", "published_at", "length"])
         dates = df["published_at"].dropna().str.slice(0, 10)
         return {
@@ -152,6 +219,38 @@ class Corpus:
             "last_date": dates.max() if len(dates) else None,
         }
 
+    def summary_frame(self) -> pd.DataFrame:
+        """The summary as records: a first row ``(all)`` for the whole corpus,
+        then one row per source (most documents first).
+
+        Returns:
+            DataFrame with columns ``source`` (str; ``(all)``, ``(unknown)``
+            for documents without one), ``documents``, ``characters`` (int),
+            ``first_date``, ``last_date`` (``YYYY-MM-DD`` or None).
+
+        Example:
+            >>> corpus.summary_frame()                       # doctest: +SKIP
+                   source  documents  characters  first_date   last_date
+            0       (all)        422      ...      2022-01-04  2023-03-28
+            1  央视网《新闻联播》        421      ...      2022-01-04  2026-...
+        """
+        cols = ["source", "documents", "characters", "first_date", "last_date"]
+        df = self.to_frame(["source", "published_at", "length"])
+        if df.empty:
+            return pd.DataFrame([("(all)", 0, 0, None, None)], columns=cols)
+        df["source"] = df["source"].fillna("(unknown)")
+        df["date"] = df["published_at"].str.slice(0, 10)
+
+        def row(name: str, part: pd.DataFrame) -> tuple:
+            dates = part["date"].dropna()
+            return (name, int(len(part)), int(part["length"].sum()),
+                    dates.min() if len(dates) else None, dates.max() if len(dates) else None)
+
+        rows = [row("(all)", df)]
+        counts = df["source"].value_counts()
+        rows += [row(src, df[df["source"] == src]) for src in counts.index]
+        return pd.DataFrame(rows, columns=cols)
+
     # -- stages (each delegates to its module) ----------------------------
     def segmenter(self, **overrides: Any):
         """The corpus's configured :class:`~analysis.segment.Segmenter`
@@ -160,12 +259,49 @@ class Corpus:
         return corpus_segmenter(self, **overrides)
 
     def tokens(self, **kwargs: Any):
-        """Stored tokens (segmenting what is missing); see :func:`analysis.segment.corpus_tokens`."""
+        """Stored tokens (segmenting what is missing); see :func:`analysis.segment.corpus_tokens`.
+
+        Keyword arguments: ``doc_ids``, ``pos`` (POS tags, stored once),
+        ``as_frame``, ``segmenter``.
+
+        Returns:
+            A list of token lists (one per document), or with
+            ``as_frame=True`` a DataFrame with one row per token and columns
+            ``doc_id`` (str), ``sentence`` (int, 0-based), ``position`` (int,
+            0-based token number in the document), ``token`` (str), ``pos``
+            (str or None), ``start``, ``end`` (int character offsets into the body).
+
+        Example:
+            >>> df = corpus.tokens(doc_ids=[corpus.select()[0]], as_frame=True)  # doctest: +SKIP
+            >>> df[["token", "start", "end"]].head(3)                            # doctest: +SKIP
+        """
         from .segment import corpus_tokens
         return corpus_tokens(self, **kwargs)
 
     def kwic(self, term: str, **kwargs: Any) -> pd.DataFrame:
-        """Keyword in context on the stored segmentation; see :func:`analysis.segment.kwic`."""
+        """Keyword in context on the stored segmentation; see :func:`analysis.segment.kwic`.
+
+        Keyword arguments: ``window`` (context tokens on each side, at least
+        1; default 15), ``doc_ids``, ``segmenter``.
+
+        Returns:
+            DataFrame with one row per occurrence and columns ``doc_id``,
+            ``start``, ``end`` (character offsets of the match in the body),
+            ``left``, ``keyword``, ``right`` (body text of ``window`` tokens
+            before and after, line breaks as spaces).
+
+        Raises:
+            ConfigError: ``window`` is below 1.
+
+        Example:
+            >>> corpus.kwic("江小爱", window=3)[["left", "keyword", "right"]]  # doctest: +SKIP
+                   left keyword   right
+            0  党建引领 “     江小爱  ”服务暖民心
+        """
+        window = kwargs.get("window", 15)
+        if isinstance(window, bool) or not isinstance(window, numbers.Integral) or window < 1:
+            from .errors import ConfigError
+            raise ConfigError(f"kwic window must be a whole number of at least 1 (got {window!r})")
         from .segment import kwic
         return kwic(self, term, **kwargs)
 

@@ -41,6 +41,7 @@ from .errors import DocumentNotFound, StoreError
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
+_SQLITE_HEADER = b"SQLite format 3\x00"
 
 _MIGRATIONS: dict[int, str] = {
     1: """
@@ -156,7 +157,22 @@ class Store:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreError(f"{self.path}: no corpus store here (run `analysis ingest` first)")
+        self._check_file()
         self._migrate()
+
+    def _check_file(self) -> None:
+        """Refuse a file that is not an SQLite database (a text file given as ``--corpus``)."""
+        try:
+            with open(self.path, "rb") as fh:
+                header = fh.read(16)
+        except FileNotFoundError:
+            return
+        except IsADirectoryError:
+            raise StoreError(f"{self.path}: not a corpus store (a folder)") from None
+        except OSError as exc:
+            raise StoreError(f"{self.path}: cannot open corpus store ({exc.strerror or exc})") from exc
+        if header and header != _SQLITE_HEADER:
+            raise StoreError(f"{self.path}: not a corpus store (file is not a database)")
 
     # -- connection -------------------------------------------------------
     @property
@@ -219,10 +235,31 @@ class Store:
         else:
             conn.execute("COMMIT")
 
+    def _tables(self) -> set[str]:
+        try:
+            return {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+        except sqlite3.DatabaseError as exc:  # a damaged file or not a database
+            raise StoreError(f"{self.path}: not a corpus store ({exc})") from exc
+
     def _migrate(self) -> None:
-        conn = self.conn
+        """Bring the schema to :data:`SCHEMA_VERSION` (read-only opens check it,
+        and migrate an older store once through a writable connection)."""
+        tables = self._tables()
         if self.readonly:
+            if "documents" not in tables:
+                raise StoreError(f"{self.path}: not a corpus store (no documents table; "
+                                 f"`analysis ingest` creates one)")
+            current = self.schema_version if "meta" in tables else 0
+            if current > SCHEMA_VERSION:
+                raise StoreError(f"{self.path}: schema version {current} is newer than this "
+                                 f"analysis ({SCHEMA_VERSION}); upgrade the package")
+            if current < SCHEMA_VERSION:
+                Store(self.path, busy_timeout_ms=self.busy_timeout_ms).close()
             return
+        if tables and not tables & {"documents", "meta"}:
+            raise StoreError(f"{self.path}: not a corpus store (a database with other tables: "
+                             f"{', '.join(sorted(tables)[:5])})")
+        conn = self.conn
         with self.transaction():
             conn.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
             row = conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
@@ -235,6 +272,9 @@ class Store:
                 for statement in _split_sql(_MIGRATIONS[version]):
                     conn.execute(statement)
                 conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", (str(version),))
+            if current < SCHEMA_VERSION and "documents" in tables and "documents_fts" not in tables:
+                # documents written before the index existed: index them now
+                conn.execute("INSERT INTO documents_fts(documents_fts) VALUES ('rebuild')")
 
     @property
     def schema_version(self) -> int:

@@ -170,7 +170,11 @@ def test_related_jsonl(related_records):
     assert first.source == "央视网《新闻联播》"
     assert first.url == rec["url"]
     assert first.origin == f"{RELATED}:1"
-    assert first.body == rec["content"]  # already clean: kept as is
+    # already clean: kept as is, except the dateline that opens every CCTV report
+    assert rec["content"].startswith("央视网消息（新闻联播）：")
+    assert first.meta["dateline"] == "央视网消息（新闻联播）："
+    assert first.meta["dateline"] + first.body == rec["content"]
+    assert first.doc_id == content_id(first.body) != content_id(rec["content"])
     assert sum(d.meta["has_count_pattern"] for d in docs) == sum(r["has_count_pattern"] for r in related_records)
 
 
@@ -181,7 +185,8 @@ def test_csv_with_mapping(related_records):
     assert docs[0].title == "冬奥筹办进入压线冲刺阶段" and docs[0].published_at == "2022-01-04"
     assert docs[0].source == "央视网《新闻联播》"
     # the same reports as in the JSONL: the same ids (dedup across formats)
-    assert [d.doc_id for d in docs] == [content_id(r["content"]) for r in related_records[:3]]
+    assert [d.doc_id for d in docs] == [d.doc_id for d in docs_of(RELATED)[:3]]
+    assert [d.meta["dateline"] + d.body for d in docs] == [r["content"] for r in related_records[:3]]
     # CSV records spanning several lines get their first line as origin
     assert docs[0].origin.endswith("reports.csv:2")
 
@@ -251,7 +256,10 @@ def test_sogou_slice(tmp_path):
     assert len(docs) == 5
     d = docs[0]
     assert d.title == "公安机关销毁10余万非法枪支 跨国武器走私渐起"  # full-width digits normalised
-    assert d.body.startswith("中广网唐山6月12日消息（记者汤一亮 庄胜春）")
+    # the dateline (with its byline) goes to meta, the body starts after it
+    assert d.meta["dateline"] == "中广网唐山6月12日消息（记者汤一亮 庄胜春）"
+    assert d.body.startswith("据中国之声《新闻晚高峰》报道，今天（12日）")
+    assert [a["name"] for a in d.authors] == ["汤一亮", "庄胜春"]
     assert "10万余只非法枪支" in d.body and "１" not in d.body
     # the corrupted bytes are U+FFFD and counted; the text after them is re-aligned
     assert d.meta["bad_bytes"] == d.body.count("\ufffd") + d.title.count("\ufffd") > 0
@@ -313,7 +321,8 @@ def test_digest_days(tmp_path, related_records):
     assert wd.source == "央视网《新闻联播》"
     # the same report as the JSONL record 20220104-58: the same text and id
     rec = next(r for r in related_records if r["id"] == "20220104-58")
-    assert wd.body == rec["content"] and wd.doc_id == content_id(rec["content"])
+    assert wd.meta["dateline"] + wd.body == rec["content"]
+    assert wd.doc_id == next(d.doc_id for d in docs_of(RELATED) if d.meta["source_id"] == rec["id"])
     assert wd.url == rec["url"]
 
 
@@ -461,12 +470,20 @@ def test_ingest_bad_inputs_go_on(store_path, tmp_path):
 
 def test_sogou_full_file_into_store(store_path):
     path = shared_file("sogouca", "news_tensite_xml.smarty.dat")
+    raw = path.read_bytes()
+    empty = raw.count(b"<content></content>")  # title-only documents in the file (34)
+    assert raw.count(b"<doc>") == 200 and empty > 0
     with Store(store_path) as st:
         report = ingest(st, [path])
-        assert report.failed == 0 and report.added + report.duplicates == 200
+        assert report.failed == 0 and report.added + report.duplicates == 200 - empty
+        assert report.skipped == empty and all("title only" in s for s in report.skips)
         rows = list(st.iter_documents(["meta", "title", "body"]))
         bad = sum(r["meta"]["bad_bytes"] for r in rows)
         assert bad > 1000  # Sogou's corruption is frequent in this sample
         assert bad == sum(r["body"].count("\ufffd") + r["title"].count("\ufffd") for r in rows)
+        # the report counts the bad bytes of every document read (stored ones and duplicates)
+        assert report.bad_bytes >= bad
+        assert f"; {report.bad_bytes:,} undecodable bytes replaced" in report.summary_line()
         assert all("１" not in r["body"] for r in rows)
+        assert all(r["body"] for r in rows)
         assert st.search("10万余只")

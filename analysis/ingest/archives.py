@@ -139,8 +139,13 @@ class _Limited(io.RawIOBase):
 
 
 # -- paths -------------------------------------------------------------------
-def expand_paths(paths) -> Iterator[Path | str | InputError]:
-    """Files of the given paths: folders walked recursively (sorted), ``-`` kept."""
+def expand_paths(paths, ignored: list[Path] | None = None) -> Iterator[Path | str | InputError]:
+    """Files of the given paths: folders walked recursively (sorted), ``-`` kept.
+
+    Files of a folder that are not inputs (unknown extensions, hidden files,
+    README/LICENSE/NOTICE/COPYING) are left out and appended to ``ignored``
+    when a list is given. Files named explicitly are always read.
+    """
     for p in paths:
         if str(p) == "-":
             yield "-"
@@ -152,7 +157,9 @@ def expand_paths(paths) -> Iterator[Path | str | InputError]:
                 for f in sorted(files):
                     fp = Path(root) / f
                     if _walk_skips(fp):
-                        log.info("skipping %s (not an input file)", fp)
+                        log.debug("ignoring %s (not an input file)", fp)
+                        if ignored is not None:
+                            ignored.append(fp)
                         continue
                     yield fp
         elif path.is_file():
@@ -161,6 +168,28 @@ def expand_paths(paths) -> Iterator[Path | str | InputError]:
             yield InputError(str(p), "not a regular file")
         else:
             yield InputError(str(p), "no such file or folder")
+
+
+def ignored_kinds(paths: list[Path], most: int = 6) -> str:
+    """``.bin, .py, README.md``: the extensions (or names) of ignored files.
+
+    Example:
+        >>> ignored_kinds([Path("a.bin"), Path("b/c.py"), Path("d.bin"), Path("README.md")])
+        '.bin, .py, README.md'
+    """
+    kinds: list[str] = []
+    for p in paths:
+        name = p.name
+        low = name.lower()
+        if low.startswith(".") or low.startswith(_SKIP_NAMES) or not p.suffix:
+            kind = name
+        else:
+            kind = p.suffix.lower()
+        if kind not in kinds:
+            kinds.append(kind)
+    shown = sorted(k for k in kinds if k.startswith(".") and k.lower() == k and "." not in k[1:])
+    shown += sorted(k for k in kinds if k not in shown)
+    return ", ".join(shown[:most]) + (", …" if len(shown) > most else "")
 
 
 def _walk_skips(fp: Path) -> bool:

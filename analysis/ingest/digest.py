@@ -24,6 +24,7 @@ from ..document import Document
 from ..errors import InputError
 from .byline import find_byline, parse_byline
 from .normalize import normalize_line, normalize_text, parse_datetime
+from .skipped import Skipped
 from .tabular import split_category
 from .text import clean_body
 
@@ -44,7 +45,7 @@ def is_digest(text: str) -> bool:
 
 
 def read_digest(text: str, name: str, encoding: str | None = None,
-                tz: str = "Asia/Shanghai") -> Iterator[Document | InputError | None]:
+                tz: str = "Asia/Shanghai") -> Iterator[Document | InputError | Skipped]:
     """The reports of one digest file."""
     m = _DATE_IN_NAME.search(name.rsplit("/", 1)[-1].rsplit("!", 1)[-1])
     h1 = _H1.search(text)
@@ -83,7 +84,7 @@ def read_digest(text: str, name: str, encoding: str | None = None,
         body = "\n".join(lines)
         title, category = split_category(normalize_line(_EMPH.sub("", h.group(1))))
         if not body:
-            yield None
+            yield Skipped(f"{name}:{lineno}", "report without text")
             continue
         meta = dict(info)
         if category:

@@ -13,6 +13,7 @@ from typing import Any
 from ..document import Document
 from .byline import find_byline, parse_byline
 from .normalize import normalize_line, normalize_text, parse_datetime
+from .skipped import Skipped
 from .text import clean_body, split_title_prefix
 
 log = logging.getLogger(__name__)
@@ -52,9 +53,25 @@ def _fallback_text(tree) -> str:
     return "\n".join(paras)
 
 
+def _mostly_links(body: str, tree) -> bool:
+    """True when at least 80% of the text is link text (menus, link lists)
+    or separators: a navigation page, not an article."""
+    if tree is None or not body:
+        return False
+    links = {normalize_line(" ".join(a.itertext())) for a in tree.iter("a")}
+    links.discard("")
+    total = linked = 0
+    for line in body.split("\n"):
+        total += len(line)
+        if line in links or len(line.strip("|·•/-—>» ")) == 0:
+            linked += len(line)
+    return linked >= 0.8 * total
+
+
 def parse_html(text: str, origin: str | None = None, encoding: str | None = None,
-               tz: str = "Asia/Shanghai") -> Document | None:
-    """One HTML page into a :class:`Document` (None when it has no text)."""
+               tz: str = "Asia/Shanghai") -> Document | Skipped:
+    """One HTML page into a :class:`Document`; :class:`Skipped` when the page
+    has no article text (only a title, navigation, link lists, scripts)."""
     import lxml.html
     try:
         tree = lxml.html.fromstring(text)
@@ -76,13 +93,15 @@ def parse_html(text: str, origin: str | None = None, encoding: str | None = None
         body_text = _fallback_text(tree)
     lines, info = clean_body(normalize_text(body_text).split("\n"))
     body = "\n".join(lines)
+    if _mostly_links(body, tree):
+        return Skipped(origin or "<html>", "no article text in the page (navigation and links only)")
     title_el = tree.findtext(".//title") if tree is not None else None
     title = normalize_line(pick("title") or extracted.get("title") or title_el or "")
     title, prefix = split_title_prefix(title)
     if title and body.startswith(title + "\n"):  # the <h1> repeats the title
         body = body[len(title) + 1:]
-    if not body and not title:
-        return None
+    if not body:
+        return Skipped(origin or "<html>", "no article text in the page" + (" (title only)" if title else ""))
     meta: dict[str, Any] = dict(info)
     if prefix:
         meta["title_prefix"] = prefix

@@ -131,13 +131,33 @@ _HANS = re.compile("[这个们来说为时国会对发学过还与后经问关�
 
 
 def detect_lang(text: str) -> str:
-    """``zh-Hant`` when Traditional-only characters outnumber their Simplified
-    forms in the first 3,000 characters, else ``zh``.
+    """The language of a text by its script, from its first 3,000 characters.
+
+    - ``ja`` when kana are at least a fifth of the Han and kana characters;
+    - ``other`` when Han characters are under a fifth of the letters
+      (Latin, Cyrillic, Hangul... text);
+    - ``zh-Hant`` when Traditional-only characters outnumber their
+      Simplified forms, else ``zh``.
 
     Example:
         >>> detect_lang("這個社區的志願者們來自各行各業"), detect_lang("这个社区的志愿者们")
         ('zh-Hant', 'zh')
+        >>> detect_lang("東京都は新しい図書館を開くと発表した"), detect_lang("The city council met.")
+        ('ja', 'other')
     """
     sample = text[:3000]
+    han = kana = letters = 0
+    for c in sample:
+        o = ord(c)
+        if 0x4E00 <= o <= 0x9FFF or 0x3400 <= o <= 0x4DBF or 0xF900 <= o <= 0xFAFF or 0x20000 <= o <= 0x2FFFF:
+            han += 1
+        elif 0x3041 <= o <= 0x30FF or 0x31F0 <= o <= 0x31FF or 0xFF66 <= o <= 0xFF9D:
+            kana += 1
+        elif c.isalpha():
+            letters += 1
+    if kana >= 3 and kana >= 0.2 * (han + kana):
+        return "ja"
+    if han < 0.2 * (han + kana + letters) or han == 0:
+        return "other"
     hant = len(_HANT.findall(sample))
     return "zh-Hant" if hant >= 2 and hant > len(_HANS.findall(sample)) else "zh"

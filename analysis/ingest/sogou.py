@@ -17,6 +17,7 @@ from urllib.parse import urlparse
 from ..document import Document
 from ..errors import InputError
 from .normalize import normalize_line, normalize_text, parse_datetime
+from .skipped import Skipped
 
 _FIELD = re.compile(rb"<(url|docno|contenttitle|content)>(.*?)</\1>", re.S)
 _URL_DATE = re.compile(r"/((?:19|20)\d{6})/")
@@ -117,7 +118,7 @@ def iter_doc_chunks(stream: BinaryIO, chunk_size: int = 1 << 20) -> Iterator[tup
 
 
 def read_sogou(stream: BinaryIO, name: str, tz: str = "Asia/Shanghai",
-               encoding: str = "gb18030") -> Iterator[Document | InputError | None]:
+               encoding: str = "gb18030") -> Iterator[Document | InputError | Skipped]:
     """Documents of a Sogou XML file; ``meta["bad_bytes"]`` counts U+FFFD.
 
     ``encoding`` other than GB18030 (a UTF-8 re-export) is decoded plainly.
@@ -144,7 +145,7 @@ def read_sogou(stream: BinaryIO, name: str, tz: str = "Asia/Shanghai",
         body = normalize_text(body.replace("\ue40c", "\n"))
         title = normalize_line(title)
         if not body and not title:
-            yield None
+            yield Skipped(f"{name}:{line}", "empty <doc> (no title, no text)")
             continue
         meta = {"bad_bytes": bad_t + bad_b}
         if fields.get("docno"):

@@ -29,7 +29,9 @@ from typing import Any, Iterable, Iterator, Mapping
 from ..document import Document
 from ..errors import ConfigError, InputError
 from .byline import find_byline, parse_byline
+from .encoding import COUNTING, bad_bytes_so_far, decode_counting
 from .normalize import normalize_line, normalize_text, parse_datetime
+from .skipped import Skipped
 from .text import clean_body
 
 DEFAULT_COLUMNS: dict[str, tuple[str, ...]] = {
@@ -113,16 +115,17 @@ class RecordMapper:
         return ("no text column (expected one of " + ", ".join(DEFAULT_COLUMNS["body"][:4])
                 + "; use --map body=COLUMN)")
 
-    def to_document(self, rec: Mapping[str, Any], origin: str, encoding: str | None) -> Document | None:
-        """The document of a record; None when the record has no text at all.
+    def to_document(self, rec: Mapping[str, Any], origin: str, encoding: str | None) -> Document | Skipped:
+        """The document of a record; :class:`Skipped` when the record has no text at all.
 
         Raises:
-            InputError: (without path/line; the caller fills them) no text column.
+            InputError: the record has no text column (``path`` is ``origin``;
+                the readers re-raise it with the file and line).
         """
         keys = list(rec.keys())
         cols = {f: self.column(f, keys) for f in DEFAULT_COLUMNS}
         if cols["body"] is None:
-            raise ValueError(self.body_error())
+            raise InputError(origin, self.body_error())
         raw = rec.get(cols["body"])
         if isinstance(raw, list):
             raw = "\n".join(str(x) for x in raw if x is not None)
@@ -130,7 +133,7 @@ class RecordMapper:
         body = "\n".join(ln for ln in body_lines if ln)
         title = normalize_line(_text(rec.get(cols["title"]))) if cols["title"] else ""
         if not body and not title:
-            return None
+            return Skipped(origin, "empty record (no title, no text)")
         meta: dict[str, Any] = {}
         used = {c for c in cols.values() if c}
         for k in keys:
@@ -173,16 +176,15 @@ def read_jsonl(stream, name: str, encoding: str, mapper: RecordMapper) -> Iterat
     for lineno, raw in enumerate(stream, 1):
         if not raw.strip():
             continue
+        if lineno == 1 and raw.startswith(b"\xef\xbb\xbf"):
+            raw = raw[3:]
+        line, bad = decode_counting(raw, "utf-8" if encoding == "utf-8-sig" else encoding)
         try:
-            line = raw.decode(encoding, errors="replace") if encoding not in ("utf-8", "utf-8-sig") else raw
-            if lineno == 1 and isinstance(line, bytes) and line.startswith(b"\xef\xbb\xbf"):
-                line = line[3:]
             rec = json.loads(line)
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            reason = f"{exc.msg} at column {exc.colno}" if isinstance(exc, json.JSONDecodeError) else str(exc)
-            yield InputError(name, f"malformed JSON ({reason})", lineno)
+        except json.JSONDecodeError as exc:
+            yield InputError(name, f"malformed JSON ({exc.msg} at column {exc.colno})", lineno)
             continue
-        yield from _record(rec, name, lineno, encoding, mapper)
+        yield from _record(rec, name, lineno, encoding, mapper, bad)
 
 
 def read_json_array(data: str, name: str, encoding: str, mapper: RecordMapper) -> Iterator[Document | InputError | None]:
@@ -196,21 +198,25 @@ def read_json_array(data: str, name: str, encoding: str, mapper: RecordMapper) -
         yield from _record(rec, name, i, encoding, mapper)
 
 
-def _record(rec, name, lineno, encoding, mapper):
+def _record(rec, name, lineno, encoding, mapper, bad: int = 0):
     if not isinstance(rec, dict):
         yield InputError(name, f"not a JSON object ({type(rec).__name__})", lineno)
         return
     try:
-        yield mapper.to_document(rec, f"{name}:{lineno}", encoding)
-    except ValueError as exc:
-        yield InputError(name, str(exc), lineno)
+        doc = mapper.to_document(rec, f"{name}:{lineno}", encoding)
+    except InputError as exc:
+        yield InputError(name, exc.reason, lineno)
+        return
+    if bad and isinstance(doc, Document):
+        doc.meta["bad_bytes"] = bad
+    yield doc
 
 
 def read_csv(stream, name: str, encoding: str, mapper: RecordMapper,
              delimiter: str | None = None) -> Iterator[Document | InputError | None]:
     """Stream a CSV (or TSV) file with a header row."""
     csv.field_size_limit(1 << 30)
-    text = io.TextIOWrapper(stream, encoding=encoding, errors="replace", newline="")
+    text = io.TextIOWrapper(stream, encoding=encoding, errors=COUNTING, newline="")
     if delimiter is None:
         first = text.readline()
         delimiter = "\t" if first.count("\t") > first.count(",") else ","
@@ -230,6 +236,7 @@ def read_csv(stream, name: str, encoding: str, mapper: RecordMapper,
                          + f"; columns are {', '.join(header[:12])}")
     while True:
         start = reader.line_num + 1
+        before = bad_bytes_so_far()
         try:
             row = next(reader)
         except StopIteration:
@@ -238,7 +245,8 @@ def read_csv(stream, name: str, encoding: str, mapper: RecordMapper,
             yield InputError(name, f"malformed CSV ({exc})", start)
             continue
         row.pop(None, None)  # extra cells beyond the header
-        yield from _record(row, name, start, encoding, mapper)
+        # bytes replaced while decoding this row (the decoder reads ahead in blocks: approximate)
+        yield from _record(row, name, start, encoding, mapper, bad_bytes_so_far() - before)
 
 
 class _Chain(io.TextIOBase):

@@ -98,6 +98,43 @@ def clean_body(lines: list[str]) -> tuple[list[str], dict[str, Any]]:
     return kept, info
 
 
+# a dateline opening the body: 央视网消息（新闻联播）： / 新华社北京3月5日电 / 本报讯（记者韩旭）
+_DATELINE = re.compile(
+    r"^(?P<agency>(?:据)?[\u4e00-\u9fffA-Za-z][\u4e00-\u9fffA-Za-z0-9·]{0,10}?(?:社|网|报|台|新闻|客户端))"
+    r"(?P<date>[\u4e00-\u9fff]{0,6}?\d{1,2}月\d{1,2}日[\u4e00-\u9fff]{0,4}?)?(?:电|讯|消息)"
+    r"(?P<paren>\s*[（(][^（()）\n]{1,40}[)）])?"
+    r"(?P<sep>\s*[：:]|(?=\s))?")
+
+
+def split_dateline(body: str) -> tuple[str, str | None]:
+    """Move a leading dateline out of the body: ``(rest of the body, dateline)``.
+
+    Recognised: ``XX消息（YY）：``, ``新华社北京3月5日电``, ``中新网6月8日电``,
+    ``本报讯（记者韩旭）``, ``新京报讯``: an agency (a name ending in 社, 网,
+    报, 台, 新闻 or 客户端), an optional place and date, then 电, 讯 or 消息,
+    followed by a parenthesis, a colon or a space (or a date). The rest of
+    the body is unchanged; a body that is only a dateline is kept whole.
+
+    Example:
+        >>> split_dateline("央视网消息（新闻联播）：再过一个月，北京冬奥会就要开幕了。")
+        ('再过一个月，北京冬奥会就要开幕了。', '央视网消息（新闻联播）：')
+        >>> split_dateline("新华社北京3月5日电 国务院总理作政府工作报告。")
+        ('国务院总理作政府工作报告。', '新华社北京3月5日电')
+        >>> split_dateline("习近平致电祝贺。")
+        ('习近平致电祝贺。', None)
+    """
+    m = _DATELINE.match(body)
+    if m is None:
+        return body, None
+    if not (m.group("date") or m.group("paren") or m.group("sep") is not None
+            or m.group("agency").endswith("本报")):
+        return body, None
+    rest = body[m.end():].lstrip()
+    if not rest:
+        return body, None
+    return rest, body[:m.end()].strip()
+
+
 def _looks_like_title(line: str) -> bool:
     return len(line) <= 80 and not line.endswith(("。", "”", "!", "?", "；", ";"))
 
