@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Train the character CRF that ships as analysis/data/ner/pd1998_crf.model.
 
-One reproducible command (5-12 minutes on one core of a 2-core machine, by load)::
+One reproducible command (10-20 minutes on one core of a 2-core machine, by load)::
 
     .venv/bin/python scripts/train_ner.py \
         --corpus ../shared/data/eval/ner/peoples_daily_1998/199801_pos_tagged.txt
@@ -286,7 +286,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=ROOT / "analysis" / "data" / "ner" / MODEL_NAME)
-    ap.add_argument("--max-iterations", type=int, default=100)
+    ap.add_argument("--max-iterations", type=int, default=150)
     ap.add_argument("--c1", type=float, default=0.05, help="L1 weight (sparser, smaller model)")
     ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
     ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times")

@@ -151,13 +151,16 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
                 lexf[j - 1].append("L=E" + t)
             j += 1
             frag = text[i:j]
-    # distance to the next org/place end character
-    org_d = [0] * n
-    loc_d = [0] * n
+    # distance to the next org/place end character, as feature strings
+    org_d: list[str | None] = [None] * n
+    loc_d: list[str | None] = [None] * n
     nxt_o = nxt_l = -1
+    bucket = _BUCKET
     for i in range(n - 1, -1, -1):
-        org_d[i] = nxt_o - i if nxt_o >= 0 else 0
-        loc_d[i] = nxt_l - i if nxt_l >= 0 else 0
+        if 0 <= nxt_o - i - 1 < 8:
+            org_d[i] = "od=" + bucket[nxt_o - i]
+        if 0 <= nxt_l - i - 1 < 8:
+            loc_d[i] = "ld=" + bucket[nxt_l - i]
         c = text[i]
         if c in ORG_END_CHARS:
             nxt_o = i
@@ -166,7 +169,7 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
     common, rare, double = lex.common_surnames, lex.rare_surnames, lex.double_surnames
     s = "^^" + text + "$$"
     # the n-gram features, built column by column (list comprehensions are
-    # several times faster than one loop over characters)
+    # faster than one loop over characters)
     u = s[2:n + 2]
     pr, nx, pp, nn = s[1:n + 1], s[3:n + 3], s[0:n], s[4:n + 4]
     feats = [list(t) for t in zip(
@@ -175,24 +178,23 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
         ["pc=" + x + y for x, y in zip(pr, u)], ["cn=" + x + y for x, y in zip(u, nx)],
         ["pn=" + x + y for x, y in zip(pr, nx)], ["ppp=" + x + y for x, y in zip(pp, pr)],
         ["nnn=" + x + y for x, y in zip(nx, nn)], ["pcn=" + x + y + z for x, y, z in zip(pr, u, nx)])]
+    sur = ["sur=1" if x in common else "sur=2" if x in rare else None for x in u]
+    psur = ["psur=1" if x in common else None for x in pr]
     for k in range(n):
-        c = u[k]
         f = feats[k]
-        if c in common:
-            f.append("sur=1")
-        elif c in rare:
-            f.append("sur=2")
-        if c + nx[k] in double:
-            f.append("sur=d")
-        if pr[k] in common:
-            f.append("psur=1")
-        od, ld = org_d[k], loc_d[k]
-        if 0 < od < 9:
-            f.append("od=" + _BUCKET[od])
-        if 0 < ld < 9:
-            f.append("ld=" + _BUCKET[ld])
+        if sur[k]:
+            f.append(sur[k])
+        if psur[k]:
+            f.append(psur[k])
+        if org_d[k]:
+            f.append(org_d[k])
+        if loc_d[k]:
+            f.append(loc_d[k])
         if lexf[k]:
             f.extend(lexf[k])
+    for k in range(n - 1):
+        if u[k:k + 2] in double:
+            feats[k].append("sur=d")
     return feats
 
 
@@ -346,9 +348,15 @@ class CRFTagger:
                 out.extend(labels)
                 if marginals:
                     marginal = self._tagger.marginal
-                    probs.extend(1.0 if lab == "O" else marginal(lab, k) for k, lab in enumerate(labels))
-                    begins.extend(marginal("B-PER", k) if lab.endswith("PER") else 0.0
-                                  for k, lab in enumerate(labels))
+                    p = [1.0] * len(labels)
+                    b = [0.0] * len(labels)
+                    for k, lab in enumerate(labels):
+                        if lab != "O":
+                            p[k] = marginal(lab, k)
+                            if lab[2:] == "PER":
+                                b[k] = p[k] if lab == "B-PER" else marginal("B-PER", k)
+                    probs.extend(p)
+                    begins.extend(b)
         return (out, probs, begins) if marginals else out
 
     def spans(self, text: str, split_names: bool = True, confidence: bool = False) -> list[tuple]:
