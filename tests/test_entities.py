@@ -143,6 +143,20 @@ def test_doctrine_name_is_no_person():
     assert not [r for r in recs if r["label"] == "person"]
 
 
+def test_doctrine_people_option():
+    opts = EntityOptions(doctrine_people=True)
+    recs = extract_entities("深入学习邓小平理论。", options=opts)
+    assert [r["name"] for r in recs if r["label"] == "person"] == ["邓小平"]
+    assert EntityOptions.from_config({"entities": {"doctrine_people": True}}).doctrine_people is True
+
+
+def test_names_that_are_places_in_context():
+    recs = extract_entities("要求实施太湖、洪泽湖等全流域系统治理。运动员们将在米兰-科尔蒂纳丹佩佐相聚，"
+                            "科尔蒂纳丹佩佐市市长盖迪纳出席。")
+    people = {r["name"] for r in recs if r["label"] == "person"}
+    assert "洪泽湖" not in people and "科尔蒂纳丹佩佐" not in people
+
+
 def test_gazetteer_chain_and_short_forms():
     g = get_gazetteer()
     assert [d.name for d in g.chain(g.lookup("江州区")[0])] == ["江州区", "崇左市", "广西壮族自治区"]
