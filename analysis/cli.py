@@ -7,6 +7,7 @@ prints records (``--format table|csv|jsonl``) and sets the exit status:
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import sys
@@ -372,6 +373,35 @@ def annotate(state: State, workers, stages, backend, engine, scheduler, input_ur
 
 
 # -- reports and notebooks (analysis.report) ------------------------------------
+class _RendererChatter(logging.Filter):
+    """Drops WeasyPrint's and fontTools' records below ``level`` (their INFO
+    is one line per glyph table, their warnings are about CSS for browsers and
+    the font subsetter) without changing those libraries' logger levels."""
+
+    def __init__(self, level: int):
+        super().__init__()
+        self.level = level
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno >= self.level or not record.name.startswith(("weasyprint", "fontTools"))
+
+
+@contextlib.contextmanager
+def _quiet_renderers():
+    """While a report or notebook PDF is typeset: renderer logs only at -vv,
+    errors always (a filter on the handlers, removed afterwards)."""
+    debug = logging.getLogger().getEffectiveLevel() <= logging.DEBUG
+    flt = _RendererChatter(logging.DEBUG if debug else logging.ERROR)
+    handlers = list(logging.getLogger().handlers)
+    for h in handlers:
+        h.addFilter(flt)
+    try:
+        yield
+    finally:
+        for h in handlers:
+            h.removeFilter(flt)
+
+
 @cli.command()
 @corpus_option
 @click.option("--doc", "doc", multiple=True, metavar="ID", help="Report on this document (repeatable; id prefix ok).")
@@ -391,7 +421,8 @@ def report(state: State, doc, query, out, html, title, sections):
         opts = ReportOptions.from_config(state.config, title=title)
         data = build_report_data(corpus, doc=list(doc) or None, query=query, options=opts,
                                  sections=list(sections) or None)
-        paths = write_report(data, out, html=html)
+        with _quiet_renderers():
+            paths = write_report(data, out, html=html)
     except AnalysisError as exc:
         fail(str(exc), 1)
     for problem in data.problems:
@@ -425,7 +456,9 @@ def notebook_pdf(notebooks, out, execute, params, html):
     rc = 0
     for nb in notebooks:
         try:
-            click.echo(f"wrote {notebook_to_pdf(nb, out, execute=execute, parameters=parameters, html=html)}")
+            with _quiet_renderers():
+                pdf = notebook_to_pdf(nb, out, execute=execute, parameters=parameters, html=html)
+            click.echo(f"wrote {pdf}")
         except AnalysisError as exc:
             click.echo(f"error: {exc}", err=True)
             rc = 1

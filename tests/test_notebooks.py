@@ -135,3 +135,118 @@ def test_notebook_pdf_execute_with_parameters(tmp_path, runner, cli):
     assert "江州区组建志愿服务队158支，服务暖民心" in text.replace("\n", "")
     # the stored notebook itself is left as it was (executed into a temporary copy)
     assert nbformat.read(str(path), as_version=4).cells[1].outputs == []
+
+
+# -- opening the corpus from any working folder (issue 7 review, finding 1) ----------------
+def _readme_papermill_command() -> list[str]:
+    import re
+    import shlex
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    m = re.search(r"`(\.venv/bin/papermill notebooks/\S+\.ipynb [^`]+)`", readme)
+    assert m, "README no longer shows the papermill command"
+    return shlex.split(m.group(1))
+
+
+@pytest.mark.slow
+def test_readme_papermill_command_runs_from_the_repo_root(tmp_path):
+    """The README's command, run from the repository root as a user would
+    (only the two output names point into a temporary folder)."""
+    import subprocess
+    from analysis import Corpus
+    cmd = _readme_papermill_command()
+    assert cmd[:2] == [".venv/bin/papermill", "notebooks/02_keywords.ipynb"] and "my.sqlite" in cmd
+    out, store = tmp_path / "out.ipynb", tmp_path / "my.sqlite"
+    cmd = [str(out) if a == "out.ipynb" else str(store) if a == "my.sqlite" else a for a in cmd]
+    if not (ROOT / cmd[0]).exists():
+        cmd[0] = str(Path(__import__("sys").executable).with_name("papermill"))
+    if "analysis" in cmd and not _kernel_installed():
+        cmd[cmd.index("analysis")] = "python3"
+    res = subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=900)
+    assert res.returncode == 0, res.stderr[-3000:]
+    text = _outputs_text(out)
+    assert "422 documents selected" in text and "江小爱" in text
+    with Corpus.open(store, readonly=True) as c:
+        assert len(c) == 422
+
+
+def _kernel_installed() -> bool:
+    from analysis.report.notebook import kernel_name
+    return kernel_name() == "analysis"
+
+
+def test_open_corpus_finds_the_shipped_corpus_from_another_folder(tmp_path, monkeypatch):
+    from analysis.report import open_corpus
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANALYSIS_CORPUS", raising=False)
+    with open_corpus("my.sqlite") as c:  # relative to the working folder, like papermill -p corpus_path
+        assert Path(c.path).resolve() == (tmp_path / "my.sqlite").resolve()
+        assert len(c) == 422
+        assert c.select(query="江小爱")
+    # a second open finds the store filled and ingests nothing more
+    with open_corpus("my.sqlite", ingest_paths=["no/such/folder"]) as c:
+        assert len(c) == 422
+
+
+def test_open_corpus_fails_clearly_when_nothing_is_ingested(tmp_path, monkeypatch):
+    from analysis.errors import InputError
+    from analysis.report import open_corpus
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(InputError, match="no such file or folder"):
+        open_corpus("a.sqlite", ingest_paths=["../corpus/nowhere"])
+    (tmp_path / "empty").mkdir()
+    with pytest.raises(InputError, match="added no documents"):
+        open_corpus("b.sqlite", ingest_paths=["empty"])
+
+
+# -- ./dev keeps the kernel installed (issue 7 review, finding 6) ----------------------------
+def _fake_venv(root: Path, fail: bool = False) -> Path:
+    """A venv stand-in whose ``python`` logs its arguments and plays
+    ``-m ipykernel install --sys-prefix`` (or fails like a missing ipykernel)."""
+    import os
+    import time
+    venv = root / "venv"
+    (venv / "bin").mkdir(parents=True)
+    py = venv / "bin" / "python"
+    py.write_text(f"""#!/bin/sh
+echo "$@" >> "{venv}/calls.log"
+if [ "$1 $2 $3" = "-m ipykernel install" ]; then
+  {"echo 'No module named ipykernel' >&2; exit 1" if fail else ":"}
+  mkdir -p "{venv}/share/jupyter/kernels/analysis" && echo '{{}}' > "{venv}/share/jupyter/kernels/analysis/kernel.json"
+fi
+""")
+    py.chmod(0o755)
+    installed = venv / ".installed"
+    installed.write_text("")
+    future = time.time() + 3600  # newer than pyproject.toml: no pip install
+    os.utime(installed, (future, future))
+    return venv
+
+
+def _dev_setup(venv: Path):
+    import os
+    import subprocess
+    return subprocess.run([str(ROOT / "dev"), "setup"], capture_output=True, text=True, timeout=60,
+                          env={**os.environ, "ANALYSIS_VENV": str(venv)})
+
+
+def test_dev_setup_installs_a_missing_kernel_on_every_run(tmp_path):
+    venv = _fake_venv(tmp_path)
+    res = _dev_setup(venv)
+    assert res.returncode == 0, res.stderr
+    assert (venv / "share/jupyter/kernels/analysis/kernel.json").is_file()
+    assert "-m ipykernel install --sys-prefix --name analysis" in (venv / "calls.log").read_text()
+    # present: the next run only checks the file, it runs nothing
+    (venv / "calls.log").unlink()
+    assert _dev_setup(venv).returncode == 0 and not (venv / "calls.log").exists()
+    # removed (e.g. by jupyter kernelspec remove): the next run puts it back
+    import shutil
+    shutil.rmtree(venv / "share")
+    assert _dev_setup(venv).returncode == 0
+    assert (venv / "share/jupyter/kernels/analysis/kernel.json").is_file()
+
+
+def test_dev_setup_fails_loudly_when_the_kernel_cannot_be_installed(tmp_path):
+    venv = _fake_venv(tmp_path, fail=True)
+    res = _dev_setup(venv)
+    assert res.returncode != 0
+    assert "kernel 'analysis' failed" in res.stderr and "No module named ipykernel" in res.stderr

@@ -312,3 +312,152 @@ def test_notebook_pdf_bad_input(tmp_path, runner, cli):
         notebook_to_pdf(bad)
     res = runner.invoke(cli, ["notebook-pdf", str(bad)])
     assert res.exit_code == 1 and "bad.ipynb" in res.output
+
+
+# -- issue 7 review: methods appendix, stability, readability, logging ----------------------
+def _html_text(page: str) -> str:
+    from lxml import html as lxml_html
+    return " ".join(lxml_html.fromstring(page).itertext())
+
+
+def test_methods_appendix_describes_the_reference_corpus_and_stop_word_sources(nasty_corpus):
+    import gzip
+    from analysis.config import data_path
+    data = build_report_data(nasty_corpus, sections=["methods"])
+    text = _html_text(render_html(data))
+    # the reference's own header, read here independently of the keywords module
+    with gzip.open(data_path("reference", "xwlb_terms.tsv.gz"), "rt", encoding="utf-8") as fh:
+        header = dict(line[2:].strip().partition(": ")[::2] for line in fh if line.startswith("# "))
+    assert header["n_docs"] == "24090"  # the 24,090 新闻联播 reports of ../shared/data/xwlb
+    for value in ("24090", header["total"], header["segmenter"], header["min_count"], "新闻联播", "yuekcc/cctv_news"):
+        assert value in text, value
+    assert "参照语料" in text and "min_count" in text
+    # the stop-word list names the lists it merges, not only a hash
+    for source in ("goto456/stopwords", "hit", "baidu", "scu", "snownlp"):
+        assert source in text, source
+    assert "2315 个词" in text  # entries of the packaged merged list (its header says 2315 entries)
+
+
+def test_renderer_leaves_library_logger_levels_alone():
+    import logging
+    for name in ("weasyprint", "fontTools"):
+        logging.getLogger(name).setLevel(logging.NOTSET)
+    render_pdf(_report([Text("江州区志愿服务")]))
+    assert logging.getLogger("weasyprint").level == logging.NOTSET
+    assert logging.getLogger("fontTools").level == logging.NOTSET
+
+
+def test_cli_report_keeps_renderer_chatter_out_of_stderr(nasty_corpus, tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+    exe = str(Path(sys.executable).with_name("analysis"))
+    out = tmp_path / "r.pdf"
+    res = subprocess.run([exe, "--corpus", str(nasty_corpus.path), "report", "--section", "documents",
+                          "--out", str(out)], capture_output=True, text=True, timeout=300)
+    assert res.returncode == 0, res.stderr
+    assert out.exists()
+    # WeasyPrint warns about browser-only CSS and the font subsetter; fontTools logs per table
+    assert "weasyprint" not in res.stderr and "fontTools" not in res.stderr, res.stderr[-2000:]
+
+
+def test_category_labels_come_from_the_lexicon(tmp_path):
+    from analysis.report import category_labels
+    labels = category_labels()
+    assert labels["volunteers"] == "志愿者" and labels["people_served"].startswith("服务群众")
+    assert all(not v.isascii() for v in labels.values())
+    lex = tmp_path / "lex.toml"
+    lex.write_text('[categories.lamps]\nnouns = ["路灯"]\nunits = ["盏"]\n', encoding="utf-8")
+    assert category_labels({"figures": {"lexicon": str(lex)}}) == {"lamps": "lamps"}  # no label: the name
+
+
+def _column_line_lengths(pdf: bytes, header: str, right_of: str) -> list[int]:
+    """Characters per visual line inside the column headed ``header`` of the
+    tables whose header row also has ``right_of`` (pdfplumber positions)."""
+    lengths = []
+    with pdfplumber.open(io.BytesIO(pdf)) as doc:
+        for page in doc.pages:
+            words = page.extract_words()
+            heads = [w for w in words if w["text"] == header]
+            if not heads or not any(w["text"] == right_of for w in words):
+                continue
+            x0 = heads[0]["x0"] - 2
+            rows: dict[float, int] = {}
+            for ch in page.chars:
+                if ch["x0"] >= x0 and ch["top"] > heads[0]["bottom"] and ch["text"].strip() and ch["size"] < 10:
+                    rows[round(ch["bottom"])] = rows.get(round(ch["bottom"]), 0) + 1
+            lengths.extend(rows.values())
+    return lengths
+
+
+@pytest.mark.slow
+def test_shipped_report_is_readable(shipped, monkeypatch):
+    import numpy as np
+    from PIL import Image as PILImage
+    corpus, data, (pdf_path, html_path) = shipped
+    pdf = pdf_path.read_bytes()
+    # the figures tables' 文档 column holds a shortened title on a few lines, not one character per line
+    lengths = _column_line_lengths(pdf, "文档", "证据句")
+    assert len(lengths) > 20 and float(np.median(lengths)) >= 5, lengths[:40]
+    # categories by their Chinese labels; the unclassified figures are a count in a note, not a bar
+    figs = data.section("figures")
+    text = pdf_text(pdf).replace("\n", "")
+    assert "类别：志愿者" in text and "people_served" not in text and "volunteers" not in text
+    n_unclassified = int(figs.frames["figures"]["category"].isna().sum())
+    assert n_unclassified > 0 and f"另有 {n_unclassified} 个数字未归入任何类别" in text
+    # the topic heat map is drawn no wider than the page, so its labels print at their size
+    topics = data.section("topics")
+    heat = [b for b in topics.blocks if getattr(b, "kind", "") == "image" and "主题-词语" in b.caption][0]
+    width_px = PILImage.open(io.BytesIO(heat.png)).size[0]
+    assert width_px / data.options.dpi <= 6.8
+    # place levels in Chinese
+    assert "县级" in text and "district" not in text
+
+
+@pytest.mark.slow
+def test_category_chart_gets_only_categorised_figures_by_label(shipped, monkeypatch):
+    from analysis import plots
+    from analysis.report import category_labels
+    corpus, _, _ = shipped
+    seen = []
+    real = plots.category_summary
+
+    def spy(df, *args, **kwargs):
+        seen.append(df.copy())
+        return real(df, *args, **kwargs)
+    monkeypatch.setattr(plots, "category_summary", spy)
+    build_report_data(corpus, sections=["figures"])
+    assert len(seen) == 1
+    cats = set(seen[0]["category"])
+    assert seen[0]["category"].notna().all() and cats <= set(category_labels().values())
+    assert "志愿者" in cats
+
+
+@pytest.mark.slow
+def test_topics_show_stability_and_reuse_the_fitted_model(shipped, monkeypatch):
+    from analysis.topics import TopicModel
+    corpus, data, _ = shipped
+    sec = data.section("topics")
+    assert not sec.omitted
+    settings = dict(next(b for b in sec.blocks if getattr(b, "kind", "") == "pairs").items)
+    assert "稳定性" in settings and "平均 NPMI" in settings
+    runs = sec.frames["stability"]
+    assert list(runs["seed"]) == data.options.topics_stability_seeds == [1, 2]
+    assert ((runs["similarity"] > 0) & (runs["similarity"] <= 1)).all()
+    assert f"{runs['similarity'].mean():.3f}" in settings["稳定性"]
+    assert "稳定性" in pdf_text(render_pdf(data)).replace("\n", "")
+    model = data.models["topics"]
+    assert model.random_state == 0 and "随机种子" in settings
+    # one fit per report run; a model fitted on the same documents is reused as it is
+    fits = []
+    real_fit = TopicModel.fit
+
+    def counting_fit(self, *args, **kwargs):
+        fits.append(1)
+        return real_fit(self, *args, **kwargs)
+    monkeypatch.setattr(TopicModel, "fit", counting_fit)
+    opts = ReportOptions.from_config(corpus.config, topics_stability_seeds=[])
+    again = build_report_data(corpus, sections=["topics", "kwic"], options=opts, topic_model=model)
+    assert fits == [] and again.models["topics"] is model
+    fresh = build_report_data(corpus, sections=["topics"], options=opts)
+    assert fits == [1] and "稳定性" not in dict(fresh.section("topics").blocks[0].items)

@@ -20,13 +20,14 @@ where nbconvert's LaTeX route drops it.
 """
 from __future__ import annotations
 
-from .build import build_report_data
+from .build import build_report_data, category_labels
 from .model import Highlight, Image, Pairs, ReportData, ReportOptions, Section, Table, Text
-from .notebook import execute_notebook, notebook_to_html, notebook_to_pdf
+from .notebook import (execute_notebook, notebook_to_html, notebook_to_pdf, open_corpus, output_path,
+                       project_root)
 from .render import html_to_pdf, render_html, render_pdf, write_report
 
 __all__ = [
-    "build_report_data", "ReportData", "ReportOptions", "Section", "Table", "Image", "Text", "Pairs", "Highlight",
+    "build_report_data", "category_labels", "ReportData", "ReportOptions", "Section", "Table", "Image", "Text", "Pairs", "Highlight",
     "render_html", "render_pdf", "html_to_pdf", "write_report",
-    "notebook_to_html", "notebook_to_pdf", "execute_notebook",
+    "notebook_to_html", "notebook_to_pdf", "execute_notebook", "open_corpus", "output_path", "project_root",
 ]

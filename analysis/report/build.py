@@ -10,18 +10,23 @@ its section out with a note saying why (and the failure is listed in
 """
 from __future__ import annotations
 
+import gzip
+import hashlib
 import importlib
 import io
 import logging
 import platform
+import re
 import sys
 import time
 from datetime import datetime
 from importlib import metadata
+from pathlib import Path
 from typing import Any, Callable, Sequence
 
 import pandas as pd
 
+from ..config import data_path
 from ..errors import AnalysisError, ReportError
 from .model import Highlight, Image, Pairs, ReportData, ReportOptions, Section, Table
 
@@ -63,7 +68,7 @@ def _stage(name: str):
 
 def build_report_data(corpus, doc_ids: Sequence[str] | None = None, query: str | None = None,
                       options: ReportOptions | None = None, doc: str | Sequence[str] | None = None,
-                      sections: Sequence[str] | None = None) -> ReportData:
+                      sections: Sequence[str] | None = None, topic_model: Any = None) -> ReportData:
     """Collect everything a report shows for a selection of the corpus.
 
     Args:
@@ -75,6 +80,9 @@ def build_report_data(corpus, doc_ids: Sequence[str] | None = None, query: str |
         doc: one document id (or unique prefix) or a list of them.
         sections: only these section keys (default: all of
             :data:`SECTION_TITLES`).
+        topic_model: a :class:`~analysis.topics.TopicModel` already fitted on
+            exactly these documents (a notebook's), shown instead of fitting
+            one; a model fitted on other documents is ignored (and refitted).
 
     Returns:
         A :class:`ReportData`; its ``sections`` hold the tables and plots and
@@ -103,6 +111,11 @@ def build_report_data(corpus, doc_ids: Sequence[str] | None = None, query: str |
                 + (f"（{summary['first_date']} 至 {summary['last_date']}）" if summary["first_date"] else ""))
 
     ctx = _Context(corpus, ids, docs, opts)
+    if topic_model is not None:
+        if list(getattr(topic_model, "doc_ids_", [])) == ids:
+            ctx.models["topics"] = topic_model
+        else:
+            log.warning("the topic model given was fitted on other documents; fitting one for the report")
     builders: dict[str, Callable[[_Context], Section]] = {
         "documents": _documents, "figures": _figures, "entities": _entities, "keywords": _keywords,
         "wordcloud": _wordcloud, "topics": _topics, "kwic": _kwic, "methods": _methods,
@@ -118,7 +131,7 @@ def build_report_data(corpus, doc_ids: Sequence[str] | None = None, query: str |
         log.info("report section %s: %.1fs", key, time.perf_counter() - t1)
     data = ReportData(title=str(title), subtitle=subtitle, generated_at=datetime.now().astimezone().isoformat(
         timespec="seconds"), corpus=summary, selection=selection, doc_ids=ids, sections=out, options=opts,
-        problems=ctx.problems)
+        problems=ctx.problems, models=ctx.models)
     log.info("report data collected in %.1fs", time.perf_counter() - t0)
     return data
 
@@ -135,6 +148,16 @@ class _Context:
         self.order = {d: i for i, d in enumerate(ids)}
         self.keyword_tables: dict[str, pd.DataFrame] = {}
         self.problems: list[str] = []
+        self.models: dict[str, Any] = {}
+
+    def topic_model(self):
+        """The report's topic model, fitted once per report run (or the one passed in)."""
+        if "topics" not in self.models:
+            mod = _stage("topics")
+            overrides = {"k": self.opts.topics_k} if self.opts.topics_k else {}
+            self.models["topics"] = mod.TopicModel.from_config(
+                self.corpus.config, top_n=self.opts.topics_top_terms, **overrides).fit(self.corpus, doc_ids=self.ids)
+        return self.models["topics"]
 
     def short_title(self, doc_id: str, width: int = 18) -> str:
         t = self.titles.get(doc_id) or doc_id[:8]
@@ -213,6 +236,25 @@ def _evidence(row: pd.Series) -> Any:
     return Highlight(sentence, pos, pos + len(text)) if pos >= 0 else sentence
 
 
+def category_labels(config=None) -> dict[str, str]:
+    """Display names of the figure categories: the ``label`` of each
+    ``[categories.NAME]`` of the category lexicon (the name when it has none).
+
+    Example:
+        >>> category_labels()["volunteers"]
+        '志愿者'
+    """
+    mod = _stage("figures")
+    _, lex = mod.load_lexicon(mod.FigureOptions.from_config(config).lexicon)
+    return {name: str(table.get("label") or name) for name, table in (lex.get("categories") or {}).items()
+            if isinstance(table, dict)}
+
+
+#: Display names of the place levels of :func:`analysis.entities.entities_summary`.
+PLACE_LEVELS = {"province": "省级", "city": "地级", "district": "县级", "street": "乡镇/街道",
+                "community": "村/社区", "compound": "小区", "venue": "场所"}
+
+
 def _figures(ctx: _Context) -> Section:
     mod = _stage("figures")
     allfig = mod.corpus_figures(ctx.corpus, doc_ids=ctx.ids)
@@ -221,27 +263,38 @@ def _figures(ctx: _Context) -> Section:
     if df.empty:
         return Section("figures", title, note="所选文档中没有找到可归类的数字。", omitted=True,
                        frames={"figures": allfig, "summary": df})
+    labels = category_labels(ctx.corpus.config)
     # the selection's order (ingestion order: the seed article first in the shipped corpus)
     df = df.assign(_order=df["doc_id"].map(ctx.order)).sort_values("_order", kind="stable")
     counts = (df.groupby("category", sort=False)
                 .agg(n=("text", "size"), docs=("doc_id", "nunique"),
                      examples=("text", lambda s: "、".join(list(dict.fromkeys(s))[:5])))
                 .sort_values("n", ascending=False, kind="stable").reset_index())
-    blocks: list[Any] = [Table.from_frame(counts, {"category": "类别", "n": "数字个数", "docs": "文档数",
-                                                   "examples": "示例"}, caption="按类别汇总")]
+    counts.insert(1, "label", counts["category"].map(lambda c: labels.get(c, c)))
+    unclassified = int(allfig["category"].isna().sum())
+    blocks: list[Any] = [Table.from_frame(
+        counts, {"label": "类别", "n": "数字个数", "docs": "文档数", "examples": "示例"}, caption="按类别汇总",
+        note=f"另有 {unclassified} 个数字未归入任何类别（年份、金额、百分比等），不在表和图中。" if unclassified else "",
+        widths=["22%", "12%", "10%", "56%"])]
     if len(counts) > 1 and counts["n"].max() > 1:
-        fig = _stage("plots").category_summary(df)
-        blocks.append(Image(_image_png(fig, ctx.opts.dpi), caption="各类别的数字个数", width="75%"))
+        # only categorised figures, by their Chinese labels: unclassified ones are counted in the note above
+        fig = _stage("plots").category_summary(df.assign(category=df["category"].map(lambda c: labels.get(c, c))),
+                                               title="各类别的数字个数")
+        blocks.append(Image(_image_png(fig, ctx.opts.dpi), caption="各类别的数字个数（括号内为文档数）", width="75%"))
     multi = len(ctx.ids) > 1
     for cat in counts["category"]:
         part = df[df["category"] == cat].copy()
         part["evidence"] = [_evidence(r) for _, r in part.iterrows()]
-        part["doc"] = part["doc_id"].map(lambda d: ctx.short_title(d, 14))
+        part["doc"] = part["doc_id"].map(lambda d: ctx.short_title(d, 12))
         cols = {"text": "数字", "value": "数值", "counted": "计数对象", "place": "地点", "evidence": "证据句"}
+        widths = ["13%", "10%", "15%", "12%", "50%"]
         if multi:
             cols.update({"date": "日期", "doc": "文档"})
-        blocks.append(Table.from_frame(part, cols, caption=f"类别：{cat}", limit=ctx.opts.figures_per_category))
-    return Section("figures", title, blocks, note=f"共 {len(allfig)} 个数字，其中 {len(df)} 个归入类别。",
+            widths = ["11%", "9%", "12%", "9%", "34%", "11%", "14%"]
+        blocks.append(Table.from_frame(part, cols, caption=f"类别：{labels.get(cat, cat)}",
+                                       limit=ctx.opts.figures_per_category, widths=widths))
+    return Section("figures", title, blocks,
+                   note=f"共 {len(allfig)} 个数字，其中 {len(df)} 个归入 {len(counts)} 个类别，{unclassified} 个未归类。",
                    frames={"figures": allfig, "summary": df.drop(columns="_order"), "counts": counts})
 
 
@@ -267,6 +320,7 @@ def _entities(ctx: _Context) -> Section:
         part = part.copy()
         if key == "places":
             part["tree"] = ["　" * int(d) + ("└ " if d else "") + n for n, d in zip(part["name"], part["depth"])]
+            part["level"] = part["level"].map(lambda v: PLACE_LEVELS.get(v, v) if isinstance(v, str) else v)
         if multi:
             cols = {**cols, "documents": "文档数"}
         blocks.append(Table.from_frame(part, cols, caption=caption, limit=ctx.opts.entities_top))
@@ -336,9 +390,13 @@ def _topics(ctx: _Context) -> Section:
         return Section("topics", title, omitted=True,
                        note=f"本节从略：主题模型需要至少 {ctx.opts.min_documents_for_topics} 篇文档，"
                             f"所选只有 {len(ctx.ids)} 篇。")
-    overrides = {"k": ctx.opts.topics_k} if ctx.opts.topics_k else {}
-    model = mod.TopicModel.from_config(ctx.corpus.config, top_n=ctx.opts.topics_top_terms,
-                                       **overrides).fit(ctx.corpus, doc_ids=ctx.ids)
+    model = ctx.topic_model()
+    stability = None
+    if ctx.opts.topics_stability_seeds:
+        try:
+            stability = model.stability(seeds=tuple(ctx.opts.topics_stability_seeds))
+        except AnalysisError as exc:
+            log.warning("topic stability skipped: %s", exc)
     topics = model.topics()
     topics["terms"] = topics["terms"].map(" ".join)
     reps = model.representative_docs(2)
@@ -349,13 +407,20 @@ def _topics(ctx: _Context) -> Section:
                                                   f"max_df={model.max_df}）"),
                 ("平均 NPMI", round(float(model.coherence_npmi_), 3)),
                 ("平均 UMass", round(float(model.coherence_umass_), 3))]
+    if stability is not None:
+        runs = model.stability_runs_
+        seeds = "、".join(str(x) for x in runs["seed"])
+        settings.append(("稳定性", f"{stability:.3f}：以种子 {seeds} 重新拟合，与本模型的主题一一匹配后的平均余弦相似度"
+                                  f"（最低的一对 {runs['min_similarity'].min():.3f}；1 = 完全相同）"))
     blocks: list[Any] = [
         Pairs(settings, caption="模型设置与一致性"),
         Table.from_frame(topics, {"topic": "主题", "terms": "主题词", "prevalence": "占比", "npmi": "NPMI",
                                   "documents": "代表文档"}, caption="主题及其主题词"),
-        Image(_image_png(plots.topic_heatmap(model, n=5), ctx.opts.dpi), caption="主题-词语权重"),
+        Image(_image_png(_heatmap(plots, model), ctx.opts.dpi), caption="主题-词语权重（每个主题的前 3 个词）"),
     ]
     frames = {"topics": topics, "top_terms": model.top_terms(), "representative": reps}
+    if stability is not None:
+        frames["stability"] = model.stability_runs_
     try:
         prev = model.prevalence_over_time("Q")
     except AnalysisError as exc:
@@ -365,6 +430,20 @@ def _topics(ctx: _Context) -> Section:
             blocks.append(Image(_image_png(plots.prevalence_plot(prev), ctx.opts.dpi), caption="主题随时间的变化（季度）"))
             frames["prevalence"] = prev
     return Section("topics", title, blocks, frames=frames)
+
+
+def _heatmap(plots, model, per_topic: int = 3):
+    """The topic × term heat map sized for an A4 page: at most ``per_topic``
+    terms per topic and a figure no wider than the text, so labels print at
+    about 7 pt instead of shrinking with a wide figure."""
+    fig = plots.topic_heatmap(model, n=per_topic)
+    n_terms = len(fig.axes[0].get_xticks())
+    fig.set_size_inches(6.7, min(5.5, 0.25 * model.k_ + 1.9))
+    ax = fig.axes[0]
+    ax.tick_params(axis="x", labelsize=7 if n_terms <= 40 else 5.5)
+    ax.tick_params(axis="y", labelsize=7.5)
+    ax.title.set_fontsize(9)
+    return fig
 
 
 def _kwic(ctx: _Context) -> Section:
@@ -393,6 +472,10 @@ def _methods(ctx: _Context) -> Section:
         except metadata.PackageNotFoundError:
             continue
     blocks: list[Any] = [Pairs(versions, caption="软件版本")]
+    for caption, items in (("分词器与词典", _segmenter_info(cfg)), ("停用词表", _stopword_info(cfg)),
+                           ("关键性的参照语料", _reference_info(cfg))):
+        if items:
+            blocks.append(Pairs(items, caption=caption))
     configs = []
     for (kind, chash), n in sorted(ctx.corpus.store.annotation_counts().items()):
         desc = ctx.corpus.store.config_description(chash) or {}
@@ -413,3 +496,85 @@ def _methods(ctx: _Context) -> Section:
                         caption="其他"))
     return Section("methods", SECTION_TITLES["methods"], blocks,
                    note="以下信息用于复现本报告：软件与词典版本、停用词表、参照语料、主题模型参数与随机种子。")
+
+
+def _comment_header(path, prefix: str = "#") -> list[str]:
+    """The leading comment lines of a data file (without the comment mark)."""
+    lines = []
+    opener = gzip.open if str(path).endswith(".gz") else open
+    with opener(path, "rt", encoding="utf-8-sig") as fh:
+        for line in fh:
+            if not line.startswith(prefix):
+                break
+            lines.append(line[len(prefix):].strip())
+    return lines
+
+
+def _file_id(path) -> str:
+    p = Path(path)
+    return f"{p.name}，sha1 {hashlib.sha1(p.read_bytes()).hexdigest()[:12]}"
+
+
+def _segmenter_info(cfg) -> list[tuple[str, Any]]:
+    """Segmenter backend and dictionaries (files, entries, digests)."""
+    seg = _stage("segment")
+    opts = seg.SegmentOptions.from_config(cfg)
+    items: list[tuple[str, Any]] = [("分词后端", opts.backend), ("HMM 新词识别", opts.hmm),
+                                    ("繁转简", opts.to_simplified)]
+    for name in ([opts.dictionary] if opts.dictionary else []) + list(opts.user_dicts):
+        path = _data_file("dict", name, seg.DOMAIN_DICT)
+        try:
+            n = len(seg.read_dictionary(path))
+            items.append((f"词典 {name}", f"{n} 个词条（{_file_id(path)}）"))
+        except (OSError, AnalysisError) as exc:
+            items.append((f"词典 {name}", f"无法读取（{exc}）"))
+    return items
+
+
+def _data_file(folder: str, name: str, packaged: str):
+    return data_path(folder, f"{name}.txt") if name == packaged else Path(name)
+
+
+def _stopword_info(cfg) -> list[tuple[str, Any]]:
+    """Each stop-word list: file, entries and the source lists it was built from."""
+    seg = _stage("segment")
+    opts = seg.SegmentOptions.from_config(cfg)
+    items: list[tuple[str, Any]] = []
+    for name in opts.stopwords:
+        path = _data_file("stopwords", name, seg.DEFAULT_STOPWORDS)
+        try:
+            n = len(seg.read_stopwords(path))
+            header = " ".join(_comment_header(path, "# "))
+        except OSError as exc:
+            items.append((f"停用词表 {name}", f"无法读取（{exc.strerror or exc}）"))
+            continue
+        m = re.search(r"Origin:\s*(.+?)(?:;\s*built by|\.\s+\d+ entries|$)", header)
+        items.append((f"停用词表 {name}", f"{n} 个词（{_file_id(path)}）"))
+        if m:
+            items.append(("　来源词表", m.group(1).strip()))
+    if opts.extra_stopwords:
+        items.append(("追加停用词", "、".join(opts.extra_stopwords)))
+    return items
+
+
+def _reference_info(cfg) -> list[tuple[str, Any]]:
+    """The keyness reference corpus: source, size, segmenter, filter, min_count."""
+    kw = _stage("keywords")
+    opts = kw.KeywordOptions.from_config(cfg)
+    items: list[tuple[str, Any]] = [("校正", opts.correction)]
+    if str(opts.reference) == "rest":
+        return [("参照语料", "语料库中所选文档以外的文档（reference = rest）")] + items
+    path = None if str(opts.reference) == "default" else str(opts.reference)
+    ref = kw.load_reference(path)
+    meta = ref.meta
+    where = kw.DEFAULT_REFERENCE if path is None else path
+    items = [("参照语料", f"{'默认（新闻联播）' if path is None else '用户文件'}：{where}"),
+             ("来源", meta.get("source", "—")),
+             ("文档数", ref.n_docs),
+             ("总词数（词次）", ref.total),
+             ("词型数", meta.get("terms", len(ref.counts))),
+             ("分词", meta.get("segmenter", "—")),
+             ("过滤", meta.get("filter", "—")),
+             ("最低频次 min_count", meta.get("min_count", "—")),
+             ("生成脚本", meta.get("built_by", "—"))] + items
+    return items

@@ -41,6 +41,9 @@ class ReportOptions:
         wordcloud: draw a word cloud of the first keyword table.
         topics_k: number of topics (None: the ``[topics]`` default).
         topics_top_terms: top terms listed per topic.
+        topics_stability_seeds: the topic model is refitted with each of these
+            seeds and its stability (mean cosine similarity of matched topics)
+            shown beside coherence; ``[]`` skips it.
         kwic_terms: how many top keywords get a KWIC table.
         kwic_lines: KWIC lines per term.
         kwic_window: tokens of context on each side.
@@ -57,6 +60,7 @@ class ReportOptions:
     wordcloud: bool = True
     topics_k: int | None = None
     topics_top_terms: int = 10
+    topics_stability_seeds: list[int] = field(default_factory=lambda: [1, 2])
     kwic_terms: int = 5
     kwic_lines: int = 8
     kwic_window: int = 8
@@ -130,6 +134,9 @@ class Table:
 
     Cells are plain strings (escaped by the template) or
     :class:`markupsafe.Markup` built by this package from escaped pieces.
+    ``widths`` (CSS widths, one per column, e.g. ``"12%"``) fix the column
+    layout, so a narrow column keeps its width instead of wrapping one
+    character per line beside a long one.
     """
 
     columns: list[str]
@@ -138,6 +145,7 @@ class Table:
     note: str = ""
     css: str = ""
     nowrap: list[bool] = field(default_factory=list)
+    widths: list[str] = field(default_factory=list)
     kind: str = "table"
 
     def __post_init__(self) -> None:
@@ -147,7 +155,8 @@ class Table:
 
     @classmethod
     def from_frame(cls, df: pd.DataFrame, columns: Mapping[str, str] | None = None,
-                   caption: str = "", note: str = "", css: str = "", limit: int | None = None) -> "Table":
+                   caption: str = "", note: str = "", css: str = "", limit: int | None = None,
+                   widths: list[str] | None = None) -> "Table":
         """Build a table from a DataFrame; ``columns`` maps column → header label
         (and selects and orders them)."""
         columns = dict(columns) if columns else {c: c for c in df.columns}
@@ -156,7 +165,8 @@ class Table:
         rows = [[_fmt(v) for v in rec] for rec in shown[present].itertuples(index=False, name=None)]
         if limit is not None and len(df) > limit and not note:
             note = f"显示前 {limit} 行，共 {len(df)} 行。"
-        return cls([columns[c] for c in present], rows, caption, note, css)
+        widths = [w for c, w in zip(columns, widths or []) if c in df.columns] if widths else []
+        return cls([columns[c] for c in present], rows, caption, note, css, widths=widths)
 
 
 @dataclass
@@ -228,6 +238,8 @@ class ReportData:
         sections: the report sections, in order.
         options: the :class:`ReportOptions` used.
         problems: sections that failed (``"key: reason"``); empty when all went well.
+        models: fitted models the report used, by stage (``"topics"``: the
+            :class:`~analysis.topics.TopicModel`), fitted once per report run.
     """
 
     title: str
@@ -239,6 +251,7 @@ class ReportData:
     sections: list[Section]
     options: ReportOptions
     problems: list[str] = field(default_factory=list)
+    models: dict[str, Any] = field(default_factory=dict)
 
     def section(self, key: str) -> Section:
         """The section with this key (KeyError when absent)."""

@@ -8,6 +8,12 @@ typesetting rules (``line-break: strict``, page numbers, table headers
 repeated), and typeset by WeasyPrint, which never runs the notebook's
 scripts or fetches remote resources (:func:`~analysis.report.render.safe_url_fetcher`).
 
+The notebooks open their corpus with :func:`open_corpus`, which resolves the
+shipped ``corpus/seed`` and ``corpus/related`` against the source checkout
+(not the working folder), so ``papermill notebooks/X.ipynb out.ipynb -p
+corpus_path my.sqlite`` works from the repository root as well as from
+``notebooks/`` in JupyterLab.
+
 Example:
     >>> notebook_to_pdf("notebooks/01_corpus.ipynb", "reports/01_corpus.pdf")  # doctest: +SKIP
 """
@@ -17,17 +23,101 @@ import logging
 import os
 import time
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Mapping, Sequence
 
 from markupsafe import Markup
 
-from ..errors import ReportError
+from ..config import default_corpus_path, load_config
+from ..errors import InputError, ReportError
 from .render import _render_template, _with_fonts, html_to_pdf
 
 log = logging.getLogger(__name__)
 
 #: The Jupyter kernel that ``./dev setup`` installs for this project.
 KERNEL = "analysis"
+
+#: What a notebook ingests into an empty store by default: the shipped corpus
+#: (the seed article and its related reports), relative to the project root.
+SHIPPED_CORPUS = ("corpus/seed", "corpus/related")
+
+
+def project_root() -> Path | None:
+    """The source checkout the package runs from (the folder holding
+    ``pyproject.toml`` and ``corpus/``), or None for a plain installation."""
+    root = Path(__file__).resolve().parents[2]
+    return root if (root / "pyproject.toml").is_file() and (root / "corpus").is_dir() else None
+
+
+def resolve_input(path: str | os.PathLike) -> Path:
+    """An input path as given (absolute, or relative to the working folder when
+    it exists there), else relative to the project root.
+
+    Raises:
+        InputError: found in neither place.
+    """
+    p = Path(path).expanduser()
+    if p.is_absolute() or p.exists():
+        if not p.exists():
+            raise InputError(str(path), "no such file or folder")
+        return p
+    root = project_root()
+    if root is not None and (root / p).exists():
+        return (root / p).resolve()
+    where = f"{Path.cwd()}" + (f" or the project root {root}" if root else "")
+    raise InputError(str(path), f"no such file or folder (looked in {where})")
+
+
+def output_path(path: str | os.PathLike | None, default: str = "reports/report.pdf") -> Path:
+    """Where a notebook writes a file: ``path`` as given (relative to the
+    working folder), or ``default`` inside the project root (the working folder
+    for a plain installation)."""
+    if path is not None:
+        return Path(path)
+    root = project_root()
+    return (root / default) if root is not None else Path(default)
+
+
+def open_corpus(corpus_path: str | os.PathLike | None = None,
+                ingest_paths: Sequence[str | os.PathLike] | None = None, config: str | None = None):
+    """Open a notebook's corpus store, ingesting ``ingest_paths`` when it is empty.
+
+    Args:
+        corpus_path: the store; relative paths are relative to the working
+            folder (papermill's: where it is started; JupyterLab's: the
+            notebook's folder). None: ``$ANALYSIS_CORPUS``, else the configured
+            ``[store] path`` inside the project root (``corpus/corpus.sqlite``).
+        ingest_paths: files or folders ingested into an empty store (default:
+            :data:`SHIPPED_CORPUS`); relative ones are looked up in the working
+            folder, then in the project root (:func:`resolve_input`).
+        config: a user TOML file (default: ``$ANALYSIS_CONFIG`` or the packaged defaults).
+
+    Returns:
+        The open :class:`~analysis.corpus.Corpus`.
+
+    Raises:
+        InputError: an ingest path does not exist, or ingestion left the
+            store empty (the message lists the ingestion errors).
+    """
+    from ..corpus import Corpus
+
+    cfg = load_config(config)
+    if corpus_path is None and not os.environ.get("ANALYSIS_CORPUS"):
+        path = default_corpus_path(None, cfg)
+        root = project_root()
+        if not path.is_absolute() and root is not None:
+            path = root / path
+        corpus_path = path
+    corpus = Corpus.open(corpus_path, config=cfg)
+    if len(corpus) == 0:
+        paths = [resolve_input(p) for p in (ingest_paths if ingest_paths is not None else SHIPPED_CORPUS)]
+        report = corpus.ingest([str(p) for p in paths], progress=False)
+        log.info("%s: %s", corpus.path, report.summary_line())
+        if len(corpus) == 0:
+            errors = "; ".join(report.errors[:3])
+            raise InputError(", ".join(map(str, paths)),
+                             f"ingestion added no documents to the empty store {corpus.path}"
+                             + (f" ({errors})" if errors else ""))
+    return corpus
 
 
 def kernel_name(preferred: str = KERNEL) -> str:

@@ -194,8 +194,6 @@ def html_to_pdf(html: str, path: str | os.PathLike | None = None) -> bytes:
         raise ReportError(f"WeasyPrint is not usable ({exc}); on Debian: apt-get install "
                           "libpango-1.0-0 libpangoft2-1.0-0") from exc
     t0 = time.perf_counter()
-    logging.getLogger("weasyprint").setLevel(logging.ERROR)
-    logging.getLogger("fontTools").setLevel(logging.WARNING)
     pdf = HTML(string=html, url_fetcher=safe_url_fetcher(), base_url=str(data_path("fonts"))).write_pdf()
     log.info("typeset PDF in %.1fs (%d bytes)", time.perf_counter() - t0, len(pdf))
     if path is not None:
