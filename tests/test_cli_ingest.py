@@ -167,3 +167,120 @@ def test_huge_file_bounded_memory(tmp_path, store_path):
     assert rc == 0
     assert f"1 added, {n - 1} duplicates" in summary  # every line was read
     assert peak_kib < 200_000, f"peak RSS {peak_kib / 1024:.0f} MiB for a 200 MB file"
+
+
+# -- review fixes (issue 2) ------------------------------------------------------------
+def test_each_failure_on_exactly_one_stderr_line(store_path, tmp_path):
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8)
+    bad = [binary, DATA / "bad_line.jsonl", DATA / "no_text.csv", tmp_path / "missing.txt"]
+    for progress in ([], ["--no-progress"]):
+        proc = run_cli("--corpus", store_path, "ingest", *bad, SEED, *progress)
+        assert proc.returncode == 1
+        lines = proc.stderr.decode().replace("\r", "\n").splitlines()
+        for path in bad:
+            hits = [ln for ln in lines if str(path) in ln and "ingest" not in ln[:7]]
+            assert len(hits) == 1, (path, hits)
+            assert hits[0].startswith(f"error: {path}")
+        assert not any(ln.startswith("WARNING") for ln in lines)
+
+
+def test_not_a_store_is_a_clear_error(runner, cli, tmp_path):
+    fake = tmp_path / "notes.txt"
+    fake.write_text("这不是数据库。\n", encoding="utf-8")
+    for args in (["docs"], ["search", "江小爱"], ["show", "abcd"], ["export"], ["summary"], ["ingest", str(SEED)]):
+        res = runner.invoke(cli, ["--corpus", str(fake), *args])
+        assert res.exit_code == 2, (args, res.output)
+        assert f"{fake}: not a corpus store (file is not a database)" in res.output
+        assert "Traceback" not in res.output
+    other = tmp_path / "other.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE x (a)")
+    res = runner.invoke(cli, ["--corpus", str(other), "docs"])
+    assert res.exit_code == 2 and "not a corpus store" in res.output
+
+
+def test_csv_on_stdin(runner, cli, store_path):
+    res = runner.invoke(cli, ["--corpus", str(store_path), "ingest", "-", "--no-progress",
+                              "--map", "title=headline,date=pub_date,source=media,url=link,id=report_id"],
+                        input=(DATA / "reports.csv").read_bytes())
+    assert res.exit_code == 0, res.output
+    assert "3 added" in res.output
+    res = runner.invoke(cli, ["--corpus", str(store_path), "ingest", "-", "--no-progress"],
+                        input=(DATA / "no_text.csv").read_bytes())
+    assert res.exit_code == 1 and "error: <stdin>: CSV without a text column" in res.output
+
+
+def test_ingest_format_choices_and_verbose_lists(runner, cli, store_path, tmp_path):
+    from analysis.ingest import FORMATS
+    res = runner.invoke(cli, ["ingest", "--help"])
+    for fmt in FORMATS:
+        assert fmt in res.output
+    res = runner.invoke(cli, ["--corpus", str(store_path), "ingest", str(SEED), "--format", "pdf"])
+    assert res.exit_code == 2 and "pdf" in res.output
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "seed.txt").write_bytes(SEED.read_bytes())
+    (folder / "data.bin").write_bytes(b"\x00")
+    (folder / "empty.jsonl").write_text('{"title": "只有标题", "content": ""}\n', encoding="utf-8")
+    res = runner.invoke(cli, ["--corpus", str(store_path), "ingest", str(folder), "--no-progress"])
+    assert "1 added, 0 duplicates, 1 skipped, 0 failed" in res.output
+    assert "; 1 file ignored (.bin)" in res.output and f"ignored: {folder / 'data.bin'}" not in res.output
+    res = runner.invoke(cli, ["--corpus", str(tmp_path / "v.sqlite"), "-v", "ingest", str(folder), "--no-progress"])
+    assert f"ignored: {folder / 'data.bin'}" in res.output
+    assert f"skipped: {folder / 'empty.jsonl'}:1: title only, no text" in res.output
+
+
+@pytest.fixture
+def small_store(store_path):
+    from analysis import Corpus
+    with Corpus.open(store_path) as c:
+        c.ingest([SEED, DATA / "reports.csv"], mapping={"title": "headline", "date": "pub_date",
+                                                          "source": "media"})
+    return store_path
+
+
+@pytest.mark.parametrize("command", [["docs"], ["search", "志愿"], ["summary"]])
+def test_list_commands_formats(runner, cli, small_store, command):
+    base = ["--corpus", str(small_store), *command]
+    table = runner.invoke(cli, base + ["--format", "table"])
+    assert table.exit_code == 0, table.output
+    csv_out = runner.invoke(cli, base + ["--format", "csv"])
+    jsonl = runner.invoke(cli, base + ["--format", "jsonl"])
+    assert csv_out.exit_code == 0 and jsonl.exit_code == 0
+    recs = [json.loads(line) for line in jsonl.output.splitlines()]
+    import csv as csvmod
+    import io
+    rows = list(csvmod.DictReader(io.StringIO(csv_out.output)))
+    assert len(rows) == len(recs) > 0
+    assert list(rows[0]) == list(recs[0])  # the same columns in both
+    if command[0] == "summary":
+        assert recs[0]["source"] == "(all)" and recs[0]["documents"] == 4
+        assert {r["source"]: r["documents"] for r in recs[1:]} == {"央视网《新闻联播》": 3, "光明日报客户端": 1}
+        assert "documents: 4" in table.output and "光明日报客户端" in table.output
+    else:
+        assert set(recs[0]) == {"doc_id", "date", "source", "title", "length"}
+        titles = {r["title"] for r in recs}
+        assert "广西崇左江州区:党建引领 “江小爱”服务暖民心" in titles
+        assert all(r["doc_id"][:8] in table.output for r in recs)
+
+
+def test_show_formats(runner, cli, small_store):
+    st = Store(small_store)
+    did = next(d["doc_id"] for d in st.iter_documents(["doc_id", "source"]) if d["source"] == "光明日报客户端")
+    base = ["--corpus", str(small_store), "show", did[:8]]
+    text = runner.invoke(cli, base)
+    assert text.exit_code == 0 and text.output.startswith("广西崇左江州区:党建引领")
+    (rec,) = [json.loads(x) for x in runner.invoke(cli, base + ["--format", "jsonl"]).output.splitlines()]
+    assert rec["doc_id"] == did and rec["authors"][1]["name"] == "周仕兴" and rec["body"].startswith("3月,春潮涌动")
+    import csv as csvmod
+    import io
+    (row,) = list(csvmod.DictReader(io.StringIO(runner.invoke(cli, base + ["--format", "csv"]).output)))
+    assert list(row) == list(rec) and row["doc_id"] == did and row["body"] == rec["body"]
+    table = runner.invoke(cli, base + ["--format", "table"])
+    assert table.exit_code == 0 and did in table.output and "光明日报客户端" in table.output
+
+
+def test_kwic_window_must_be_positive(runner, cli, small_store):
+    res = runner.invoke(cli, ["--corpus", str(small_store), "kwic", "志愿", "--window", "0"])
+    assert res.exit_code == 2 and "--window" in res.output

@@ -487,3 +487,164 @@ def test_sogou_full_file_into_store(store_path):
         assert all("１" not in r["body"] for r in rows)
         assert all(r["body"] for r in rows)
         assert st.search("10万余只")
+
+
+# -- review fixes (issue 2): encodings, skipped records, datelines, stdin CSV, ignored files --------
+def test_random_high_bytes_are_refused(tmp_path):
+    import random
+    p = tmp_path / "noise.txt"
+    for seed in range(4):
+        rnd = random.Random(seed)
+        for lo, hi in ((0x80, 0x100), (0x81, 0xFF)):  # the second range is all valid GB18030 pairs
+            p.write_bytes(bytes(rnd.randrange(lo, hi) for _ in range(3000)))
+            (err,) = list(read_path(p))
+            assert isinstance(err, InputError) and "cannot detect the text encoding" in err.reason
+
+
+def test_utf8_with_a_few_gbk_bytes_stays_utf8(tmp_path, seed_text, seed_doc, store_path):
+    data = seed_text.encode("utf-8")
+    cut = data.index("志愿服务队共建有".encode())
+    bad = "服务".encode("gbk")  # 4 GBK bytes (B7 FE CE F1) inside UTF-8 text: none forms a UTF-8 sequence
+    p = tmp_path / "mixed.txt"
+    p.write_bytes(data[:cut] + bad + data[cut:])
+    (doc,) = docs_of(p)
+    assert doc.encoding == "utf-8"
+    assert doc.title == seed_doc.title and doc.source == "光明日报客户端"  # not decoded as GB18030
+    assert doc.meta["bad_bytes"] == 4
+    assert "\ufffd" in doc.body and "志愿服务队共建有158支" in doc.body
+    with Store(store_path) as st:
+        report = ingest(st, [p])
+        assert report.bad_bytes == 4 and report.summary_line().endswith("; 4 undecodable bytes replaced")
+
+
+def test_latin1_and_shift_jis(tmp_path):
+    de = ("Die Stadtverwaltung hat beschlossen, die Bibliothek wieder zu öffnen. Die Schüler freuen sich "
+          "über die neuen Räume, die größeren Tische und die Bücher aus aller Welt.\n") * 3
+    p = tmp_path / "de.txt"
+    p.write_bytes(de.encode("latin-1"))
+    (doc,) = docs_of(p)
+    assert doc.encoding in ("cp1252", "latin_1") and "Schüler" in doc.body and "größeren" in doc.body
+    assert doc.lang == "other"
+    ja = ("東京都は十日、新しい図書館を開くと発表した。市民からは「とても楽しみです」という声が上がっている。"
+          "図書館には約五万冊の本があり、子ども向けのコーナーも設けられる。\n") * 4
+    p = tmp_path / "ja.txt"
+    p.write_bytes(ja.encode("shift_jis"))
+    (doc,) = docs_of(p)
+    assert doc.lang == "ja"
+    assert "図書館には約五万冊の本があり" in doc.body
+
+
+def test_lang_by_script(tmp_path, seed_doc):
+    from analysis.ingest.normalize import detect_lang
+    assert seed_doc.lang == "zh"
+    assert detect_lang("서울시는 10일 새 도서관을 연다고 밝혔다.") == "other"
+    assert detect_lang("市民からは「とても楽しみです」という声が上がっている") == "ja"
+    assert detect_lang("东京都は新しい图书馆") == "ja"  # kana dominate even among Han
+
+
+def test_title_only_records_are_skipped(tmp_path, store_path):
+    p = tmp_path / "mixed.jsonl"
+    recs = [{"title": "只有标题", "content": ""},
+            {"title": "正文", "content": "江州区志愿者2500多人。"},
+            {"title": "", "content": "  "}]
+    p.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in recs), encoding="utf-8")
+    assert [d.title for d in docs_of(p)] == ["正文"]
+    with Store(store_path) as st:
+        report = ingest(st, [p])
+        assert (report.added, report.skipped, report.failed) == (1, 2, 0)
+        assert report.skips == [f"{p}:1: title only, no text", f"{p}:3: empty record (no title, no text)"]
+        assert st.conn.execute("SELECT count(*) FROM documents WHERE length = 0").fetchone()[0] == 0
+
+
+def test_html_navigation_page_is_skipped(tmp_path, store_path):
+    p = tmp_path / "nav.html"
+    p.write_text("""<!DOCTYPE html><html><head><meta charset="utf-8"><title>光明网-首页导航</title>
+<script>var dataLayer=[];</script></head><body>
+<div class="nav"><ul><li><a href="/">首页</a></li><li><a href="/p">时政频道</a></li>
+<li><a href="/w">国际频道</a></li><li><a href="/c">文化频道</a></li><li><a href="/t">科技频道</a></li></ul></div>
+<div class="links"><a href="/a">党建引领基层治理专题</a> | <a href="/b">志愿服务新闻汇总</a></div>
+<script>track();</script></body></html>""", encoding="utf-8")
+    assert docs_of(p) == []
+    with Store(store_path) as st:
+        report = ingest(st, [p, DATA / "article.html"])
+        assert (report.added, report.skipped, report.failed) == (1, 1, 0)
+        assert report.skips[0].startswith(f"{p}: no article text")
+        assert st.search("时政频道") == [] and st.search("党建引领基层治理专题") == []
+
+
+def test_dateline_moved_to_meta():
+    from analysis.ingest.text import split_dateline
+    assert split_dateline("新华社北京3月5日电 国务院总理李强5日作政府工作报告。") == (
+        "国务院总理李强5日作政府工作报告。", "新华社北京3月5日电")
+    assert split_dateline("本报讯（记者韩旭）昨天，国务院法制办公室公布征求意见稿。") == (
+        "昨天，国务院法制办公室公布征求意见稿。", "本报讯（记者韩旭）")
+    # sentences that only look like one keep their text
+    for text in ("习近平致电祝贺。", "据人民网消息，今天开幕。", "6月5日，据中国证券报报道，银行员工诉苦。", "新华社消息"):
+        assert split_dateline(text) == (text, None)
+    docs = docs_of(RELATED)
+    with_dl = [d for d in docs if "dateline" in d.meta]
+    assert len(with_dl) == sum(1 for line in RELATED.read_text(encoding="utf-8").splitlines()
+                               if json.loads(line)["content"].startswith("央视网消息（新闻联播）："))
+    assert not any(d.body.startswith("央视网消息") for d in docs)
+
+
+def test_byline_in_dateline(tmp_path):
+    p = tmp_path / "news.txt"
+    p.write_text("北京破获跨国走私武器案\n本报讯（记者韩旭）昨天，公安部通报，中美执法部门联手破获一起特大跨国走私武器弹药案。\n"
+                 "警方共缴获枪支90余支。", encoding="utf-8")
+    (doc,) = docs_of(p)
+    assert doc.meta["dateline"] == "本报讯（记者韩旭）"
+    assert doc.body.startswith("昨天，公安部通报")
+    assert doc.authors == [{"name": "韩旭", "role": "记者", "affiliation": None}]
+
+
+def test_csv_and_tsv_sniffed_without_extension(tmp_path):
+    from analysis.ingest.archives import Source
+    from analysis.ingest.reader import read_source
+    csv_bytes = (DATA / "reports.csv").read_bytes()
+    assert detect_format("<stdin>", csv_bytes) == "csv"
+    docs = [d for d in read_source(Source.from_bytes("<stdin>", csv_bytes), mapping=parse_mapping(
+        ("title=headline,date=pub_date,source=media,url=link,id=report_id",))) if isinstance(d, Document)]
+    assert len(docs) == 3 and docs[0].title == "冬奥筹办进入压线冲刺阶段"
+    tsv = "title\tcontent\n标题一\t江州区志愿者2500多人。\n".encode()
+    assert detect_format("<stdin>", tsv) == "tsv"
+    (err,) = list(read_source(Source.from_bytes("<stdin>", (DATA / "no_text.csv").read_bytes())))
+    assert isinstance(err, InputError) and "CSV without a text column" in err.reason
+    # a text page with commas is still a text page
+    assert detect_format("<stdin>", "3月,春潮涌动,草木萌新。\n在广西崇左江州区,从城市到乡村\n".encode()) == "text"
+
+
+def test_folder_walk_counts_ignored_files(tmp_path, store_path, seed_text):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "seed.txt").write_text(seed_text, encoding="utf-8")
+    (tmp_path / "in" / "photo.bin").write_bytes(b"\x00\x01")
+    (tmp_path / "in" / "tool.py").write_text("print('x')\n", encoding="utf-8")
+    (tmp_path / "in" / "README.md").write_text("# notes\n", encoding="utf-8")
+    with Store(store_path) as st:
+        report = ingest(st, [tmp_path / "in"])
+    assert (report.added, report.failed) == (1, 0)
+    assert sorted(Path(p).name for p in report.ignored) == ["README.md", "photo.bin", "tool.py"]
+    assert "; 3 files ignored (.bin, .py, README.md)" in report.summary_line()
+
+
+def test_mapping_error_is_input_error():
+    from analysis.ingest.tabular import RecordMapper
+    with pytest.raises(InputError, match="no text column"):
+        RecordMapper({"body": "nope"}).to_document({"content": "x"}, "a.jsonl:1", "utf-8")
+
+
+def test_truncated_tar_gz_on_stdin_keeps_members_before_the_cut(monkeypatch, related_records):
+    import sys
+    buf = io.BytesIO()
+    rel = "".join(json.dumps(r, ensure_ascii=False) + "\n" for r in related_records[:30]).encode()
+    with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+        for name, data in (("seed.txt", SEED.read_bytes()), ("related.jsonl", rel)):
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tf.addfile(info, io.BytesIO(data))
+    cut = buf.getvalue()[: len(buf.getvalue()) // 2]  # inside related.jsonl, within the first 64 KiB
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(cut)))
+    items = list(read_path("-"))
+    assert [d.source for d in items if isinstance(d, Document)] == ["光明日报客户端"]
+    (err,) = [x for x in items if isinstance(x, InputError)]
+    assert "truncated or corrupt archive" in err.reason

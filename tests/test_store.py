@@ -90,3 +90,70 @@ def test_rollback_leaves_no_partial_document(store_path):
 def test_readonly_missing_store(tmp_path):
     with pytest.raises(StoreError, match="no corpus store"):
         Store(tmp_path / "nope.sqlite", readonly=True)
+
+
+# -- review fixes (issue 2): validation on open, migrations ------------------------------
+def test_not_a_database_is_refused(tmp_path):
+    fake = tmp_path / "notes.sqlite"
+    fake.write_text("这不是数据库，只是一段文字。\n" * 20, encoding="utf-8")
+    for readonly in (True, False):
+        with pytest.raises(StoreError, match="not a corpus store \\(file is not a database\\)"):
+            Store(fake, readonly=readonly)
+    assert fake.read_text(encoding="utf-8").startswith("这不是数据库")  # untouched
+
+
+def test_other_sqlite_database_is_refused(tmp_path):
+    other = tmp_path / "app.sqlite"
+    with sqlite3.connect(other) as conn:
+        conn.execute("CREATE TABLE users (name TEXT)")
+    with pytest.raises(StoreError, match="not a corpus store"):
+        Store(other, readonly=True)
+    with pytest.raises(StoreError, match="not a corpus store"):
+        Store(other)
+    with sqlite3.connect(other) as conn:  # nothing was added to it
+        names = {r[0] for r in conn.execute("SELECT name FROM sqlite_master")}
+    assert names == {"users"}
+
+
+def _legacy_store(path):
+    """A version-0 store made by hand: the documents table only (no meta, no FTS index)."""
+    import json
+    from analysis.store import _MIGRATIONS, _split_sql
+    create = next(st for st in _split_sql(_MIGRATIONS[1]) if st.strip().startswith("CREATE TABLE IF NOT EXISTS documents"))
+    body = "党建引领“江小爱”服务暖民心，志愿服务队共建有158支"
+    with sqlite3.connect(path) as conn:
+        conn.execute(create)
+        conn.execute("INSERT INTO documents (doc_id, title, body, ingested_at, meta, authors, length) "
+                     "VALUES (?,?,?,?,?,?,?)", (content_id(body), "江州区", body, "2023-03-28T17:00:00+08:00",
+                                                json.dumps({"category": "党建"}, ensure_ascii=False), "[]",
+                                                len(body)))
+    return content_id(body)
+
+
+def test_migration_from_version_0(tmp_path):
+    path = tmp_path / "old.sqlite"
+    did = _legacy_store(path)
+    st = Store(path)
+    assert st.schema_version == SCHEMA_VERSION
+    assert st.count() == 1 and st.get(did)["meta"] == {"category": "党建"}
+    assert st.search("江小爱") == [did]  # the old document is in the new FTS index
+    st.add_documents([Document(title="新", body="社区治理与志愿服务")])
+    assert st.search("志愿服务") == [did, st.doc_ids()[1]]
+    st.conn.execute("INSERT INTO documents_fts(documents_fts) VALUES('integrity-check')")
+
+
+def test_readonly_open_migrates_an_older_store_once(tmp_path):
+    path = tmp_path / "old.sqlite"
+    did = _legacy_store(path)
+    st = Store(path, readonly=True)
+    assert st.schema_version == SCHEMA_VERSION and st.search("江小爱") == [did]
+
+
+def test_reopen_current_version_keeps_everything(store_path):
+    st = Store(store_path)
+    st.add_documents([Document(title="t", body="江州区志愿者2500多人")])
+    st.put_annotations("tokens", "cfg", [(st.doc_ids()[0], {"w": ["江州区"]})])
+    st.close()
+    again = Store(store_path)
+    assert again.schema_version == SCHEMA_VERSION and again.count() == 1
+    assert again.get_annotations("tokens", "cfg") == {again.doc_ids()[0]: {"w": ["江州区"]}}

@@ -60,16 +60,20 @@ class Source:
         return cls(name, lambda: io.BytesIO(data), size=len(data))
 
     def head(self, n: int = 1 << 16) -> bytes:
-        """The first ``n`` bytes (kept, so :meth:`open` still starts at 0)."""
+        """The first ``n`` bytes (kept, so :meth:`open` still starts at 0).
+
+        Data that ends early (a cut archive) gives the bytes before the cut;
+        reading on past them raises the error.
+        """
         if self._head is None:
             self._stream = self._opener()
-            self._head = _read_upto(self._stream, n)
+            self._head, self._error = _read_upto(self._stream, n)
         return self._head
 
     def open(self) -> BinaryIO:
         """A binary stream from the start (reads are limited to ``limit`` bytes)."""
         self.head()
-        stream = _Replay(self._head or b"", self._stream)
+        stream = _Replay(self._head or b"", self._stream, getattr(self, "_error", None))
         self._head, self._stream = None, None
         if self.limit:
             stream = _Limited(stream, self.limit, self.name)
@@ -77,24 +81,83 @@ class Source:
 
     def read(self) -> bytes:
         with self.open() as fh:
-            return fh.read()
+            data = fh.read()
+            fh.read(1)  # a cut stream raises here, after its end
+            return data
 
 
-def _read_upto(stream: BinaryIO, n: int) -> bytes:
+def _read_upto(stream: BinaryIO, n: int) -> tuple[bytes, Exception | None]:
     chunks, got = [], 0
     while got < n:
-        b = stream.read(n - got)
+        try:
+            b = stream.read(n - got)
+        except (EOFError, zlib.error) as exc:
+            if not chunks:
+                raise
+            return b"".join(chunks), exc
         if not b:
             break
         chunks.append(b)
         got += len(b)
-    return b"".join(chunks)
+    return b"".join(chunks), None
+
+
+class _Gunzip(io.RawIOBase):
+    """A gzip stream decompressed in bounded steps. Data cut short gives every
+    byte before the cut, then one end-of-file (so a buffered reader hands
+    them over), then :class:`EOFError` on the next read (``gzip.GzipFile``
+    raises at once and a buffered reader drops what it held). Concatenated
+    gzip members are read one after another."""
+
+    def __init__(self, raw: BinaryIO):
+        self._raw = raw
+        self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        self._pending = b""
+        self._buf = b""
+        self._in_member = False
+        self._cut = False
+
+    def readable(self) -> bool:
+        return True
+
+    def _fill(self) -> None:
+        while not self._buf:
+            data = self._pending or self._raw.read(1 << 16)
+            if not data:
+                if self._in_member:
+                    if self._cut:
+                        raise EOFError("compressed data ended before the end-of-stream marker")
+                    self._cut = True
+                return
+            if self._d.eof:  # the next gzip member (or padding after the last one)
+                if not data.strip(b"\x00"):
+                    self._pending = b""
+                    continue
+                self._d = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            self._in_member = True
+            self._buf = self._d.decompress(data, 1 << 20)
+            self._pending = self._d.unconsumed_tail
+            if self._d.eof:
+                self._in_member = False
+                self._pending = self._d.unused_data
+
+    def readinto(self, b) -> int:
+        self._fill()
+        n = min(len(b), len(self._buf))
+        b[:n] = self._buf[:n]
+        self._buf = self._buf[n:]
+        return n
+
+    def close(self) -> None:
+        self._raw.close()
+        super().close()
 
 
 class _Replay(io.RawIOBase):
-    def __init__(self, head: bytes, rest: BinaryIO | None):
+    def __init__(self, head: bytes, rest: BinaryIO | None, error: Exception | None = None):
         self._head = memoryview(head)
         self._rest = rest
+        self._error = error
 
     def readable(self) -> bool:
         return True
@@ -105,6 +168,8 @@ class _Replay(io.RawIOBase):
             b[:n] = self._head[:n]
             self._head = self._head[n:]
             return n
+        if self._error is not None:
+            raise self._error
         if self._rest is None:
             return 0
         data = self._rest.read(len(b))
@@ -204,6 +269,8 @@ def _walk_skips(fp: Path) -> bool:
 def archive_kind(name: str, head: bytes) -> str | None:
     """``tar``, ``zip``, ``gz`` or None for a plain file."""
     low = name.lower()
+    if head.startswith(b"\x1f\x8b"):
+        return "gz"  # .tar.gz too: decompressed by _Gunzip, then read as a tar
     if low.endswith((".tar.gz", ".tgz", ".tar", ".tar.bz2", ".tar.xz", ".tbz2")):
         return "tar"
     if head.startswith(b"PK\x03\x04") or head.startswith(b"PK\x05\x06") or low.endswith(".zip"):
@@ -240,8 +307,10 @@ def iter_members(src: Source, limits: Limits, depth: int = 0) -> Iterator[Source
         return
     try:
         if kind == "gz":
-            inner = src.name[:-3] if src.name.lower().endswith(".gz") else src.name + ".out"
-            gz = gzip.GzipFile(fileobj=src.open())
+            low = src.name.lower()
+            inner = (src.name[:-3] if low.endswith(".gz") else src.name[:-4] + ".tar" if low.endswith(".tgz")
+                     else src.name + ".out")
+            gz = io.BufferedReader(_Gunzip(src.open()), 1 << 16)
             member = Source(inner, lambda: gz, limit=limits.max_member_bytes)
             member.name = inner
             if inner.lower().endswith(".tar"):
