@@ -94,6 +94,13 @@ def test_notebook_outputs_show_the_seed_results(executed):
     assert images >= 3  # keyness bars, two word clouds
     report = _outputs_text(executed["report.ipynb"])
     assert "report.pdf" in report
+    topics = _outputs_text(executed["03_topics.ipynb"])
+    assert "stability" in topics and "mean NPMI" in topics
+    nb = nbformat.read(str(executed["03_topics.ipynb"]), as_version=4)
+    runs = [o for c in nb.cells if c.source.strip() == "tm.stability_runs_" for o in c.outputs]
+    assert runs and "similarity" in str(runs[0].get("data", {}).get("text/plain", ""))
+    assert "志愿者" in figs and "volunteers" not in figs  # category labels from the lexicon
+    assert "not in any category (not charted)" in figs
 
 
 @pytest.mark.slow
