@@ -16,6 +16,10 @@ Usage::
 
     # candidates from the digest corpus and the shipped corpus -> TSV
     .venv/bin/python scripts/review_domain_terms.py candidates --out /tmp/candidates.tsv [--limit 0]
+    # after reading the TSV: the accepted terms ("word tag" a line, "# section" comments)
+    # appended to domain.txt with a frequency from their corpus count, the rest rejected
+    .venv/bin/python scripts/review_domain_terms.py add accepted.txt
+    .venv/bin/python scripts/review_domain_terms.py reject-rest /tmp/candidates.tsv
     # checks of domain.txt: how plain jieba cuts each entry, corpus frequency,
     # entries that touch numbers / SIGHAN test lines, and the SIGHAN F change per entry
     .venv/bin/python scripts/review_domain_terms.py check [--sighan]
@@ -82,6 +86,60 @@ def candidates(args) -> None:
           f"{len(rejected)} already rejected) -> {args.out} in {time.perf_counter() - t0:.0f} s")
 
 
+def freq_for(count: int) -> int:
+    """Dictionary frequency of an accepted term from its count in the corpora.
+
+    High enough that the term beats the split of its parts in context (a
+    jieba word of frequency 1,000 has probability 1.7e-5, the product of two
+    common parts is ~1e-7), low enough not to outweigh everyday words around
+    it (的 318,825, 发展 31,784): 1,000 below 100 occurrences, 2,000 below
+    1,000, 3,000 above.
+    """
+    return 1000 if count < 100 else 2000 if count < 1000 else 3000
+
+
+def add(args) -> None:
+    from analysis.segment import read_dictionary
+    known = {w for w, _, _ in read_dictionary(DOMAIN)}
+    texts = read_texts(args.limit)
+    joined = "\n".join(texts)
+    out, added = [], 0
+    for line in Path(args.accepted).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line:
+            continue
+        if line.startswith("#"):
+            out.append(line)
+            continue
+        word, tag = line.split()
+        if word in known:
+            print(f"already in domain.txt: {word}")
+            continue
+        known.add(word)
+        count = joined.count(word)
+        out.append(f"{word} {freq_for(count)} {tag}")
+        added += 1
+    with open(DOMAIN, "a", encoding="utf-8") as fh:
+        fh.write("\n".join(out) + "\n")
+    print(f"appended {added} entries to {DOMAIN.relative_to(ROOT)}")
+
+
+def reject_rest(args) -> None:
+    import pandas as pd
+    from analysis.segment import read_dictionary
+    known = {w for w, _, _ in read_dictionary(DOMAIN)} | read_rejected()
+    df = pd.read_csv(args.candidates, sep="\t")
+    rest = [t for t in df.term if t not in known]
+    new = not REJECTED.exists()
+    with open(REJECTED, "a", encoding="utf-8") as fh:
+        if new:
+            fh.write("# Candidates of scripts/review_domain_terms.py read and not taken into the domain\n"
+                     "# dictionary: fragments (日上午), person names, foreign places, ordinary phrases\n"
+                     "# (新模式, 占比超过), titles of books, films and programmes. One a line.\n")
+        fh.write("".join(f"{t}\n" for t in rest))
+    print(f"{len(rest)} candidates recorded as rejected in {REJECTED.relative_to(ROOT)}")
+
+
 def _sighan(name: str):
     raw = [r.strip() for r in (SIGHAN / f"{name}_test.utf8").read_text(encoding="utf-8").splitlines()]
     gold = [line.split() for line in (SIGHAN / f"{name}_test_gold.utf8").read_text(encoding="utf-8").splitlines()]
@@ -89,20 +147,10 @@ def _sighan(name: str):
 
 
 def _f(pred, gold) -> float:
-    def spans(words):
-        out, pos = set(), 0
-        for w in words:
-            out.add((pos, pos + len(w)))
-            pos += len(w)
-        return out
-    correct = n_pred = n_gold = 0
-    for p, g in zip(pred, gold):
-        ps, gs = spans(p), spans(g)
-        correct += len(ps & gs)
-        n_pred += len(ps)
-        n_gold += len(gs)
-    prec, rec = correct / n_pred, correct / n_gold
-    return 2 * prec * rec / (prec + rec)
+    """F of segmented lines against gold lines (the SIGHAN benchmark's scorer)."""
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    from bench_sighan import score
+    return score(pred, gold, set())["F"]
 
 
 def check(args) -> None:
@@ -159,6 +207,13 @@ def main() -> None:
     c.add_argument("--min-quoted", type=int, default=3, help="minimum times a term is quoted")
     c.add_argument("--top", type=int, default=600, help="candidates of each kind (0 = all)")
     c.set_defaults(func=candidates)
+    a = sub.add_parser("add", help="append accepted terms (word tag a line) to domain.txt")
+    a.add_argument("accepted")
+    a.add_argument("--limit", type=int, default=0)
+    a.set_defaults(func=add)
+    r = sub.add_parser("reject-rest", help="record the candidates not accepted as rejected")
+    r.add_argument("candidates")
+    r.set_defaults(func=reject_rest)
     k = sub.add_parser("check", help="checks of the accepted entries")
     k.add_argument("--limit", type=int, default=0)
     k.add_argument("--sighan", action="store_true", help="also F on SIGHAN lines with / without each entry")

@@ -163,3 +163,52 @@ def test_to_simplified_cuts_like_simplified_text():
     assert conv.tokens_hash != Segmenter().tokens_hash
     # simplified text passes through unchanged
     assert conv.cut(simp) == Segmenter().cut(simp)
+
+
+# -- the packaged domain dictionary -------------------------------------------------------
+REVIEWED = {"一带一路": "一带/一路", "急难愁盼": "急难/愁/盼", "常态化": "常态/化", "新时代": "新/时代",
+            "两个维护": "两个/维护", "千万工程": "千万/工程", "新征程": "新/征程", "冬残奥会": "冬/残奥会"}
+
+
+def _sentence_with(texts, term):
+    from analysis.segment import sentence_spans
+    for text in texts:
+        for s, e in sentence_spans(text):
+            if term in text[s:e]:
+                return text[s:e]
+    raise AssertionError(f"{term} not in the shipped corpus")
+
+
+@pytest.mark.parametrize("backend", ["jieba", "rjieba"])
+def test_domain_dictionary_keeps_reviewed_terms_whole(backend, shipped_texts):
+    seg = get_segmenter(backend=backend)
+    bare = Segmenter(backend=backend, dictionary="", hmm=False)
+    for term, split in REVIEWED.items():
+        sent = _sentence_with(shipped_texts, term)       # a real sentence of the shipped corpus
+        assert term in seg.cut(sent), (term, sent)
+        assert "/".join(bare.cut(term)) == split          # what jieba alone does (the reviewer's report)
+        assert seg.in_dictionary(term)
+
+
+def test_domain_dictionary_file_is_well_formed():
+    from analysis.config import data_path
+    from analysis.segment import read_dictionary
+    path = data_path("dict", "domain.txt")
+    head = path.read_text(encoding="utf-8").splitlines()[:3]
+    assert head[0].startswith("# Domain dictionary") and all(line.startswith("#") for line in head)
+    entries = read_dictionary(path)
+    words = [w for w, _, _ in entries]
+    assert len(words) == len(set(words)) and len(words) > 300
+    assert all(t in {"n", "nz", "ns", "nt", "l", "i", "v", "vn"} for _, _, t in entries)
+    assert all(f is not None and 1000 <= f <= 5000 for _, f, _ in entries)
+    # no entry starts or ends with a digit: the number pattern owns digits
+    assert not [w for w in words if w[0].isdigit() or w[-1].isdigit()]
+
+
+def test_domain_dictionary_leaves_numbers_whole():
+    seg = get_segmenter()
+    # entries that start with numerals (一带一路, 两个维护, 三会一课) next to real numbers
+    text = "全县158个村落实“三会一课”，2500多人参与“一带一路”项目，做到“两个维护”。"
+    words = seg.cut(text)
+    for w in ("158个", "2500多人", "三会一课", "一带一路", "两个维护"):
+        assert w in words, w
