@@ -573,6 +573,20 @@ class _Doc:
                 continue
             self.orgs.append(dict(start=s0, end=m.end(), text=text[s0:m.end()], label="organization",
                                   name=text[s0:m.end()]))
+        # a rule-made organisation inside a longer one the CRF is sure of takes
+        # the CRF's span (中国国际广播电台, 人民日报社, 中共湖南省委, 青岛市政府办公厅)
+        sure_orgs = [(s, e) for s, e, k in self.crf if k == "ORG" and self.crf_conf[(s, e)] >= _SURE_NAME
+                     and not self.in_quote(s)]
+        for o in self.orgs:
+            for s, e in sure_orgs:
+                if s <= o["start"] and o["end"] <= e and e - s > o["end"] - o["start"] \
+                        and text[o["start"]] not in "“\"「『‘":
+                    o.update(start=s, end=e, text=text[s:e], name=text[s:e])
+                    break
+        uniq = {}
+        for o in self.orgs:
+            uniq.setdefault((o["start"], o["end"]), o)
+        self.orgs = list(uniq.values())
         spans = [(o["start"], o["end"]) for o in self.orgs]
         places = [(p["start"], p["end"]) for p in self.places if not p.get("_crf")]
         for s, e, k in self.crf:
@@ -762,9 +776,10 @@ class _Doc:
         place_ends = {b for _, b in place_spans}
         place_starts = {a for a, _ in place_spans}
         for key, p in list(found.items()):
-            if (text[p["start"] - 1:p["start"]] == "、" and p["start"] - 1 in place_ends) or \
-                    (text[p["end"]:p["end"] + 1] == "、" and p["end"] + 1 in place_starts):
-                del found[key]
+            a, b = p["start"], p["end"]
+            if (text[a - 1:a] == "、" and a - 1 in place_ends and text[b:b + 1] in ("、", "等", "和", "及")) or \
+                    (text[b:b + 1] == "、" and b + 1 in place_starts and text[a - 1:a] in ("、", "和", "及")):
+                del found[key]  # not 大使郑东发、赞比亚新任驻华大使
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
                               if keep_doctrine or not _DOCTRINE_AFTER.match(text, p["end"])),
