@@ -157,6 +157,18 @@ def test_names_that_are_places_in_context():
     assert "洪泽湖" not in people and "科尔蒂纳丹佩佐" not in people
 
 
+def test_organisation_takes_the_longer_sure_crf_span():
+    orgs = [r["text"] for r in extract_entities("中国国际广播电台记者殷立青报道。图为中共湖南省委书记王茂林。")
+            if r["label"] == "organization"]
+    assert orgs == ["中国国际广播电台", "中共湖南省委"]  # not 国际广播电台 (newspaper rule), 湖南省委
+
+
+def test_name_next_to_a_place_outside_a_list_is_a_person():
+    recs = extract_entities("离任的新加坡驻华大使郑东发、赞比亚新任驻华大使卡宾加出席。")
+    people = {r["name"]: r["role"] for r in recs if r["label"] == "person"}
+    assert people["郑东发"].endswith("驻华大使") and people["卡宾加"].endswith("新任驻华大使")
+
+
 def test_gazetteer_chain_and_short_forms():
     g = get_gazetteer()
     assert [d.name for d in g.chain(g.lookup("江州区")[0])] == ["江州区", "崇左市", "广西壮族自治区"]
