@@ -203,7 +203,7 @@ def suggest_terms(corpus_or_texts, segmenter=None, min_quoted: int = 1, min_coun
             江州区   new     17    1         ...    ...  ...      江州/区
     """
     from .segment import corpus_segmenter, get_segmenter
-    steps = 1 + ("quoted" in kinds) + ("new" in kinds) * 10
+    steps = 1 + ("quoted" in kinds) + ("new" in kinds) * 9   # new_words ticks 8 times (max_len 6)
     bar = None
     if progress:
         from tqdm import tqdm
