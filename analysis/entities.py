@@ -256,6 +256,9 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
+_UNIT_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
+#: jieba's tags of proper names (its dictionary tags many places nr: 高堡乡, 洪泽湖)
+_PROPER_TAGS = {"nr", "nrt", "ns", "nt", "nz"}
 #: one-character place abbreviations (中美关系, 访华, 港人), taken when the CRF is sure
 _PLACE_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝华欧亚非拉越泰新马菲墨")
 #: titles after a bare surname (江主席, 周总理, 何大爷): a one-character CRF person
@@ -532,17 +535,27 @@ class _Doc:
             while s > 0 and m.start() - s < 6 and "\u4e00" <= text[s - 1] <= "\u9fff" \
                     and text[s - 1] not in _NOT_IN_NAME and not covered[s - 1]:
                 s -= 1
+            # the CRF's own start when it sees this unit as a place (滋润着|牧奎村, 路经|落耳坡村)
+            a = s
+            while a < m.start() - 1 and self.crf_label[a] != "LOC":
+                a += 1
+            if a > s and m.start() - a >= 2 and self.crf_label[m.start()] == "LOC" and (a, e) in self.crf_conf:
+                s = a
             if m.start() - s < 2:
                 continue
             name = text[s:e]
             crf = any(self.crf_label[k] == "LOC" for k in range(s, m.start()))
             if not crf and not name.endswith(("小区", "街道")):
                 continue
-            if name in self.res.common_words or self.res.plain_words_in(text[s:m.start()]):
-                continue
+            if self.res.common_words.get(name, "ns") not in _PROPER_TAGS or self.res.plain_words_in(text[s:m.start()]):
+                continue  # a common word (农村), but 高堡乡 is a name in jieba's dictionary
             level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
-            self._add_place(s, e, name, level, None)
-            known.setdefault(name, (level, None))
+            # right after a unit of a higher level: that unit is the parent (高堡乡凡堡村)
+            before = [p for p in self.places if p["end"] == s and p.get("level") in _UNIT_RANK
+                      and _UNIT_RANK[p["level"]] < _UNIT_RANK[level]]
+            parent = before[0]["name"] if before else None
+            self._add_place(s, e, name, level, parent)
+            known.setdefault(name, (level, parent))
 
     def _crf_places(self) -> None:
         for s, e, k in self.crf:

@@ -169,6 +169,14 @@ def test_name_next_to_a_place_outside_a_list_is_a_person():
     assert people["郑东发"].endswith("驻华大使") and people["卡宾加"].endswith("新任驻华大使")
 
 
+def test_units_without_a_county_take_the_crf_boundaries():
+    recs = extract_entities("高堡乡凡堡村紧邻国道。春雨滋润着牧奎村的黑土地。")
+    places = {r["name"]: (r["level"], r["parent"]) for r in recs if r["label"] == "place"}
+    assert places["高堡乡"] == ("street", None)          # jieba's dictionary tags 高堡乡 nr: still a unit
+    assert places["凡堡村"] == ("community", "高堡乡")
+    assert "牧奎村" in places and "滋润着牧奎村" not in places
+
+
 def test_gazetteer_chain_and_short_forms():
     g = get_gazetteer()
     assert [d.name for d in g.chain(g.lookup("江州区")[0])] == ["江州区", "崇左市", "广西壮族自治区"]
