@@ -19,7 +19,8 @@ Usage::
     .venv/bin/python benchmarks/bench_segment.py [--limit-mb 0] [--pos-mb 1.5] [--store-mb 6] \
         [--par-mb 3] [--par-reps 5]
 
-``--limit-mb 0`` uses the whole corpus (42 MB); the POS and store parts use
+``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
+store) runs only those parts. ``--limit-mb 0`` uses the whole corpus (42 MB); the POS and store parts use
 the first ``--pos-mb`` / ``--store-mb`` MB (POS tagging in jieba runs at
 about 0.15 MB/s).
 """
@@ -41,6 +42,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 _SEG = None
+PARTS = ("speed", "pos", "agree", "pool", "store")
 
 
 def _init(backend: str) -> None:
@@ -51,6 +53,14 @@ def _init(backend: str) -> None:
 
 def _work(texts: list[str]) -> list[tuple[list[str], list[int]]]:
     return [_SEG._spans(t) for t in texts]
+
+
+def _burn(n: int) -> int:
+    """Pure-Python CPU work: what the machine gives a pool when no data moves."""
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
 
 
 def mb(texts) -> float:
@@ -98,29 +108,35 @@ def load() -> str:
     return " / ".join(f"{x:.1f}" for x in os.getloadavg())
 
 
-def pool_speedup(texts, workers: int, reps: int, backend: str = "jieba") -> tuple[float, list, list]:
-    """Median speed-up of a pool of ``workers`` processes over a pool of one on the same texts.
+def pool_speedup(texts, workers: int, reps: int, backend: str = "jieba") -> dict[str, list[float]]:
+    """Times of a pool of one process and a pool of ``workers`` on the same texts.
 
     Both pools are started (and warmed up) first; then each repetition times
     one pass with one process and one with ``workers``, back to back, the
-    order alternating, so a change of machine load hits both alike.
+    order alternating, so a change of machine load hits both alike. Each
+    repetition also times the same pure-Python CPU work (:func:`_burn`) on
+    both pools: its ratio is the parallelism the machine actually gives
+    (on a shared machine whose CPU share is fixed per user it stays near 1
+    however many processes run).
 
     Returns:
-        (median of the per-repetition ratios, one-process times, many-process times).
+        ``{"seg1": [...], "segN": [...], "burn1": [...], "burnN": [...]}`` seconds per repetition.
     """
     chunks = [texts[i:i + 100] for i in range(0, len(texts), 100)]
+    burns = [2_000_000] * (2 * workers)
     ctx = get_context("fork")
+    times: dict[str, list[float]] = {"seg1": [], "segN": [], "burn1": [], "burnN": []}
     with ctx.Pool(1, initializer=_init, initargs=(backend,)) as one, \
             ctx.Pool(workers, initializer=_init, initargs=(backend,)) as many:
         for pool, n in ((one, 1), (many, workers)):
             pool.map(_work, [["预热：服务群众3万多人次"]] * n, chunksize=1)
-        t1s, tns = [], []
         for rep in range(reps):
-            order = ((one, t1s), (many, tns)) if rep % 2 == 0 else ((many, tns), (one, t1s))
-            for pool, times in order:
-                _, t = timed(lambda: pool.map(_work, chunks, chunksize=1))
-                times.append(t)
-    return statistics.median(a / b for a, b in zip(t1s, tns)), t1s, tns
+            order = ((one, "1"), (many, "N")) if rep % 2 == 0 else ((many, "N"), (one, "1"))
+            for pool, suffix in order:
+                times["seg" + suffix].append(timed(lambda: pool.map(_work, chunks, chunksize=1))[1])
+            for pool, suffix in order:
+                times["burn" + suffix].append(timed(lambda: pool.map(_burn, burns, chunksize=1))[1])
+    return times
 
 
 def timed(fn, *a):
@@ -138,7 +154,11 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--par-mb", type=float, default=3.0, help="text for the pool timing")
     ap.add_argument("--par-reps", type=int, default=5, help="alternating 1-process / pool repetitions")
+    ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
     args = ap.parse_args()
+    parts = set(args.parts.split(","))
+    if parts - set(PARTS):
+        ap.error(f"--parts: unknown {', '.join(sorted(parts - set(PARTS)))}")
 
     import jieba
     import jieba.posseg
@@ -159,40 +179,42 @@ def main() -> None:
     for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
         s.cut("预热：服务群众3万多人次")
         s.backend.dict_table()
-    # the machine is shared and noisy: time every contender on the same block in turn
-    c: dict[str, float] = {}
-    t = interleaved(texts, cpu=c, fns={
-        "base": lambda b: [jieba.lcut(x) for x in b],
-        "spans": lambda b: [seg._spans(x) for x in b],
-        "tokenize": lambda b: [seg.tokenize(x) for x in b],
-        "rjieba": lambda b: [rseg._spans(x) for x in b],
-        "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
-        "rjieba_bare": lambda b: [rcut(x, True) for x in b],
-    })
-    t_seg = t["spans"]
-    rows = [("jieba.lcut (bare)", "base", ""),
-            ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
-            ("Segmenter.tokenize (Token obj)", "tokenize", ""),
-            ("Segmenter(backend=rjieba)", "rjieba", "words + offsets; aim >= 15x"),
-            ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
-            ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
-    print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
-    for label, key, note in rows:
-        print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
-              f"ratio {t['base'] / t[key]:5.2f}x / {c['base'] / c[key]:5.2f}x  {note}")
-    print(f"load average after the speed runs: {load()}")
+    if "speed" in parts:
+        # the machine is shared and noisy: time every contender on the same block in turn
+        c: dict[str, float] = {}
+        t = interleaved(texts, cpu=c, fns={
+            "base": lambda b: [jieba.lcut(x) for x in b],
+            "spans": lambda b: [seg._spans(x) for x in b],
+            "tokenize": lambda b: [seg.tokenize(x) for x in b],
+            "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
+            "rjieba_bare": lambda b: [rcut(x, True) for x in b],
+        })
+        t_seg = t["spans"]
+        rows = [("jieba.lcut (bare)", "base", ""),
+                ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
+                ("Segmenter.tokenize (Token obj)", "tokenize", ""),
+                ("Segmenter(backend=rjieba)", "rjieba", "words + offsets; aim >= 15x"),
+                ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
+                ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
+        print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
+        for label, key, note in rows:
+            print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
+                  f"ratio {t['base'] / t[key]:5.2f}x / {c['base'] / c[key]:5.2f}x  {note}")
+        print(f"load average after the speed runs: {load()}")
 
-    sample = take_mb(texts, args.pos_mb)
-    smb = mb(sample)
-    t = interleaved(sample, {
-        "base": lambda b: [jieba.posseg.lcut(x) for x in b],
-        "pos": lambda b: [seg.tokenize(x, pos=True) for x in b],
-        "rpos": lambda b: [rseg.tokenize(x, pos=True) for x in b],
-    })
-    print(f"POS sample {smb:.1f} MB: jieba.posseg.lcut {smb / t['base']:5.2f} MB/s; Segmenter pos=True "
-          f"{smb / t['pos']:5.2f} MB/s  ratio {t['base'] / t['pos']:.2f}x bare posseg; rjieba backend "
-          f"{smb / t['rpos']:5.2f} MB/s")
-    for hmm in (True, False):
+    if "pos" in parts:
+        sample = take_mb(texts, args.pos_mb)
+        smb = mb(sample)
+        t = interleaved(sample, {
+            "base": lambda b: [jieba.posseg.lcut(x) for x in b],
+            "pos": lambda b: [seg.tokenize(x, pos=True) for x in b],
+            "rpos": lambda b: [rseg.tokenize(x, pos=True) for x in b],
+        })
+        print(f"POS sample {smb:.1f} MB: jieba.posseg.lcut {smb / t['base']:5.2f} MB/s; Segmenter pos=True "
+              f"{smb / t['pos']:5.2f} MB/s  ratio {t['base'] / t['pos']:.2f}x bare posseg; rjieba backend "
+              f"{smb / t['rpos']:5.2f} MB/s")
+    for hmm in (True, False) if "agree" in parts else ():
         a = Segmenter(hmm=hmm)
         b = Segmenter(backend="rjieba", hmm=hmm)
         same_docs = same_tok = n_tok = 0
@@ -206,18 +228,25 @@ def main() -> None:
         print(f"rjieba vs jieba agreement (hmm={hmm}): identical documents {same_docs / len(texts):.1%}, "
               f"identical tokens {same_tok / n_tok:.2%}")
 
-    if args.workers > 1:
+    if args.workers > 1 and "pool" in parts:
         part = take_mb(texts, args.par_mb)
         pmb = mb(part)
         before = load()
-        ratio, t1s, tns = pool_speedup(part, args.workers, args.par_reps)
+        tm = pool_speedup(part, args.workers, args.par_reps)
+        t1s, tns = tm["seg1"], tm["segN"]
+        seg_r = [a / b for a, b in zip(t1s, tns)]
+        burn_r = [a / b for a, b in zip(tm["burn1"], tm["burnN"])]
         print(f"Segmenter pool, {pmb:.1f} MB, {args.par_reps} alternating repetitions: 1 process "
               f"{pmb / statistics.median(t1s):.2f} MB/s (median {statistics.median(t1s):.1f} s), "
               f"{args.workers} processes {pmb / statistics.median(tns):.2f} MB/s "
-              f"(median {statistics.median(tns):.1f} s); speed-up median {ratio:.2f}x "
-              f"(each: {', '.join(f'{a / b:.2f}' for a, b in zip(t1s, tns))}); "
-              f"load average before {before}, after {load()}")
+              f"(median {statistics.median(tns):.1f} s); speed-up median {statistics.median(seg_r):.2f}x "
+              f"(each: {', '.join(f'{r:.2f}' for r in seg_r)}); load average before {before}, after {load()}")
+        print(f"  same pools, pure-Python CPU work: speed-up median {statistics.median(burn_r):.2f}x "
+              f"(each: {', '.join(f'{r:.2f}' for r in burn_r)}) = the parallelism the machine gave; "
+              f"segmenter / that: {statistics.median(a / b for a, b in zip(seg_r, burn_r)):.2f}")
 
+    if "store" not in parts:
+        return
     from analysis import Corpus
     from analysis.document import Document
     part = take_mb(texts, args.store_mb)
