@@ -476,15 +476,19 @@ class _Doc:
         self.places.sort(key=lambda r: r["start"])
 
     def in_quote(self, i: int) -> bool:
-        """Is ``text[i]`` inside a short quote (a brand, nickname or
-        programme)? Quoted speech longer than ``max_programme_len`` and a
+        """Is ``text[i]`` inside a quoted programme name or brand (“江小爱”,
+        “江小爱”志愿服务队)? Other quotes (speech, emphasis, titles) and a
         quoted place or organisation the CRF is sure of (“香港”) do not count:
-        the places and organisations in them are found as elsewhere."""
+        the places and organisations in them are found as elsewhere. Valid
+        after :meth:`find_programmes`."""
         if self._inq is None:
             self._inq = [False] * (len(self.text) + 1)
+            progs = {(p["start"], p["end"]) for p in self.programmes}
             for s, e, _ in self.quotes:
                 if e - s - 2 > self.res.opts.max_programme_len or self._quoted_entity(s, e):
                     continue
+                if (s, e) not in progs and not _GROUP_AFTER_QUOTE.match(self.text, e):
+                    continue  # quoted emphasis or a title (“中国邮政”): its places count
                 for k in range(s + 1, e - 1):
                     self._inq[k] = True
         return self._inq[i]

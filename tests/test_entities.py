@@ -231,6 +231,11 @@ def test_surname_with_title_and_one_character_places():
     assert {"江西", "中", "美"} <= places
 
 
+def test_places_in_quotes_that_are_no_programme_count():
+    recs = extract_entities("绿报箱上刻着“中国邮政”字样。社区开展“江小爱”志愿服务。")
+    assert [(r["label"], r["text"]) for r in recs] == [("place", "中国"), ("programme", "“江小爱”")]
+
+
 def test_quoted_place_is_a_place_not_a_programme():
     recs = extract_entities("记者来到被誉为东方之珠的“香港”采访。")
     assert ("place", "香港") in {(r["label"], r["text"]) for r in recs}
