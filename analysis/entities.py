@@ -256,6 +256,8 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
+#: ... for a transliterated name (内塔尼亚胡, 德桑蒂斯), which the surname checks cannot judge
+_TRANSLIT_NAME = 0.5
 _UNIT_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
 #: jieba's tags of proper names (its dictionary tags many places nr: 高堡乡, 洪泽湖)
 _PROPER_TAGS = {"nr", "nrt", "ns", "nt", "nz"}
@@ -268,7 +270,7 @@ _TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生
 #: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
 _CERTAIN_NAME = 0.95
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
-                                    r"[东南西北中]部|境内|全境|首都|政府|能源公司|流域)")
+                                    r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
 
 
 def _translit_name(name: str) -> bool:
@@ -711,7 +713,8 @@ class _Doc:
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
-                if not (self._looks_like_name(nm) or sure and (_translit_name(nm) or self._sure_name(nm, conf))):
+                if not (self._looks_like_name(nm) or sure and self._sure_name(nm, conf)
+                        or conf >= _TRANSLIT_NAME and _translit_name(nm)):
                     # trim one trailing character glued to the name (何成一脸)
                     if b - a >= 3 and self._looks_like_name(text[a:b - 1]) and \
                             _NAME_END_OK.match(text, b - 1):
