@@ -10,7 +10,9 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
   agrees with the jieba backend (identical documents, identical token spans);
 - the Segmenter over a pool of all cores vs a pool of one process, on the
   same ``--par-mb`` MB, timed back to back in turn ``--par-reps`` times: the
-  median ratio (aim ≥ 1.7× on 2 cores), with the load average beside it;
+  median ratio (aim ≥ 1.7× on 2 cores), with the load average beside it and
+  the same ratio for pure-Python CPU work (what the machine gave); each worker
+  runs in a session of its own (``--same-session`` to keep them in ours);
 - ``segment_corpus`` into a corpus store, then a second, fully cached run
   (aim: under 5% of the first).
 
@@ -20,9 +22,9 @@ Usage::
         [--par-mb 3] [--par-reps 5]
 
 ``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
-store) runs only those parts. ``--limit-mb 0`` uses the whole corpus (42 MB); the POS and store parts use
-the first ``--pos-mb`` / ``--store-mb`` MB (POS tagging in jieba runs at
-about 0.15 MB/s).
+store) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
+of bodies); the POS and store parts use the first ``--pos-mb`` /
+``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
 """
 from __future__ import annotations
 
