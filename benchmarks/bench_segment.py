@@ -210,7 +210,6 @@ def main() -> None:
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
         })
-        t_seg = t["spans"]
         rows = [("jieba.lcut (bare)", "base", ""),
                 ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
                 ("Segmenter.tokenize (Token obj)", "tokenize", ""),
