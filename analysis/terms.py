@@ -40,10 +40,12 @@ _QUOTED_RE = re.compile(r"“([^“”\n]{2,10})”|「([^「」\n]{2,10})」|�
                         r"|《([^《》\n]{2,12})》|‘([^‘’\n]{2,10})’")
 _PUNCT_IN = re.compile(r"[\s，,。！？!?；;：:、…—·\-\"'“”‘’《》「」()（）]")
 _HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
-# characters that rarely start / end a new word but often glue to one (日上午, 名志愿者, 考察时)
 _SEP = "\n"  # between runs of Chinese characters (never inside one)
-_BAD_HEAD = set("日月年号名个次届位项家户支批场的了和与及在是为对把被将从向于")
-_BAD_TAIL = set("时说的了和与及在是为对把被将从向于等中上下")
+# characters that rarely start / end a new word but often glue to one: measure words,
+# tails of a number, quantity or title (日上午, 名志愿者, 枚金牌, 量突破, 部部长),
+# function words, reporting verbs (考察时, 报道称, 面积达)
+_BAD_HEAD = set("日月年号名个次届位项家户支批场枚架艘栋座条台轮处类级量额率部局员化的了和与及在是为对把被将从向于")
+_BAD_TAIL = set("时说称达超约的了和与及在是为对把被将从向于等中上下")
 
 COLUMNS = ["term", "kind", "freq", "doc_freq", "score", "pmi", "entropy", "segmented_as"]
 
@@ -108,12 +110,13 @@ def new_words(texts: Iterable[str], min_count: int = 5, max_len: int = 6, min_pm
     """
     tick = tick or (lambda: None)
     # all runs of Chinese characters in one string, a separator between runs: the
-    # n-grams of each length are sliced out by one comprehension and counted in C
+    # n-grams of each length are sliced out and counted in C, without a list
+    # (a lazy map keeps only the counts in memory)
     text = _SEP + _SEP.join(r for t in texts for r in _HAN_RUN.findall(t)) + _SEP
     n = len(text)
     counts: list[Counter] = [Counter() for _ in range(max_len + 1)]
     for k in range(1, max_len + 1):
-        counts[k] = Counter([text[i:i + k] for i in range(n - k + 1)])
+        counts[k] = Counter(map(text.__getitem__, map(slice, range(n - k + 1), range(k, n + 1))))
         tick()
     total = (n - counts[1][_SEP]) or 1
     cands: dict[str, float] = {}

@@ -114,6 +114,10 @@ def test_suggest_top_is_per_kind_and_filtered_first(shipped_texts):
     # every suggested new word passed the filters: unknown, not a phrase of known words
     assert not any(seg.in_dictionary(t) for t in new.term)
     assert all(any(len(p) == 1 for p in s.split("/")) for s in new.segmented_as)
+    # n-grams glued to a measure word or a title are fragments, not words
+    # (7枚金牌, 统战部部长, 组织部部长 in the shipped corpus)
+    assert sum(t.count("枚金牌") for t in shipped_texts) >= 5 and "枚金牌" not in set(new.term)
+    assert sum(t.count("部部长") for t in shipped_texts) >= 5 and "部部长" not in set(new.term)
     # doc_freq counts the documents that contain the term, freq its occurrences
     row = full[full.term == "江州区"].iloc[0]
     assert row.doc_freq == sum(1 for t in shipped_texts if "江州区" in t)
