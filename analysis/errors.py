@@ -66,6 +66,11 @@ class ModelError(AnalysisError):
     """A keyword/topic model is used before it is fitted, or is misconfigured."""
 
 
+class NoDocumentsError(ModelError):
+    """A keyword, collocation or topic function got an empty selection
+    (no document matches the filters, or the corpus is empty)."""
+
+
 class ReportError(AnalysisError):
     """A report or notebook cannot be rendered."""
 

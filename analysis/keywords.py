@@ -27,7 +27,13 @@ Example:
     >>> corpus = Corpus.open("corpus/corpus.sqlite")              # doctest: +SKIP
     >>> keywords(corpus, method="keyness", query="江小爱", top=5)  # doctest: +SKIP
       term    score  freq  doc_freq  n_reference       g2  ...
-    0 江小爱  283.4    21         1            0    283.4  ...
+    0 江小爱  307.0    18         1            0    307.0  ...
+
+A target document that is itself in the reference (the shipped related
+reports come from the same 新闻联播 dump) is subtracted from the reference
+counts first: the reference stores the content ids of its documents
+(``analysis.document.content_id`` of the ingested body), and the target's
+own counts of those documents are taken out (``df.attrs["subtracted"]``).
 """
 from __future__ import annotations
 
@@ -50,7 +56,7 @@ from scipy import sparse
 from scipy.stats import chi2 as _chi2_dist
 
 from .config import data_path, load_config, options_from
-from .errors import ConfigError, ModelError
+from .errors import ConfigError, ModelError, NoDocumentsError
 
 log = logging.getLogger(__name__)
 
@@ -58,6 +64,8 @@ METHODS = ("freq", "tfidf", "textrank", "keyness")
 SELECT_KEYS = ("doc", "query", "since", "until", "source", "category")
 #: the default reference: term counts of the 24,090 新闻联播 reports
 DEFAULT_REFERENCE = "reference/xwlb_terms.tsv.gz"
+#: content ids of the reference's documents (a file next to the counts, named in its header)
+DEFAULT_REFERENCE_IDS = "xwlb_doc_ids.txt.gz"
 
 _PUNCT = re.compile(r"^[\W_]+$")
 _NUMBER = re.compile(
@@ -222,7 +230,8 @@ def token_docs(corpus_or_texts, doc_ids: Iterable[str] | None = None, pos: bool 
     """
     unknown = set(select) - set(SELECT_KEYS)
     if unknown:
-        raise TypeError(f"unknown selection argument(s): {', '.join(sorted(unknown))}")
+        raise ConfigError(f"unknown selection argument(s): {', '.join(sorted(unknown))} "
+                          f"(use {', '.join(SELECT_KEYS)})")
     if _is_token_docs(corpus_or_texts):  # already loaded: select, do not copy
         docs = list(corpus_or_texts)
         if doc_ids is not None:
@@ -250,6 +259,13 @@ def token_docs(corpus_or_texts, doc_ids: Iterable[str] | None = None, pos: bool 
     else:
         pairs = list(zip(names, texts))
     return [_text_doc(seg, n, t, pos) for n, t in pairs], seg
+
+
+def require_docs(docs: Sequence[TokenDoc], what: str) -> None:
+    """Raise :class:`NoDocumentsError` when a selection holds no document."""
+    if not docs:
+        raise NoDocumentsError(f"{what}: no documents selected (no document matches the selection, "
+                               "or the corpus is empty)")
 
 
 def _terms(doc: TokenDoc, keep) -> list[str]:
@@ -376,8 +392,7 @@ def frequency(corpus_or_texts, doc_ids=None, top: int | None = 20, options: Keyw
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     cols = ["term", "score", "freq", "doc_freq", "rel_freq", "doc_prop", "dp", "juilland_d", "method"]
-    if not docs:
-        return pd.DataFrame(columns=cols)
+    require_docs(docs, "freq")
     types, m = _count_matrix(docs)
     word = np.fromiter((_is_word(w) for w in types), dtype=bool, count=len(types))
     sizes = np.asarray(m[:, word].sum(axis=1)).ravel()
@@ -407,6 +422,10 @@ class Reference:
         total: all term occurrences (including terms below ``min_count``).
         n_docs: documents in the reference corpus.
         meta: the header of the file (source, segmenter, min_count...).
+        doc_ids: content ids (``analysis.document.content_id`` of the
+            ingested body, as the store's ``doc_id``) of the reference's
+            documents; a target document among them is subtracted by
+            :func:`keyness`. Empty when unknown.
     """
 
     counts: pd.Series
@@ -414,21 +433,37 @@ class Reference:
     total: int
     n_docs: int
     meta: dict[str, str] = dataclasses.field(default_factory=dict)
+    doc_ids: frozenset = frozenset()
 
     @classmethod
-    def from_docs(cls, docs: Sequence[TokenDoc], keep, meta: dict | None = None) -> "Reference":
+    def from_docs(cls, docs: Sequence[TokenDoc], keep, meta: dict | None = None,
+                  with_ids: bool = True) -> "Reference":
+        """Counts of loaded documents (``with_ids``: remember their ``doc_id``
+        — False for plain texts, whose ``text-<n>`` names are not content ids)."""
         freq, dfreq = _counts(docs, keep)
         counts = pd.Series(freq, dtype="int64")
         return cls(counts, pd.Series(dfreq, dtype="int64").reindex(counts.index, fill_value=0),
-                   int(counts.sum()), len(docs), dict(meta or {}))
+                   int(counts.sum()), len(docs), dict(meta or {}),
+                   frozenset(d.doc_id for d in docs) if with_ids else frozenset())
 
-    def write(self, path: str | Path, min_count: int = 1) -> int:
+    def write(self, path: str | Path, min_count: int = 1, ids_file: str | None = None) -> int:
         """Write a gzipped TSV (``term<TAB>count<TAB>doc_freq``) with a ``#`` header.
+
+        Args:
+            path: the term-count file.
+            min_count: terms counted fewer times are left out.
+            ids_file: when given (a file name), the sorted ``doc_ids`` are
+                written to that file next to ``path`` (gzipped, one a
+                line) and the header names it (``# doc_ids: NAME``).
 
         Returns the number of terms written (those with ``count >= min_count``).
         """
         keep = self.counts[self.counts >= min_count].sort_values(ascending=False, kind="mergesort")
         meta = dict(self.meta, total=self.total, n_docs=self.n_docs, min_count=min_count, terms=len(keep))
+        if ids_file:
+            meta["doc_ids"] = ids_file
+            with gzip.open(Path(path).parent / ids_file, "wt", encoding="utf-8", compresslevel=9) as fh:
+                fh.writelines(f"{i}\n" for i in sorted(self.doc_ids))
         with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as fh:
             for k, v in meta.items():
                 fh.write(f"# {k}: {v}\n")
@@ -436,6 +471,29 @@ class Reference:
             for term, n in keep.items():
                 fh.write(f"{term}\t{n}\t{int(self.doc_freq.get(term, 0))}\n")
         return len(keep)
+
+    def without(self, docs: Sequence[TokenDoc], keep) -> tuple["Reference", int]:
+        """This reference minus those of ``docs`` that are in it (by ``doc_id``).
+
+        The documents' own term counts are subtracted: they are the counts
+        the reference holds for them when it was built with the same
+        segmenter (``meta["segmenter"]``'s ``tokens_hash``). Counts below
+        the file's ``min_count`` were not shipped, so results are clipped at 0.
+
+        Returns:
+            (the reduced Reference, the number of documents subtracted)
+        """
+        inside = [d for d in docs if d.doc_id in self.doc_ids]
+        if not inside:
+            return self, 0
+        freq, dfreq = _counts(inside, keep)
+        sub = pd.Series(freq, dtype="int64")
+        counts = self.counts.sub(sub.reindex(self.counts.index, fill_value=0)).clip(lower=0)
+        dfs = self.doc_freq.sub(pd.Series(dfreq, dtype="int64").reindex(self.doc_freq.index, fill_value=0))
+        ref = Reference(counts, dfs.clip(lower=0), max(self.total - int(sub.sum()), 0),
+                        max(self.n_docs - len(inside), 0), dict(self.meta),
+                        self.doc_ids - {d.doc_id for d in inside})
+        return ref, len(inside)
 
 
 @functools.lru_cache(maxsize=4)
@@ -464,10 +522,18 @@ def load_reference(path: str | None = None) -> Reference:
                 dfs.append(int(parts[2]) if len(parts) > 2 else 0)
     except (OSError, ValueError) as exc:
         raise ConfigError(f"{p}: cannot read reference counts ({exc})") from exc
+    ids: frozenset = frozenset()
+    if meta.get("doc_ids"):
+        ids_path = p.parent / meta["doc_ids"]
+        try:
+            with gzip.open(ids_path, "rt", encoding="ascii") as fh:
+                ids = frozenset(line.strip() for line in fh if line.strip())
+        except OSError as exc:
+            raise ConfigError(f"{ids_path}: cannot read the reference's document ids ({exc})") from exc
     c = pd.Series(counts, index=terms, dtype="int64")
     total = int(meta.get("total", c.sum()))
     return Reference(c, pd.Series(dfs, index=terms, dtype="int64"), total,
-                     int(meta.get("n_docs", 0)), meta)
+                     int(meta.get("n_docs", 0)), meta, ids)
 
 
 # -- keyness -----------------------------------------------------------------
@@ -560,16 +626,32 @@ def keyness(corpus_or_texts, doc_ids=None, reference: Any = None, measure: str =
         ``n_reference`` (count in the reference), ``g2``, ``g2_uncorrected``,
         ``p`` (of G²), ``chi2``, ``p_chi2``, ``log_ratio``, ``method``
         (``keyness``). Only terms that occur in the target are listed.
+        ``df.attrs["subtracted"]`` is the number of target documents found
+        in the reference (by content id) and subtracted from it;
+        ``df.attrs["reference_docs"]`` and ``df.attrs["reference_total"]``
+        the reference's documents and terms after that.
+
+    Raises:
+        NoDocumentsError: the selection holds no document.
+        ModelError: the target has no terms.
     """
     opts = _opts(options, corpus_or_texts if is_corpus(corpus_or_texts) else None)
     if measure not in ("g2", "chi2"):
         raise ConfigError(f"keyness measure must be g2 or chi2, not {measure!r}")
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
+    require_docs(docs, "keyness")
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     freq, dfreq = _counts(docs, keep)
     if not freq:
         raise ModelError("keyness: the target has no terms")
     ref = _reference(reference if reference is not None else opts.reference, corpus_or_texts, docs, keep, seg)
+    ref, subtracted = ref.without(docs, keep)
+    if subtracted:
+        built = ref.meta.get("segmenter", "")
+        if "tokens_hash=" in built and f"tokens_hash={getattr(seg, 'tokens_hash', '')}" not in built:
+            log.warning("keyness: %d target documents subtracted from a reference built with another "
+                        "segmenter (%s); the subtraction is approximate", subtracted, built)
+        log.info("keyness: %d target documents are in the reference and were subtracted from it", subtracted)
     terms = list(freq)
     a = np.array([freq[t] for t in terms], dtype=float)
     b = ref.counts.reindex(terms, fill_value=0).to_numpy(dtype=float)
@@ -581,7 +663,9 @@ def keyness(corpus_or_texts, doc_ids=None, reference: Any = None, measure: str =
     df["method"] = "keyness"
     cols = ["term", "score", "freq", "doc_freq", "n_reference", "g2", "g2_uncorrected", "p",
             "chi2", "p_chi2", "log_ratio", "method"]
-    return _finish(df[cols], top)
+    out = _finish(df[cols], top)
+    out.attrs.update(subtracted=subtracted, reference_docs=ref.n_docs, reference_total=ref.total)
+    return out
 
 
 def _reference(reference: Any, source, target_docs: Sequence[TokenDoc], keep, seg) -> Reference:
@@ -604,12 +688,13 @@ def _reference(reference: Any, source, target_docs: Sequence[TokenDoc], keep, se
         docs, _ = token_docs(reference, seg=seg)
         return Reference.from_docs(docs, keep)
     docs, _ = token_docs(list(reference), seg=seg)
-    return Reference.from_docs(docs, keep)
+    return Reference.from_docs(docs, keep, with_ids=False)
 
 
 # -- TF-IDF ------------------------------------------------------------------
 def tfidf(corpus_or_texts, doc_ids=None, idf: str = "corpus", top: int | None = 20,
-          options: KeywordOptions | None = None, seg=None, **select: Any) -> pd.DataFrame:
+          options: KeywordOptions | None = None, seg=None, reference: Any = None,
+          **select: Any) -> pd.DataFrame:
     """TF-IDF keywords of a document or selection (scikit-learn's weighting).
 
     Each document's vector is ``tf * idf`` (raw counts, smooth idf
@@ -618,7 +703,14 @@ def tfidf(corpus_or_texts, doc_ids=None, idf: str = "corpus", top: int | None = 
 
     Args:
         idf: ``corpus`` (document frequencies of the whole corpus / all the
-            texts given) or ``reference`` (those of the packaged reference).
+            texts given) or ``reference`` (those of a reference corpus).
+        reference: with ``idf="reference"``: ``"default"`` (the packaged
+            news reference), a path to a term-count TSV, a
+            :class:`Reference`, or texts; default ``[keywords] reference``
+            (``rest`` = the other documents of the corpus).
+
+    Raises:
+        NoDocumentsError: the selection holds no document.
 
     Returns:
         DataFrame with columns ``term``, ``score`` (mean TF-IDF), ``freq``,
@@ -629,6 +721,7 @@ def tfidf(corpus_or_texts, doc_ids=None, idf: str = "corpus", top: int | None = 
     if idf not in ("corpus", "reference"):
         raise ConfigError(f"idf must be corpus or reference, not {idf!r}")
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
+    require_docs(docs, "tfidf")
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     target = [_terms(d, keep) for d in docs]
     if not any(target):
@@ -647,7 +740,8 @@ def tfidf(corpus_or_texts, doc_ids=None, idf: str = "corpus", top: int | None = 
         vocab = cv.get_feature_names_out()
         idf_vec = tr.idf_
     else:
-        ref = load_reference()
+        ref = _reference(reference if reference is not None else opts.reference, corpus_or_texts, docs,
+                         keep, seg)
         cv = CountVectorizer(analyzer=_identity, lowercase=False)
         counts = cv.fit_transform(target)
         vocab = cv.get_feature_names_out()
@@ -697,6 +791,7 @@ def textrank(corpus_or_texts, doc_ids=None, top: int | None = 20, pos_filter: Se
     pos_filter = tuple(opts.textrank_pos if pos_filter is None else pos_filter)
     window = window or opts.textrank_window
     docs, seg = token_docs(corpus_or_texts, doc_ids, pos=bool(pos_filter), seg=seg, **select)
+    require_docs(docs, "textrank")
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     index: dict[str, int] = {}
     rows, cols = [], []
@@ -783,6 +878,7 @@ def collocations(corpus_or_texts, doc_ids=None, measure: str = "pmi", min_count:
         raise ConfigError(f"collocation measure must be pmi, npmi or g2, not {measure!r}")
     min_count = opts.min_count if min_count is None else min_count
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
+    require_docs(docs, "collocations")
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     words, bigrams, bdf = Counter(), Counter(), Counter()
     for d in docs:
@@ -839,6 +935,7 @@ def cooccurrence(corpus_or_texts, term: str | None = None, doc_ids=None, unit: s
         raise ConfigError(f"unit must be sentence or document, not {unit!r}")
     min_count = opts.min_count if min_count is None else min_count
     docs, seg = token_docs(corpus_or_texts, doc_ids, seg=seg, **select)
+    require_docs(docs, "cooccurrence")
     keep = term_filter(seg, opts.min_len, opts.drop_numbers)
     vocab: dict[str, int] = {}
     rows, cols, unit_doc = [], [], []

@@ -100,17 +100,28 @@ def setup_chinese() -> str:
     return FONT_FAMILY
 
 
-def _figure(width: float = 8, height: float = 5):
+def _options(options: PlotOptions | None) -> PlotOptions:
+    """The given options, else ``[plots]`` of the configuration (packaged
+    defaults + ``$ANALYSIS_CONFIG``)."""
+    return options if options is not None else PlotOptions.from_config()
+
+
+def _figure(width: float = 8, height: float = 5, options: PlotOptions | None = None):
+    """A matplotlib Figure with the Chinese font set up and ``options.dpi``
+    (the resolution :func:`save` and ``savefig`` use by default)."""
     from matplotlib.figure import Figure
     setup_chinese()
-    return Figure(figsize=(width, height), layout="constrained")
+    return Figure(figsize=(width, height), layout="constrained", dpi=_options(options).dpi)
 
 
 def save(fig, path: str | Path, dpi: int | None = None) -> Path:
-    """Save a figure (PNG, SVG, PDF by the extension); returns the path."""
+    """Save a figure (PNG, SVG, PDF by the extension); returns the path.
+
+    The resolution is ``dpi``, else the figure's own (``[plots] dpi`` for
+    the figures of this module)."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fig.savefig(path, dpi=dpi or PlotOptions().dpi)
+    fig.savefig(path, dpi=dpi or fig.dpi)
     return path
 
 
@@ -143,7 +154,7 @@ def wordcloud(table: pd.DataFrame | Mapping[str, float], column: str | None = No
         The ``wordcloud.WordCloud`` object (``.to_image()`` gives a PIL image).
     """
     from wordcloud import WordCloud
-    o = options or PlotOptions.from_config()
+    o = _options(options)
     wc = WordCloud(font_path=str(font_path()), width=o.width, height=o.height, max_words=o.max_words,
                    background_color=o.background, colormap=o.colormap, random_state=random_state,
                    prefer_horizontal=1.0, collocations=False)
@@ -155,15 +166,19 @@ def wordcloud(table: pd.DataFrame | Mapping[str, float], column: str | None = No
 
 
 # -- charts --------------------------------------------------------------------
-def bar_keywords(table: pd.DataFrame, column: str = "score", top: int | None = None, title: str | None = None):
+def bar_keywords(table: pd.DataFrame, column: str = "score", top: int | None = None, title: str | None = None,
+                 options: PlotOptions | None = None):
     """Horizontal bar chart of a keyword table (best at the top).
 
     Args:
         table: a keyword DataFrame (``term`` and ``column``).
+        top: bars (default ``options.top``).
+        options: plot options (default ``[plots]`` of the configuration).
     """
-    top = top or PlotOptions().top
+    o = _options(options)
+    top = top or o.top
     df = table.sort_values(column, ascending=False).head(top).iloc[::-1]
-    fig = _figure(7, max(2.5, 0.32 * len(df) + 1))
+    fig = _figure(7, max(2.5, 0.32 * len(df) + 1), o)
     ax = fig.add_subplot()
     ax.barh(df["term"], df[column], color="#3b6ea8")
     ax.set_xlabel(column)
@@ -172,15 +187,17 @@ def bar_keywords(table: pd.DataFrame, column: str = "score", top: int | None = N
     return fig
 
 
-def bar_keyness(table: pd.DataFrame, top: int | None = None, title: str | None = None):
+def bar_keyness(table: pd.DataFrame, top: int | None = None, title: str | None = None,
+                options: PlotOptions | None = None):
     """Diverging bar chart of keyness: the most over-used terms (positive G²)
     and, when present, the most under-used (negative), as quanteda's
-    ``textplot_keyness``."""
-    top = top or PlotOptions().top
+    ``textplot_keyness``. ``top`` defaults to ``options.top`` bars per side."""
+    o = _options(options)
+    top = top or o.top
     pos = table[table["score"] > 0].nlargest(top, "score")
     neg = table[table["score"] < 0].nsmallest(top, "score")
     df = pd.concat([pos, neg.iloc[::-1]]).iloc[::-1]
-    fig = _figure(7, max(2.5, 0.32 * len(df) + 1))
+    fig = _figure(7, max(2.5, 0.32 * len(df) + 1), o)
     ax = fig.add_subplot()
     ax.barh(df["term"], df["score"], color=np.where(df["score"] > 0, "#3b6ea8", "#b0b0b0"))
     ax.axvline(0, color="black", linewidth=0.8)
@@ -189,16 +206,18 @@ def bar_keyness(table: pd.DataFrame, top: int | None = None, title: str | None =
     return fig
 
 
-def topic_heatmap(model, n: int = 8, title: str | None = None):
-    """Heat map of topics × their top terms (weights from ``model.components_``)."""
+def topic_heatmap(model, n: int = 8, title: str | None = None, options: PlotOptions | None = None):
+    """Heat map of topics × their top terms (weights from ``model.components_``),
+    in ``options.colormap``."""
+    o = _options(options)
     tt = model.top_terms(n)
     terms = list(dict.fromkeys(tt["term"]))
     names = list(model.get_feature_names_out())
     cols = [names.index(t) for t in terms]
     data = model.components_[:, cols]
-    fig = _figure(max(6, 0.35 * len(terms) + 2), max(3, 0.4 * model.k_ + 1.5))
+    fig = _figure(max(6, 0.35 * len(terms) + 2), max(3, 0.4 * model.k_ + 1.5), o)
     ax = fig.add_subplot()
-    im = ax.imshow(data, aspect="auto", cmap=PlotOptions().colormap)
+    im = ax.imshow(data, aspect="auto", cmap=o.colormap)
     ax.set_yticks(range(model.k_), [f"主题 {t}" for t in range(model.k_)])
     ax.set_xticks(range(len(terms)), terms, rotation=90)
     fig.colorbar(im, ax=ax, label="权重")
@@ -206,10 +225,11 @@ def topic_heatmap(model, n: int = 8, title: str | None = None):
     return fig
 
 
-def prevalence_plot(prevalence: pd.DataFrame, labels: Mapping[int, str] | None = None, title: str | None = None):
+def prevalence_plot(prevalence: pd.DataFrame, labels: Mapping[int, str] | None = None, title: str | None = None,
+                    options: PlotOptions | None = None):
     """Topic prevalence over time (the DataFrame of
     :meth:`TopicModel.prevalence_over_time`: ``period, topic, prevalence``)."""
-    fig = _figure(9, 5)
+    fig = _figure(9, 5, options)
     ax = fig.add_subplot()
     wide = prevalence.pivot(index="period", columns="topic", values="prevalence").sort_index()
     for t in wide.columns:
@@ -223,14 +243,15 @@ def prevalence_plot(prevalence: pd.DataFrame, labels: Mapping[int, str] | None =
     return fig
 
 
-def category_summary(figures: pd.DataFrame, by: str = "category", title: str | None = None):
+def category_summary(figures: pd.DataFrame, by: str = "category", title: str | None = None,
+                     options: PlotOptions | None = None):
     """Bar chart of extracted figures per category (the figures table:
     ``category`` column; documents with figures per category beside counts)."""
     if by not in figures.columns:
         raise ConfigError(f"category_summary: the table has no {by!r} column")
     g = figures.fillna({by: "（未分类）"}).groupby(by)
     counts = g.size().sort_values()
-    fig = _figure(7, max(2.5, 0.32 * len(counts) + 1))
+    fig = _figure(7, max(2.5, 0.32 * len(counts) + 1), options)
     ax = fig.add_subplot()
     ax.barh(counts.index.astype(str), counts.to_numpy(), color="#3b6ea8")
     if "doc_id" in figures.columns:

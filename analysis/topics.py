@@ -22,6 +22,7 @@ Example:
 from __future__ import annotations
 
 import logging
+import math
 from dataclasses import dataclass
 from typing import Any, Iterable, Sequence
 
@@ -30,10 +31,11 @@ import pandas as pd
 from scipy import sparse
 from scipy.optimize import linear_sum_assignment
 from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.exceptions import NotFittedError
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 
 from .config import load_config, options_from
-from .errors import ConfigError, ModelError
+from .errors import ConfigError, ModelError, NoDocumentsError
 from .keywords import KeywordOptions, _is_token_docs, is_corpus, term_filter, token_docs
 
 log = logging.getLogger(__name__)
@@ -171,6 +173,64 @@ def match_topics(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 # -- the estimator -------------------------------------------------------------
+#: ``LO:HI`` without a step tries every k when there are at most this many values
+K_RANGE_MAX_VALUES = 10
+
+
+def parse_k_range(spec: Any) -> list[int]:
+    """The k values of a ``k_range``: ``"LO:HI"``, ``"LO:HI:STEP"``, a
+    ``(lo, hi)`` or ``(lo, hi, step)`` tuple, or any iterable of ints.
+
+    ``LO:HI`` includes both ends. Without a step every k is tried when the
+    range holds at most :data:`K_RANGE_MAX_VALUES` values; a longer range gets
+    the smallest step giving at most that many. ``HI`` is always tried,
+    whatever the step.
+
+    Example:
+        >>> parse_k_range("2:5")
+        [2, 3, 4, 5]
+        >>> parse_k_range("5:20:4")
+        [5, 9, 13, 17, 20]
+        >>> parse_k_range("5:20")
+        [5, 7, 9, 11, 13, 15, 17, 19, 20]
+
+    Raises:
+        ConfigError: malformed, ``LO > HI``, a step < 1 or a k < 1.
+    """
+    bounds = spec
+    if isinstance(spec, str):
+        try:
+            bounds = tuple(int(p) for p in spec.split(":"))
+        except ValueError:
+            raise ConfigError(f"k_range must be LO:HI or LO:HI:STEP, not {spec!r}") from None
+        if len(bounds) not in (2, 3):
+            raise ConfigError(f"k_range must be LO:HI or LO:HI:STEP, not {spec!r}")
+    if isinstance(bounds, tuple) and len(bounds) in (2, 3) and not isinstance(spec, range):
+        lo, hi = int(bounds[0]), int(bounds[1])
+        if lo > hi:
+            raise ConfigError(f"k_range: LO {lo} is above HI {hi}")
+        if len(bounds) == 3:
+            step = int(bounds[2])
+            if step < 1:
+                raise ConfigError(f"k_range: step must be >= 1, not {step}")
+        else:
+            step = max(1, math.ceil((hi - lo) / (K_RANGE_MAX_VALUES - 1)))
+        ks = sorted(set(range(lo, hi + 1, step)) | {hi})
+    else:
+        try:
+            ks = sorted({int(k) for k in bounds})
+        except (TypeError, ValueError):
+            raise ConfigError(f"k_range must hold integers, not {spec!r}") from None
+    if not ks or ks[0] < 1:
+        raise ConfigError(f"k_range must hold positive integers, not {spec!r}")
+    return ks
+
+
+class NotFittedModelError(ModelError, NotFittedError):
+    """A :class:`TopicModel` is used before :meth:`TopicModel.fit` (both a
+    :class:`~analysis.errors.ModelError` and scikit-learn's ``NotFittedError``)."""
+
+
 class TopicModel(TransformerMixin, BaseEstimator):
     """LDA or NMF topic model over stored tokens, texts or token lists.
 
@@ -179,9 +239,11 @@ class TopicModel(TransformerMixin, BaseEstimator):
             variational EM on counts) or ``nmf`` (``NMF`` on TF-IDF,
             ``nndsvda`` initialisation).
         k: number of topics (ignored when ``k_range`` is given).
-        k_range: candidate k values (``range(5, 21, 5)``, ``(5, 20)`` =
-            ``5..20``); the k with the best mean NPMI is kept
-            (``k_scores_`` lists them all).
+        k_range: candidate k values: ``"LO:HI"`` / ``(lo, hi)`` (every k
+            from LO to HI when at most 10 values), ``"LO:HI:STEP"`` /
+            ``(lo, hi, step)`` (HI always included), or an iterable such as
+            ``range(5, 21, 5)``; see :func:`parse_k_range`. The k with the
+            best mean NPMI is kept (``k_scores_`` lists them all).
         random_state: seed (fixed by default, so results repeat).
         top_n: top terms per topic, used for labels and coherence.
         min_df, max_df, max_features: vocabulary limits (CountVectorizer).
@@ -290,17 +352,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
     def _k_values(self) -> list[int]:
         if self.k_range is None:
             return [int(self.k)]
-        kr = self.k_range
-        if isinstance(kr, str):
-            lo, _, hi = kr.partition(":")
-            kr = (int(lo), int(hi))
-        if isinstance(kr, tuple) and len(kr) == 2:
-            step = max(1, (kr[1] - kr[0]) // 5)
-            kr = range(kr[0], kr[1] + 1, step)
-        ks = sorted({int(k) for k in kr})
-        if not ks or ks[0] < 1:
-            raise ConfigError(f"k_range must hold positive integers, not {self.k_range!r}")
-        return ks
+        return parse_k_range(self.k_range)
 
     def _weighted(self, counts):
         """The matrix the model is fitted on: counts (LDA) or TF-IDF (NMF)."""
@@ -362,11 +414,15 @@ class TopicModel(TransformerMixin, BaseEstimator):
         select documents), a list of texts, or a list of token lists.
 
         Raises:
+            NoDocumentsError: the selection holds no document.
             ModelError: too few documents or terms for the model.
         """
         if self.coherence_unit not in ("document", "sentence"):
             raise ConfigError(f"coherence_unit must be document or sentence, not {self.coherence_unit!r}")
         ids, terms, sents, titles, dates = self._documents(X, doc_ids, **select)
+        if not ids:
+            raise NoDocumentsError("topics: no documents selected (no document matches the selection, "
+                                   "or the corpus is empty)")
         if len(ids) < 2:
             raise ModelError(f"topic model needs at least 2 documents, got {len(ids)}")
         min_df = self.min_df if not isinstance(self.min_df, int) or self.min_df <= len(ids) else 1
@@ -412,7 +468,7 @@ class TopicModel(TransformerMixin, BaseEstimator):
 
     def _check(self) -> None:
         if not hasattr(self, "components_"):
-            raise ModelError("TopicModel is not fitted yet: call fit() first")
+            raise NotFittedModelError("TopicModel is not fitted yet: call fit() first")
 
     def __getstate__(self):
         state = self.__dict__.copy()

@@ -1,14 +1,20 @@
 """Build the packaged keyness reference: term counts of a general news corpus.
 
-Reads the 24,090 CCTV 新闻联播 reports (``../shared/data/xwlb/xwlb_articles.jsonl.gz``,
-title + content), segments them with the packaged default segmenter
+Reads the 24,090 CCTV 新闻联播 reports (``../shared/data/xwlb/xwlb_articles.jsonl.gz``)
+with the ingestion rules (:func:`analysis.ingest.read_path`: the leading
+dateline 央视网消息（新闻联播）： goes to meta, as in a store), takes each
+document's body — what the store segments and what its ``doc_id`` hashes —
+segments it with the packaged default segmenter
 (``get_segmenter()``: jieba, HMM on, the domain dictionary, the merged stop
 words), keeps content terms as :func:`analysis.keywords.term_filter` does with
 the default ``[keywords]`` options (no stop words, punctuation, numbers or
 single characters) and writes ``analysis/data/reference/xwlb_terms.tsv.gz``:
 a ``#`` header (source, segmenter, total term count, documents, min_count),
 then ``term<TAB>count<TAB>doc_freq`` for terms seen at least ``--min-count``
-times. Only counts are shipped, not the text.
+times. It also writes ``xwlb_doc_ids.txt.gz`` (the sorted ``doc_id`` of every
+document, named in the header) so :func:`analysis.keywords.keyness` can
+subtract a target document that is in the reference. Only counts and ids are
+shipped, not the text.
 
 Usage (from the project root, 2 processes, about a minute)::
 
@@ -17,8 +23,6 @@ Usage (from the project root, 2 processes, about a minute)::
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import logging
 import sys
 import time
@@ -29,7 +33,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from analysis.keywords import KeywordOptions, Reference, TokenDoc, term_filter  # noqa: E402
+from analysis.document import Document  # noqa: E402
+from analysis.ingest import read_path  # noqa: E402
+from analysis.keywords import DEFAULT_REFERENCE_IDS, KeywordOptions, Reference, term_filter  # noqa: E402
 from analysis.segment import get_segmenter  # noqa: E402
 
 SOURCE = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
@@ -53,8 +59,16 @@ def main(argv=None) -> int:
     logging.basicConfig(level=logging.INFO)
     logging.getLogger("jieba").setLevel(logging.WARNING)
     t0 = time.perf_counter()
-    with gzip.open(args.source, "rt", encoding="utf-8") as fh:
-        texts = [(r.get("title") or "") + "\n" + (r.get("content") or "") for r in map(json.loads, fh)]
+    ids, texts, seen = [], [], set()
+    for doc in read_path(args.source):
+        if not isinstance(doc, Document):
+            logging.warning("skipped: %s", doc)
+            continue
+        if doc.doc_id in seen:  # a store keeps one copy of the same body
+            continue
+        seen.add(doc.doc_id)
+        ids.append(doc.doc_id)
+        texts.append(doc.body)
     with Pool(args.workers) as pool:
         per_doc = pool.map(_terms, texts, chunksize=200)
     freq, dfreq = Counter(), Counter()
@@ -66,13 +80,13 @@ def main(argv=None) -> int:
     seg = get_segmenter()
     ref = Reference(counts, pd.Series(dfreq, dtype="int64"), int(counts.sum()), len(texts), {
         "source": "CCTV 新闻联播 reports 2022-01-01..2026-08-21 (GitHub yuekcc/cctv_news; text (c) CCTV, "
-                  "counts only, research use), title + content",
+                  "counts only, research use), ingested bodies (dateline in meta, title not counted)",
         "built_by": "scripts/build_reference.py",
         "segmenter": f"{seg.options.backend} hmm={seg.options.hmm} dictionary={seg.options.dictionary} "
                      f"tokens_hash={seg.tokens_hash}",
         "filter": "keywords.term_filter(min_len=2, drop_numbers=True), packaged stop words",
-    })
-    n = ref.write(args.out, min_count=args.min_count)
+    }, frozenset(ids))
+    n = ref.write(args.out, min_count=args.min_count, ids_file=DEFAULT_REFERENCE_IDS)
     print(f"{len(texts)} documents, {ref.total} terms, {len(freq)} types; wrote {n} terms "
           f"(count >= {args.min_count}) to {args.out} ({Path(args.out).stat().st_size / 1e6:.2f} MB) "
           f"in {time.perf_counter() - t0:.1f} s")

@@ -15,7 +15,7 @@ from analysis.errors import ConfigError
 from analysis.keywords import (DEFAULT_REFERENCE, collocations, cooccurrence, frequency, keyness,
                                keyness_stats, keywords, load_reference, textrank, tfidf)
 
-from conftest import RELATED, SEED
+from conftest import RELATED, SEED, shared_file
 
 
 @pytest.fixture(scope="module")
@@ -95,7 +95,7 @@ def test_packaged_reference_is_small_and_clean(seg):
     path = data_path(*DEFAULT_REFERENCE.split("/"))
     assert path.stat().st_size < 5_000_000
     ref = load_reference()
-    assert ref.n_docs == 24090
+    assert ref.n_docs == 24082                          # 24,090 reports, 8 bodies twice (one copy, as a store)
     assert ref.total > ref.counts.sum() * 0.9
     assert ref.counts["习近平"] > 1000
     head = list(ref.counts.index[:300])
@@ -128,7 +128,7 @@ def test_tfidf_idf_sources(kcorpus, seed_id):
     ref = tfidf(kcorpus, doc=seed_id, idf="reference", top=None).set_index("term")
     n = len(kcorpus)
     assert corp.loc["江小爱", "idf"] == pytest.approx(math.log((1 + n) / 2) + 1)
-    assert ref.loc["江小爱", "idf"] == pytest.approx(math.log(1 + 24090) + 1)
+    assert ref.loc["江小爱", "idf"] == pytest.approx(math.log(1 + load_reference().n_docs) + 1)
     assert corp.loc["江小爱", "idf"] > corp.loc["服务", "idf"]
     assert ref.index[0] == "江小爱"
 
@@ -161,7 +161,7 @@ def test_dispatcher_and_errors(kcorpus, seed_id):
     assert (df["method"] == "keyness").all() and len(df) == 3
     with pytest.raises(ConfigError):
         keywords(kcorpus, method="nope")
-    with pytest.raises(TypeError):
+    with pytest.raises(ConfigError):                  # an error from analysis.errors, not TypeError
         keywords(kcorpus, method="freq", date="2023")
 
 
@@ -263,3 +263,185 @@ def test_frequency_dispersion_columns(kcorpus, seed_id):
     assert df.loc["志愿服务", "juilland_d"] > 0.5
     single = frequency(kcorpus, doc=seed_id, top=None)
     assert (single["dp"] == 0).all() and single["juilland_d"].isna().all()
+
+
+# -- review of issue 6 ------------------------------------------------------------
+def _related_by_hand():
+    with open(RELATED, encoding="utf-8") as fh:
+        return [json.loads(line) for line in fh]
+
+
+def test_reference_knows_its_documents_by_content_id(kcorpus, seed_id):
+    ref = load_reference()
+    assert len(ref.doc_ids) == ref.n_docs
+    related = [d for d in kcorpus.store.doc_ids() if d != seed_id]
+    # the shipped related reports come from the same dump: every one is in the reference,
+    # under the id the store gives it (body after the dateline moved to meta)
+    assert set(related) <= ref.doc_ids
+    assert seed_id not in ref.doc_ids
+
+
+def test_keyness_subtracts_target_documents_in_the_default_reference(kcorpus, seed_id):
+    from analysis.keywords import token_docs
+    df = keyness(kcorpus, query="志愿服务", top=None)
+    target = kcorpus.select(query="志愿服务")
+    assert seed_id in target
+    # every selected report except the seed (光明日报) is one of the 24,090 reference documents
+    assert df.attrs["subtracted"] == len(target) - 1
+    ref = load_reference()
+    assert df.attrs["reference_docs"] == ref.n_docs - (len(target) - 1)
+    row = df.set_index("term").loc["志愿服务"]
+    docs, seg = token_docs(kcorpus, [d for d in target if d != seed_id])
+    own = sum(d.words.count("志愿服务") for d in docs)
+    assert own > 100
+    assert row["n_reference"] == ref.counts["志愿服务"] - own
+
+
+def test_subtracted_reference_equals_the_rest_of_the_digest(kcorpus, seed_id):
+    """n_reference of 志愿服务 after subtraction = 志愿服务 tokens in the reference
+    documents outside the target, counted here from the digest JSONL itself."""
+    from analysis.document import content_id
+    from analysis.ingest.text import split_dateline
+    path = shared_file("xwlb", "xwlb_articles.jsonl.gz")
+    target = set(kcorpus.select(query="志愿服务"))
+    seg = kcorpus.segmenter()
+    rest = 0
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for rec in map(json.loads, fh):
+            if "志愿服务" not in rec["content"]:
+                continue
+            body = split_dateline(rec["content"])[0]
+            if content_id(body) in target:
+                continue
+            rest += seg.cut(body).count("志愿服务")
+    df = keyness(kcorpus, query="志愿服务", top=None).set_index("term")
+    assert df.loc["志愿服务", "n_reference"] == rest
+
+
+def test_subtraction_by_hand_with_a_corpus_reference(kcorpus, seed_id):
+    from analysis.keywords import Reference, term_filter, token_docs
+    ids = kcorpus.select(query="冬奥")[:2]
+    docs, seg = token_docs(kcorpus, ids)
+    keep = term_filter(seg)
+    ref = Reference.from_docs(docs, keep)               # reference = the two reports
+    df = keyness(kcorpus, doc_ids=ids[:1], reference=ref, top=None).set_index("term")
+    assert df.attrs["subtracted"] == 1
+    assert df.attrs["reference_docs"] == 1
+    second = [w for w in docs[1].words if keep(w)]
+    for term in df.index[:10]:
+        assert df.loc[term, "n_reference"] == second.count(term)
+    texts = keyness(["江州区志愿者。"], reference=["江州区志愿者。"], top=None)
+    assert texts.attrs["subtracted"] == 0                # text-<n> names are not content ids
+
+
+def test_tfidf_reference_is_an_argument_and_a_config_option(kcorpus, seed_id, tmp_path):
+    from analysis.keywords import KeywordOptions
+    path = tmp_path / "ref.tsv"
+    path.write_text("# total: 1000\n# n_docs: 9\nterm\tcount\tdoc_freq\n江小爱\t4\t4\n服务\t30\t9\n",
+                    encoding="utf-8")
+    df = tfidf(kcorpus, doc=seed_id, idf="reference", reference=str(path), top=None).set_index("term")
+    assert df.loc["江小爱", "idf"] == pytest.approx(math.log(10 / 5) + 1)
+    assert df.loc["服务", "idf"] == pytest.approx(math.log(10 / 10) + 1)
+    assert df.loc["江州区", "idf"] == pytest.approx(math.log(10 / 1) + 1)
+    opts = KeywordOptions(reference=str(path))
+    again = tfidf(kcorpus, doc=seed_id, idf="reference", options=opts, top=None).set_index("term")
+    assert again.loc["江小爱", "idf"] == pytest.approx(df.loc["江小爱", "idf"])
+
+
+@pytest.mark.parametrize("func", [frequency, tfidf, textrank, keyness, collocations, cooccurrence])
+def test_empty_selection_is_one_clear_error(kcorpus, func):
+    from analysis.errors import NoDocumentsError
+    with pytest.raises(NoDocumentsError, match="no documents selected"):
+        func(kcorpus, query="这个词不在语料里ZZZ")
+
+
+@pytest.mark.parametrize("args", [["keywords", "--method", m] for m in ("freq", "tfidf", "textrank", "keyness")]
+                         + [["collocations"], ["wordcloud", "--out", "x.png"]])
+def test_cli_empty_selection_exits_1(runner, cli, kcorpus, args, tmp_path):
+    args = [a if a != "x.png" else str(tmp_path / "x.png") for a in args]
+    res = runner.invoke(cli, ["--corpus", str(kcorpus.path), *args, "--query", "这个词不在语料里ZZZ"])
+    assert res.exit_code == 1, res.output
+    assert "no documents selected" in res.stderr
+    assert not (tmp_path / "x.png").exists()
+
+
+def test_selection_by_date_source_and_category(kcorpus, seed_id):
+    recs = _related_by_hand()
+    assert len(kcorpus) == len(recs) + 1                 # no duplicate bodies among the reports
+
+    def n_docs(**sel):
+        df = frequency(kcorpus, top=None, **sel)
+        return round(df["doc_freq"].iloc[0] / df["doc_prop"].iloc[0])
+
+    # the seed is dated 2023-03-28; the reports by their JSONL date
+    since = sum(r["date"] >= "2024-01-01" for r in recs)
+    assert n_docs(since="2024-01-01") == since
+    until = sum(r["date"] <= "2022-06-30" for r in recs)
+    assert n_docs(until="2022-06-30") == until
+    window = sum("2023-03-01" <= r["date"] <= "2023-03-31" for r in recs) + 1   # + the seed
+    assert n_docs(since="2023-03-01", until="2023-03-31") == window
+    assert n_docs(source="光明日报客户端") == 1
+    assert n_docs(source="央视网《新闻联播》") == sum(r["source"] == "央视网《新闻联播》" for r in recs)
+    cat = sum(r["title"].startswith("【冬奥之约】") for r in recs)
+    assert cat > 0 and n_docs(category="冬奥之约") == cat
+
+
+def test_collocation_g2_by_hand(kcorpus):
+    df = collocations(kcorpus, measure="g2", top=30).set_index("term")
+    row = df.loc["习近平总书记"]
+    toks = kcorpus.tokens()
+    words = [[w for w in doc if not re.fullmatch(r"[\W_]+", w)] for doc in toks]
+    n = sum(len(w) for w in words)
+    c1 = sum(w.count("习近平") for w in words)
+    c2 = sum(w.count("总书记") for w in words)
+    a = row["freq"]
+    obs = [a, c1 - a, c2 - a, n - c1 - c2 + a]
+    exp = [c1 * c2 / n, c1 * (n - c2) / n, (n - c1) * c2 / n, (n - c1) * (n - c2) / n]
+    g2 = 2 * sum(o * math.log(o / e) for o, e in zip(obs, exp) if o > 0)
+    assert row["g2"] == pytest.approx(g2, rel=1e-6)
+    assert row["p"] == pytest.approx(float(__import__("scipy.stats").stats.chi2.sf(g2, 1)), rel=1e-6, abs=1e-300)
+
+
+def test_textrank_pos_filter_removes_other_tags(kcorpus, seed_id):
+    from analysis.keywords import token_docs
+    doc = token_docs(kcorpus, [seed_id], pos=True)[0][0]
+    tags = {}
+    for w, p in zip(doc.words, doc.pos):
+        tags.setdefault(w, set()).add(p)
+    assert "ns" not in tags["志愿者"] and "ns" in tags["江州区"]
+    places = textrank(kcorpus, doc=seed_id, pos_filter=("ns",), top=None)
+    assert "江州区" in set(places["term"])
+    for term in places["term"]:
+        assert any(p and p.startswith("ns") for p in tags[term]), term
+    assert "志愿者" not in set(places["term"])
+    every = textrank(kcorpus, doc=seed_id, pos_filter=(), top=None)
+    assert "志愿者" in set(every["term"]) and len(every) > len(places)
+
+
+def test_cli_rounds_statistics_but_not_p_values(runner, cli, kcorpus):
+    res = runner.invoke(cli, ["--corpus", str(kcorpus.path), "collocations", "--measure", "pmi",
+                              "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    lib = collocations(kcorpus, measure="pmi").set_index("term")
+    for r in rows:
+        assert r["pmi"] == round(r["pmi"], 4) and r["npmi"] == round(r["npmi"], 4)
+        assert r["p"] == lib.loc[r["term"], "p"]             # exact
+    assert any(r["pmi"] != lib.loc[r["term"], "pmi"] for r in rows)
+
+
+def test_cli_wordcloud_writes_a_png_with_chinese(runner, cli, kcorpus, seed_id, tmp_path):
+    from PIL import Image
+    from analysis import plots
+    out = tmp_path / "cloud.png"
+    res = runner.invoke(cli, ["--corpus", str(kcorpus.path), "wordcloud", "--doc", seed_id, "--out", str(out),
+                              "--top", "30"])
+    assert res.exit_code == 0, res.output
+    img = np.asarray(Image.open(out).convert("RGB"))
+    assert img.shape[:2] == (600, 1000)                 # [plots] width, height
+    # the same cloud drawn by the library with the packaged font: identical pixels,
+    # so the CLI drew real glyphs of 江小爱... (the glyph tests are in test_plots.py)
+    wc = plots.wordcloud(keyness(kcorpus, doc=seed_id, top=30))
+    assert "江小爱" in {w for (w, _), *_ in wc.layout_}
+    assert np.array_equal(img, np.asarray(wc.to_image().convert("RGB")))
+    assert (img.min(axis=2) < 200).sum() > 2000

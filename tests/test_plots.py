@@ -134,3 +134,29 @@ def test_wordcloud_uses_the_font_and_the_table(table, tmp_path):
     for ch in "江小爱直骨":
         glyph = np.asarray(font.getmask(ch))
         assert glyph.sum() > 0 and (glyph.shape != box.shape or not np.array_equal(glyph, box))
+
+
+# -- review of issue 6: [plots] options reach every plot --------------------------
+def test_plot_options_are_threaded_through(table, tmp_path, related_records):
+    from PIL import Image
+    o = plots.PlotOptions(dpi=40, top=3, colormap="Reds")
+    fig = plots.bar_keywords(table, options=o)
+    assert len(fig.axes[0].patches) == 3 and fig.dpi == 40
+    path = plots.save(fig, tmp_path / "bar.png")
+    w, h = Image.open(path).size
+    assert (w, h) == (round(fig.get_figwidth() * 40), round(fig.get_figheight() * 40))
+    assert len(plots.bar_keyness(table, options=o).axes[0].patches) == 3 + 1   # 3 over-used, 1 under-used
+    tm = TopicModel(method="nmf", k=2).fit([r["title"] + "。" + r["content"] for r in related_records[:40]])
+    heat = plots.topic_heatmap(tm, options=o)
+    assert heat.axes[0].images[0].get_cmap().name == "Reds"
+
+
+def test_user_toml_plots_section_is_used(table, tmp_path, monkeypatch):
+    cfg = tmp_path / "user.toml"
+    cfg.write_text("[plots]\ndpi = 30\ntop = 2\ncolormap = \"Blues\"\n", encoding="utf-8")
+    monkeypatch.setenv("ANALYSIS_CONFIG", str(cfg))
+    fig = plots.bar_keywords(table)
+    assert len(fig.axes[0].patches) == 2 and fig.dpi == 30
+    assert len(plots.bar_keyness(table).axes[0].patches) == 2 + 1
+    wc = plots.wordcloud(table)
+    assert wc.colormap == "Blues"

@@ -162,3 +162,71 @@ def test_auto_learning_method_by_corpus_size(tcorpus):
     assert online.learning_method_ == "online" and online.n_iter_ == 2
     with pytest.raises(Exception):
         TopicModel(method="lda", k=3, learning_method="sgd").fit(tcorpus)
+
+
+# -- review of issue 6 ------------------------------------------------------------
+def test_parse_k_range_tries_every_k_and_always_hi():
+    from analysis.errors import ConfigError
+    from analysis.topics import parse_k_range
+    assert parse_k_range("2:5") == [2, 3, 4, 5]
+    assert parse_k_range("5:14") == list(range(5, 15))          # 10 values: every k
+    assert parse_k_range("3:9:3") == [3, 6, 9]
+    assert parse_k_range("2:6:3") == [2, 5, 6]                   # HI even off the step
+    assert parse_k_range((4, 6)) == [4, 5, 6]
+    wide = parse_k_range("5:40")
+    assert wide[0] == 5 and wide[-1] == 40 and len(wide) <= 11
+    assert parse_k_range(range(5, 21, 5)) == [5, 10, 15, 20]
+    for bad in ("5", "9:3", "a:b", "2:6:0", "0:3"):
+        with pytest.raises(ConfigError):
+            parse_k_range(bad)
+
+
+def test_unfitted_model_raises_sklearn_not_fitted_error():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.utils.validation import check_is_fitted
+    tm = TopicModel()
+    for call in (tm.topics, lambda: tm.transform([["a"]]), tm.get_feature_names_out):
+        with pytest.raises(NotFittedError):
+            call()
+        with pytest.raises(ModelError):
+            call()
+    with pytest.raises(NotFittedError):
+        check_is_fitted(tm)
+
+
+def test_cli_topics_k_range_prints_the_k_table(runner, cli, tcorpus):
+    res = runner.invoke(cli, ["--corpus", str(tcorpus.path), "topics", "--method", "nmf", "--k-range", "3:5"])
+    assert res.exit_code == 0, res.output
+    lines = res.stdout.splitlines()
+    head = lines[0].split()
+    assert head[:3] == ["k", "npmi", "umass"]
+    ks = [int(line.split()[0]) for line in lines[2:5]]
+    assert ks == [3, 4, 5]
+    chosen = [line for line in lines[2:5] if line.split()[-1] == "True"]
+    assert len(chosen) == 1
+    k = int(chosen[0].split()[0])
+    assert f"nmf k={k}:" in res.stderr
+    res = runner.invoke(cli, ["--corpus", str(tcorpus.path), "topics", "--method", "nmf", "--k-range", "2:6:3",
+                              "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    assert res.stdout.splitlines()[0].startswith("topic,terms")   # csv stdout: topics only
+    assert [line.split()[0] for line in res.stderr.splitlines()[3:6]] == ["2", "5", "6"]
+
+
+def test_cli_topics_stability(runner, cli, tcorpus):
+    res = runner.invoke(cli, ["--corpus", str(tcorpus.path), "topics", "--method", "nmf", "--k", "4",
+                              "--stability", "2", "--format", "jsonl"])
+    assert res.exit_code == 0, res.output
+    import json
+    import re
+    rows = [json.loads(line) for line in res.stdout.splitlines()]
+    assert len(rows) == 4
+    assert all(r["prevalence"] == round(r["prevalence"], 4) for r in rows)   # rounded, not a p-value
+    m = re.search(r"stability over 2 seeds (\d\.\d{3})", res.stderr)
+    assert m and 0 < float(m.group(1)) <= 1
+
+
+def test_cli_topics_empty_selection_exits_1(runner, cli, tcorpus):
+    res = runner.invoke(cli, ["--corpus", str(tcorpus.path), "topics", "--query", "这个词不在语料里ZZZ"])
+    assert res.exit_code == 1
+    assert "no documents selected" in res.stderr
