@@ -581,10 +581,21 @@ def selection_options(f):
     return f
 
 
+#: p-value columns of keyword/collocation tables: printed exact, never rounded
+P_VALUE_COLUMNS = frozenset({"p", "p_chi2"})
+
+
 def _rounded(df: pd.DataFrame) -> pd.DataFrame:
-    """Round statistics for display, keeping p-values exact."""
-    cols = [c for c in df.select_dtypes("float").columns if not c.startswith("p")]
+    """Round statistics for display (4 decimals), keeping the p-value columns exact."""
+    cols = [c for c in df.select_dtypes("float").columns if c not in P_VALUE_COLUMNS]
     return df.round({c: 4 for c in cols})
+
+
+def _fail_stage(exc: AnalysisError) -> None:
+    """Exit for a keyword/topic error: 1 for an empty selection (nothing to
+    analyse), 2 for anything else."""
+    from .errors import NoDocumentsError
+    fail(str(exc), 1 if isinstance(exc, NoDocumentsError) else 2)
 
 
 def _select(doc, query, since, until, source, category) -> dict:
@@ -608,7 +619,9 @@ def keywords(state: State, method, doc, query, since, until, source, category, t
              scheduler, fmt):
     """Keywords of the corpus or a selection (keyness against the packaged news reference by default)."""
     from .keywords import keywords as run
-    extra = {"reference": reference} if reference and method == "keyness" else {}
+    extra = {"reference": reference} if reference and method in ("keyness", "tfidf") else {}
+    if method == "tfidf" and reference:
+        extra["idf"] = "reference"
     try:
         if input_url:
             from .keywords import KeywordOptions
@@ -620,8 +633,11 @@ def keywords(state: State, method, doc, query, since, until, source, category, t
             df = run(state.corpus(), method=method, top=top,
                      **_select(doc, query, since, until, source, category), **extra)
     except AnalysisError as exc:
-        fail(str(exc))
+        _fail_stage(exc)
     emit(_rounded(df), fmt)
+    if df.attrs.get("subtracted"):
+        click.echo(f"keyness: {df.attrs['subtracted']} target documents are in the reference and were "
+                   f"subtracted from it ({df.attrs['reference_docs']} reference documents left)", err=True)
 
 
 @cli.command()
@@ -643,7 +659,7 @@ def collocations(state: State, doc, query, since, until, source, category, measu
         else:
             df = run(state.corpus(), measure=measure, min_count=min_count, top=top, **sel)
     except AnalysisError as exc:
-        fail(str(exc))
+        _fail_stage(exc)
     emit(_rounded(df), fmt)
 
 
@@ -652,7 +668,9 @@ def collocations(state: State, doc, query, since, until, source, category, measu
 @selection_options
 @click.option("--method", type=click.Choice(["lda", "nmf"]), default=None, help="Default: [topics] method.")
 @click.option("--k", type=int, default=None, help="Number of topics. Default: [topics] k.")
-@click.option("--k-range", metavar="LO:HI", help="Choose k in LO..HI by NPMI coherence.")
+@click.option("--k-range", metavar="LO:HI[:STEP]",
+              help="Choose k in LO..HI (both included; every k up to 10 values, else an even step) "
+                   "by NPMI coherence; the k table is printed.")
 @click.option("--stability", "seeds", type=int, default=0, metavar="N",
               help="Also refit with N other seeds and report stability.")
 @click.option("--docs", "show_docs", type=int, default=0, metavar="N", help="List N representative documents per topic.")
@@ -677,7 +695,14 @@ def topics(state: State, doc, query, since, until, source, category, method, k, 
         tm.fit(state.corpus(), **_select(doc, query, since, until, source, category))
         stab = tm.stability(seeds=range(1, seeds + 1)) if seeds else None
     except AnalysisError as exc:
-        fail(str(exc))
+        _fail_stage(exc)
+    if k_range:
+        click.echo(f"k chosen by mean NPMI over k = {k_range}:", err=True)
+        table = _rounded(tm.k_scores_.assign(chosen=tm.k_scores_["k"] == tm.k_))
+        if fmt == "table":
+            emit(table, fmt)
+        else:  # keep stdout one table of topics for csv/jsonl
+            click.echo(_table(table.astype(str)), err=True)
     df = tm.topics()
     df["terms"] = df["terms"].map(" ".join)
     emit(_rounded(df.drop(columns=["label"])), fmt)
@@ -723,12 +748,12 @@ def _dataset_topics_cmd(state: State, url, method, k, scheduler, workers, fmt, u
 def wordcloud(state: State, doc, query, since, until, source, category, out, method, top):
     """Word cloud of the keywords (packaged Chinese font) saved as PNG."""
     from .keywords import keywords as run
-    from .plots import wordcloud as draw
+    from .plots import PlotOptions, wordcloud as draw
     try:
         df = run(state.corpus(), method=method, top=top, **_select(doc, query, since, until, source, category))
-        draw(df, out=out)
+        draw(df, out=out, options=PlotOptions.from_config(state.config))
     except AnalysisError as exc:
-        fail(str(exc))
+        _fail_stage(exc)
     click.echo(f"wrote {out} ({len(df)} terms)", err=True)
 
 
