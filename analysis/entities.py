@@ -256,6 +256,7 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
+_PLACE_SUFFIX_CHARS = frozenset("市州省县镇村岛港")
 #: ... for a transliterated name (内塔尼亚胡, 德桑蒂斯), which the surname checks cannot judge
 _TRANSLIT_NAME = 0.5
 _UNIT_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community": 4, "compound": 5}
@@ -665,8 +666,13 @@ class _Doc:
         nm = text[a:b]
         if self._place_word(nm) or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!)
-        if re.search(re.escape(nm) + r"[市州省县镇村岛港](?![长委民])", text):
-            return True  # a place somewhere in the text (科尔蒂纳丹佩佐市), not 李明市长
+        k = text.find(nm)
+        while k >= 0:
+            after = k + len(nm)
+            if text[after:after + 1] in _PLACE_SUFFIX_CHARS and text[after + 1:after + 2] not in ("长", "委", "民") \
+                    and text[after:after + 1]:
+                return True  # a place somewhere in the text (科尔蒂纳丹佩佐市), not 李明市长
+            k = text.find(nm, after)
         if nm.endswith(("市", "省", "县", "区", "镇", "村", "乡", "州")) and not (
                 sure and conf >= _CERTAIN_NAME):
             return True  # 陈贵州 in a list of names is a person all the same
