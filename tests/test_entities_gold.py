@@ -36,6 +36,9 @@ import pytest
 from analysis.entities import extract_entities
 
 GOLD = Path(__file__).parent / "data" / "gold_entities.json"
+#: a second gold set, annotated the same way on 30 other reports and never used
+#: while building or tuning the extractor (tests/data/gold_selection_heldout.json)
+GOLD_HELDOUT = Path(__file__).parent / "data" / "gold_entities_heldout.json"
 _PUNCT = re.compile(r"[\s“”\"‘’'「」『』《》()（）,，、。:：;；!！?？·・\-—_]+")
 
 
@@ -81,6 +84,11 @@ def texts(seed_path, related_records):
 
 @pytest.fixture(scope="module")
 def scores(gold, texts):
+    return score_gold(gold, texts)
+
+
+def score_gold(gold: dict, texts: dict[str, str]) -> dict:
+    """Person P/R, role accuracy and programme P/R of extract_entities on a gold set."""
     tp = fp = fn = 0
     roles_right = roles_total = 0
     ptp = pfp = pfn = 0
@@ -161,6 +169,31 @@ def test_role_accuracy(scores):
 def test_programmes(scores):
     # no aim in the issue; a floor that catches a broken programme finder
     assert scores["prog_r"] >= 0.5 and scores["prog_p"] >= 0.4, scores["misses"]
+
+
+@pytest.fixture(scope="module")
+def heldout_scores(texts):
+    return score_gold(json.loads(GOLD_HELDOUT.read_text(encoding="utf-8")), texts)
+
+
+def test_heldout_gold_covers_its_selection():
+    sel = json.loads((GOLD.parent / "gold_selection_heldout.json").read_text(encoding="utf-8"))
+    gold = json.loads(GOLD_HELDOUT.read_text(encoding="utf-8"))
+    assert [d["id"] for d in gold["documents"]] == sel
+    assert not set(sel) & set(json.loads((GOLD.parent / "gold_selection.json").read_text(encoding="utf-8")))
+
+
+#: Held-out floors: the level reached (22 people in 30 reports, so one person
+#: moves recall by 0.045). The issue's aims (P 0.95, R 0.90, role 0.85) are
+#: NOT reached on this held-out set; the README reports both figures.
+HELDOUT_FLOORS = {"person_p": 0.65, "person_r": 0.70, "role": 0.85}
+
+
+def test_heldout_people_and_roles(heldout_scores):
+    """On reports never used for tuning: a regression gate at the level reached."""
+    s = heldout_scores
+    for key, floor in HELDOUT_FLOORS.items():
+        assert s[key] >= floor, (key, s[key], s["misses"])
 
 
 def test_role_comparison_is_fair():
