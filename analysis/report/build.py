@@ -46,7 +46,6 @@ SECTION_TITLES = {
 }
 
 KEYWORD_METHODS = {"freq": "词频", "tfidf": "TF-IDF", "textrank": "TextRank", "keyness": "关键性（keyness）"}
-KEYWORD_COLUMNS = {"term": "词", "score": "得分", "freq": "频次", "doc_freq": "文档数"}
 KEYNESS_COLUMNS = {"n_reference": "参照语料频次", "g2": "G²", "p": "p 值", "log_ratio": "对数比"}
 PACKAGES = ["analysis", "jieba", "rjieba", "pandas", "numpy", "scikit-learn", "scipy", "matplotlib",
             "wordcloud", "cn2an", "python-crfsuite", "jinja2", "weasyprint", "nbconvert"]
@@ -269,13 +268,20 @@ def _figures(ctx: _Context) -> Section:
     counts = (df.groupby("category", sort=False)
                 .agg(n=("text", "size"), docs=("doc_id", "nunique"),
                      examples=("text", lambda s: "、".join(list(dict.fromkeys(s))[:5])))
-                .sort_values("n", ascending=False, kind="stable").reset_index())
+                .reset_index())
+    rank = {c: i for i, c in enumerate(labels)}  # ties in lexicon order (teams, volunteers, ...)
+    counts = (counts.assign(_rank=counts["category"].map(lambda c: rank.get(c, len(rank))))
+                    .sort_values(["n", "_rank"], ascending=[False, True], kind="stable")
+                    .drop(columns="_rank").reset_index(drop=True))
     counts.insert(1, "label", counts["category"].map(lambda c: labels.get(c, c)))
     unclassified = int(allfig["category"].isna().sum())
+    summary_cols = {"label": "类别", "n": "数字个数", "docs": "文档数", "examples": "示例"}
+    if len(ctx.ids) == 1:
+        del summary_cols["docs"]
     blocks: list[Any] = [Table.from_frame(
-        counts, {"label": "类别", "n": "数字个数", "docs": "文档数", "examples": "示例"}, caption="按类别汇总",
+        counts, summary_cols, caption="按类别汇总",
         note=f"另有 {unclassified} 个数字未归入任何类别（年份、金额、百分比等），不在表和图中。" if unclassified else "",
-        widths=["22%", "12%", "10%", "56%"])]
+        widths=["22%", "12%", "10%", "56%"] if len(ctx.ids) > 1 else ["25%", "15%", "60%"])]
     if len(counts) > 1 and counts["n"].max() > 1:
         # only categorised figures, by their Chinese labels: unclassified ones are counted in the note above
         fig = _stage("plots").category_summary(df.assign(category=df["category"].map(lambda c: labels.get(c, c))),
@@ -286,16 +292,32 @@ def _figures(ctx: _Context) -> Section:
         part = df[df["category"] == cat].copy()
         part["evidence"] = [_evidence(r) for _, r in part.iterrows()]
         part["doc"] = part["doc_id"].map(lambda d: ctx.short_title(d, 12))
-        cols = {"text": "数字", "value": "数值", "counted": "计数对象", "place": "地点", "evidence": "证据句"}
-        widths = ["13%", "10%", "15%", "12%", "50%"]
+        part["shown_value"] = part["value"].map(_cn_number)
+        cols = {"text": "数字", "shown_value": "数值", "counted": "计数对象", "place": "地点", "evidence": "证据句"}
+        widths = None  # one document: the automatic layout fits
         if multi:
             cols.update({"date": "日期", "doc": "文档"})
-            widths = ["11%", "9%", "12%", "9%", "34%", "11%", "14%"]
+            widths = ["12%", "9%", "12%", "9%", "33%", "11%", "14%"]
         blocks.append(Table.from_frame(part, cols, caption=f"类别：{labels.get(cat, cat)}",
                                        limit=ctx.opts.figures_per_category, widths=widths))
     return Section("figures", title, blocks,
                    note=f"共 {len(allfig)} 个数字，其中 {len(df)} 个归入 {len(counts)} 个类别，{unclassified} 个未归类。",
                    frames={"figures": allfig, "summary": df.drop(columns="_order"), "counts": counts})
+
+
+def _cn_number(value: Any) -> Any:
+    """A figure's value for display: 9600万, 1.35亿 above ten thousand (short
+    enough for a narrow column), the number itself below."""
+    try:
+        v = float(value)
+    except (TypeError, ValueError):
+        return value
+    if v != v:  # NaN: a range
+        return ""
+    for unit, size in (("亿", 1e8), ("万", 1e4)):
+        if abs(v) >= size:
+            return f"{v / size:.4g}{unit}"
+    return int(v) if v.is_integer() else v
 
 
 def _entities(ctx: _Context) -> Section:
@@ -323,37 +345,55 @@ def _entities(ctx: _Context) -> Section:
             part["level"] = part["level"].map(lambda v: PLACE_LEVELS.get(v, v) if isinstance(v, str) else v)
         if multi:
             cols = {**cols, "documents": "文档数"}
-        blocks.append(Table.from_frame(part, cols, caption=caption, limit=ctx.opts.entities_top))
+        blocks.append(Table.from_frame(part, cols, caption=caption, limit=ctx.opts.entities_top,
+                                       css="narrow" if key in ("organizations", "programmes") else ""))
     return Section("entities", title, blocks, frames={"entities": df, **summary})
 
 
 def _keywords(ctx: _Context) -> Section:
     mod = _stage("keywords")
-    blocks: list[Any] = []
     notes = []
     for method in ctx.opts.keyword_methods:
         try:
-            df = mod.keywords(ctx.corpus, method=method, doc_ids=ctx.ids, top=ctx.opts.keywords_top)
+            ctx.keyword_tables[method] = mod.keywords(ctx.corpus, method=method, doc_ids=ctx.ids,
+                                                      top=ctx.opts.keywords_top)
         except AnalysisError as exc:
             notes.append(f"{KEYWORD_METHODS.get(method, method)}：{exc}")
-            continue
-        ctx.keyword_tables[method] = df
-        cols = dict(KEYWORD_COLUMNS)
-        if method == "keyness":
-            cols.update(KEYNESS_COLUMNS)
-        blocks.append(Table.from_frame(df, cols, caption=KEYWORD_METHODS.get(method, method)))
-    if not blocks:
+    if not ctx.keyword_tables:
         raise ReportError("no keyword method gave a result: " + "；".join(notes))
+    blocks: list[Any] = []
+    ranked = [m for m in ctx.keyword_tables if m != "keyness"]
+    if ranked:
+        # the ranking methods side by side: one row per rank
+        side = pd.DataFrame({"rank": range(1, max(len(ctx.keyword_tables[m]) for m in ranked) + 1)})
+        cols, widths = {"rank": "序号"}, ["6%"]
+        for m in ranked:
+            t = ctx.keyword_tables[m].reset_index(drop=True)
+            value = "freq" if m == "freq" else "score"
+            side[f"{m}_term"], side[f"{m}_value"] = t["term"], t[value]
+            cols[f"{m}_term"] = KEYWORD_METHODS.get(m, m)
+            cols[f"{m}_value"] = "频次" if m == "freq" else "得分"
+        widths += [f"{94 / len(ranked) * 0.68:.1f}%", f"{94 / len(ranked) * 0.32:.1f}%"] * len(ranked)
+        blocks.append(Table.from_frame(side, cols, widths=widths,
+                                       caption="、".join(KEYWORD_METHODS.get(m, m) for m in ranked) + "（按方法排列）"))
+    if "keyness" in ctx.keyword_tables:
+        cols = {"term": "词", "freq": "频次", "doc_freq": "文档数", **KEYNESS_COLUMNS}
+        if len(ctx.ids) == 1:
+            del cols["doc_freq"]
+        blocks.append(Table.from_frame(ctx.keyword_tables["keyness"], cols, caption=KEYWORD_METHODS["keyness"],
+                                       note="与参照语料相比显著多用的词（G² 为对数似然比，见方法附录的参照语料）。"))
     return Section("keywords", SECTION_TITLES["keywords"], blocks, note="；".join(notes),
                    frames=dict(ctx.keyword_tables))
 
 
-def _top_terms(ctx: _Context, n: int) -> pd.DataFrame:
-    for method in ("tfidf", "freq", "keyness", "textrank"):
+def _top_terms(ctx: _Context, n: int) -> tuple[pd.DataFrame, str]:
+    """The top terms of the first keyword table available (keyness first: the
+    terms that set the selection apart from general news) and its method."""
+    for method in ("keyness", "tfidf", "freq", "textrank"):
         if method in ctx.keyword_tables and not ctx.keyword_tables[method].empty:
-            return ctx.keyword_tables[method].head(n)
+            return ctx.keyword_tables[method].head(n), method
     mod = _stage("keywords")
-    return mod.keywords(ctx.corpus, method="freq", doc_ids=ctx.ids, top=n)
+    return mod.keywords(ctx.corpus, method="freq", doc_ids=ctx.ids, top=n), "freq"
 
 
 def _wordcloud(ctx: _Context) -> Section:
@@ -361,11 +401,12 @@ def _wordcloud(ctx: _Context) -> Section:
     title = SECTION_TITLES["wordcloud"]
     if not ctx.opts.wordcloud:
         return Section("wordcloud", title, note="本节按设置从略。", omitted=True)
-    terms = _top_terms(ctx, 120)
+    terms, method = _top_terms(ctx, 120)
     freqs = dict(zip(terms["term"], terms["score"].astype(float).clip(lower=1e-9)))
     img = plots.wordcloud(freqs)
     png = _image_png(img, ctx.opts.dpi)
-    return Section("wordcloud", title, [Image(png, caption="词云（按关键词得分）", width="85%")],
+    caption = f"词云（{len(terms)} 个词，字号按{KEYWORD_METHODS.get(method, method)}得分）"
+    return Section("wordcloud", title, [Image(png, caption=caption, width="72%")],
                    frames={"terms": terms})
 
 
@@ -402,7 +443,7 @@ def _topics(ctx: _Context) -> Section:
     reps = model.representative_docs(2)
     reps["doc"] = reps["doc_id"].map(lambda d: ctx.short_title(d, 30))
     topics["documents"] = topics["topic"].map(reps.groupby("topic")["doc"].apply("；".join))
-    settings = [("方法", model.method), ("主题数 k", model.k_), ("随机种子", model.random_state),
+    settings = [("方法", model.method.upper()), ("主题数 k", model.k_), ("随机种子", model.random_state),
                 ("迭代次数", model.max_iter), ("词表", f"{len(model.vocabulary_)} 个词（min_df={model.min_df}，"
                                                   f"max_df={model.max_df}）"),
                 ("平均 NPMI", round(float(model.coherence_npmi_), 3)),
@@ -427,7 +468,13 @@ def _topics(ctx: _Context) -> Section:
         log.info("topic prevalence over time skipped: %s", exc)
     else:
         if prev["period"].nunique() > 1:
-            blocks.append(Image(_image_png(plots.prevalence_plot(prev), ctx.opts.dpi), caption="主题随时间的变化（季度）"))
+            labels = {t: f"{t} {' '.join(terms.split()[:3])}" for t, terms in zip(topics["topic"], topics["terms"])}
+            fig = plots.prevalence_plot(prev, labels=labels)
+            fig.set_size_inches(6.7, 3.8)
+            ax = fig.axes[0]
+            ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+            ax.tick_params(labelsize=7)
+            blocks.append(Image(_image_png(fig, ctx.opts.dpi), caption="主题随时间的变化（季度平均占比）"))
             frames["prevalence"] = prev
     return Section("topics", title, blocks, frames=frames)
 
@@ -448,7 +495,8 @@ def _heatmap(plots, model, per_topic: int = 3):
 
 def _kwic(ctx: _Context) -> Section:
     seg = _stage("segment")
-    terms = list(_top_terms(ctx, ctx.opts.kwic_terms)["term"])
+    top, method = _top_terms(ctx, ctx.opts.kwic_terms)
+    terms = list(top["term"])
     blocks: list[Any] = []
     frames = {}
     for term in terms:
@@ -457,10 +505,12 @@ def _kwic(ctx: _Context) -> Section:
         if df.empty:
             continue
         cols = {"left": "左语境", "keyword": "关键词", "right": "右语境"}
-        blocks.append(Table.from_frame(df, cols, caption=f"“{term}”", css="kwic", limit=ctx.opts.kwic_lines))
+        blocks.append(Table.from_frame(df, cols, caption=f"“{term}”", css="kwic", limit=ctx.opts.kwic_lines,
+                                       widths=["43%", "14%", "43%"]))
     if not blocks:
         return Section("kwic", SECTION_TITLES["kwic"], note="没有可显示的语境。", omitted=True, frames=frames)
-    return Section("kwic", SECTION_TITLES["kwic"], blocks, frames=frames)
+    return Section("kwic", SECTION_TITLES["kwic"], blocks, frames=frames,
+                   note=f"{KEYWORD_METHODS.get(method, method)}排名前 {len(terms)} 的词在文中的上下文。")
 
 
 def _methods(ctx: _Context) -> Section:
@@ -477,14 +527,21 @@ def _methods(ctx: _Context) -> Section:
         if items:
             blocks.append(Pairs(items, caption=caption))
     configs = []
+    current = _current_configs(ctx)
+    stale = 0
     for (kind, chash), n in sorted(ctx.corpus.store.annotation_counts().items()):
+        if current is not None and chash not in current:
+            stale += 1  # results of an earlier configuration, not used by this report
+            continue
         desc = ctx.corpus.store.config_description(chash) or {}
         configs.append({"kind": kind, "config": chash[:12], "documents": n,
                         "description": "；".join(f"{k}={v}" for k, v in sorted(desc.items()))})
     if configs:
         blocks.append(Table.from_frame(pd.DataFrame(configs), {"kind": "结果类型", "config": "配置哈希",
                                                                "documents": "文档数", "description": "配置"},
-                                       caption="缓存结果的配置（分词词典、停用词、模型参数）"))
+                                       caption="本报告所用结果的配置（分词词典、停用词、模型参数）",
+                                       widths=["11%", "15%", "9%", "65%"],
+                                       note=(f"语料库中另有 {stale} 组旧配置的缓存结果，本报告未使用。" if stale else "")))
     for table in ("segment", "figures", "entities", "keywords", "topics", "plots", "report"):
         items = sorted(cfg.section(table).items())
         if items:
@@ -496,6 +553,19 @@ def _methods(ctx: _Context) -> Section:
                         caption="其他"))
     return Section("methods", SECTION_TITLES["methods"], blocks,
                    note="以下信息用于复现本报告：软件与词典版本、停用词表、参照语料、主题模型参数与随机种子。")
+
+
+def _current_configs(ctx: _Context) -> set[str] | None:
+    """Config hashes of the stage results this report reads (None: unknown)."""
+    try:
+        seg, fig, ent = _stage("segment"), _stage("figures"), _stage("entities")
+        cfg = ctx.corpus.config
+        return {seg.corpus_segmenter(ctx.corpus).tokens_hash,
+                fig.get_extractor(fig.FigureOptions.from_config(cfg)).config_hash,
+                ent.entities_config_hash(ent.EntityOptions.from_config(cfg))}
+    except (_Missing, AnalysisError, AttributeError) as exc:
+        log.info("current stage configurations unknown (%s): listing every stored result", exc)
+        return None
 
 
 def _comment_header(path, prefix: str = "#") -> list[str]:
@@ -577,4 +647,11 @@ def _reference_info(cfg) -> list[tuple[str, Any]]:
              ("过滤", meta.get("filter", "—")),
              ("最低频次 min_count", meta.get("min_count", "—")),
              ("生成脚本", meta.get("built_by", "—"))] + items
+    m = re.search(r"tokens_hash=(\w+)", meta.get("segmenter", ""))
+    if m:
+        seg = _stage("segment")
+        current = seg.get_segmenter(seg.SegmentOptions.from_config(cfg)).tokens_hash
+        items.append(("与本报告的分词", "一致" if current.startswith(m.group(1)) or m.group(1).startswith(current)
+                      else f"不同（参照语料 {m.group(1)}，本报告 {current}：词典或分词设置已改变，"
+                           f"参照语料可用 scripts/build_reference.py 重建）"))
     return items
