@@ -91,7 +91,7 @@ from .errors import ConfigError, ExtractionError
 log = logging.getLogger(__name__)
 
 #: bump when a change in this module changes the records (invalidates caches)
-EXTRACTOR_VERSION = 2
+EXTRACTOR_VERSION = 3
 
 FIELDS = ["doc_id", "start", "end", "text", "sentence", "number", "value", "low", "high",
           "unit", "approx", "counted", "kind", "category"]
@@ -850,6 +850,8 @@ class FigureExtractor:
         if after or kind == "duration":
             return after
         before, inherit = self._counted_before(norm, start, kind, doc)
+        if before and unit in _PEOPLE_UNITS and before[-1] in _PLACE_CHARS:
+            return None  # 遵义三合镇近4000人受灾: a place is where, not what people are counted
         if before:
             return before
         if inherit and prev is not None and not _SENT_STOP.search(norm, prev[0], start):
@@ -863,9 +865,10 @@ class FigureExtractor:
         ``73个国家、地区和国际组织``, ``30个省（区、市）``."""
         n = len(norm)
         if norm.startswith("的", pos):
-            if kind not in ("percent", "duration"):  # 5050米的风电场: a description, not what is measured
+            # 5050米的风电场: a description, not what is measured; 6省份的防汛响应: what they have
+            if kind == "measure" or unit in _NOMINAL_UNITS:
                 return None
-            pos += 1
+            pos += 1  # 200人的青年突击队, 1.25%的股权
         # skip a quoted name: 46个“江小爱”暖心站点
         if pos < n and norm[pos] in _QUOTES:
             close = norm.find(_QUOTES[norm[pos]], pos + 1, pos + 16)
@@ -882,8 +885,9 @@ class FigureExtractor:
             close = norm.find("）" if norm[e] == "（" else ")", e + 1, e + 8)
             paren = norm[e:close + 1] if close > 0 else None
         words = self._clause_words(norm[pos:e], doc, pos)
+        cut_off = None  # the window ends inside the clause: its last word may be cut in two
         if e == lim and e < n and norm[e] not in _BOUND and len(words) > 1:
-            words.pop()  # the window ends inside the clause: its last word may be cut in two
+            cut_off = words.pop()  # kept only as the look-ahead of the word before it
         if words and len(words[0][0]) == 1 and words[0][0] in _AFTER_STOP:
             return None
         heads = self._heads
@@ -893,16 +897,24 @@ class FigureExtractor:
         i, nw = 0, len(words)
         while i < nw:
             w, t = words[i]
-            nxt = words[i + 1] if i + 1 < nw else None
+            nxt = words[i + 1] if i + 1 < nw else cut_off
             if w in _NOT_COUNTED or w in _CURRENCY:
                 if not phrase and w in _CURRENCY and kind == "money":  # 2015.1亿元人民币
                     i += 1
                     continue
+                if not phrase and t[:1] == "n" and nxt is not None and _is_noun(*nxt, heads) \
+                        and w not in _CURRENCY:
+                    phrase.append((w, "m"))  # 439名参赛运动员: a verb tagged n modifies the noun after
+                    i += 1
+                    continue
                 break
+            if t == "vn" and phrase and w not in heads and nxt is not None and nxt[1][:1] in "pd":
+                break  # 志愿服务队活跃在城市乡村: a verb tagged vn after the noun is the predicate
             if _is_noun(w, t, heads):
                 phrase.append((w, "n"))
-            elif (t in _MOD_TAGS or t == "t") and nxt is not None:
-                phrase.append((w, "m"))
+            elif (t in _MOD_TAGS or t in ("t", "i", "l") or (t == "r" and w[0] == "各" and len(w) == 2)) \
+                    and nxt is not None and (nxt[1] in _MOD_TAGS or nxt[0] == "的" or _is_noun(*nxt, heads)):
+                phrase.append((w, "m"))  # 无症状感染者, 自然灾害救灾资金, 各国奥委会
             elif w == "的" and phrase and all(c == "m" for _, c in phrase):
                 phrase.append((w, "d"))  # 热乎的饭菜
             elif w in _CONJ_WORDS and phrase and phrase[-1][1] == "n" and nxt is not None \
@@ -916,6 +928,11 @@ class FigureExtractor:
             i += 1
             if len(phrase) >= 7:
                 break
+        if unit in _PEOPLE_UNITS:  # people are counted: the phrase ends at its last word for people
+            last = max((k for k, (w, c) in enumerate(phrase) if c == "n" and w[-1] in _ANIMATE), default=None)
+            if last is not None and last < len(phrase) - 1:  # 近7000名涉奥人员入境
+                del phrase[last + 1:]
+                i = -1  # cut short: no parenthesis
         while phrase and phrase[-1][1] != "n":
             phrase.pop()
         if not phrase:
@@ -1014,7 +1031,7 @@ _NOUN_TAGS = frozenset(["n", "nr", "ns", "nt", "nz", "ng", "nrt", "nrfg", "vn", 
 _NOMINAL_UNITS = frozenset(["部门", "省份", "省市", "省区市", "方面", "大项", "小项"])
 # words jieba tags as nouns that end a counted noun phrase (adverbs, verbs)
 _NOT_COUNTED = frozenset("""同比 环比 全部 全都 部署 出院 落地 生效 参赛 现场 投入使用 投入 投身 助力 参会 离岛 分别
-平均 累计 总量 总数 人数 规模 大关 以上 左右 其中 均 各 实际 名义 同期 用于 全面 共同 联合 启动 世界纪录 纪录""".split())
+平均 累计 总量 总数 人数 规模 大关 以上 左右 其中 均 各 实际 名义 同期 用于 全面 共同 联合 启动""".split())
 _LINK = frozenset(["同比", "环比", "增长", "下降", "提高", "提升", "降低", "增加", "减少", "分别", "平均", "有", "共", "共有", "达", "达到", "为", "是", "约", "累计", "共计", "合计", "总计", "已", "已有",
                    "建有", "共建", "现有", "已达", "拥有", "新增", "增加", "增至", "了", "着", "至", "到", "超", "占", "计"])
 
@@ -1026,6 +1043,10 @@ _MOD_TAGS = frozenset(["a", "b", "s", "z", "f", "h"])
 _SKIP_TAGS = frozenset(["d", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "t", "f", "r", "y", "e"])
 _NAME_TAGS = frozenset(["ns", "nr", "nrt", "nrfg", "nt"])
 _CONJ_WORDS = frozenset(["和", "与", "及", "以及", "、"])
+# last characters of nouns for people and groups of people (what 人/名/位/户 count)
+_ANIMATE = frozenset("人员者民众工生师手官兵警士长友童孩客队团户属庭军妇娃")
+# last characters of place words (全区, 三合镇, 社区): where people are, not what is counted
+_PLACE_CHARS = frozenset("省市县区镇乡村州国")
 _CURRENCY = frozenset(["人民币", "美元", "欧元", "日元", "港元", "港币", "英镑"])
 _PARTICLES = frozenset(["了", "着", "过", "已", "已经", "也", "都", "还", "就", "共", "再"])
 # a clause that only says how a figure changed takes the noun of the previous figure
