@@ -149,6 +149,8 @@ class _Resources:
         self.programme_re = (re.compile("|".join(sorted(map(re.escape, self.programmes), key=len, reverse=True)))
                              if self.programmes else None)
         self._common: dict[str, str] | None = None
+        self._rare_starts: dict[str, int] | None = None
+        self.pair_freq: dict[str, int] = {}  # two-character words → frequency (with common_words)
         h = hashlib.sha1()
         h.update(json.dumps(dataclasses.asdict(opts), sort_keys=True, ensure_ascii=False).encode())
         h.update(f"v{ENTITIES_VERSION}:{self.tagger.model_hash}:{self.gaz.data_hash}".encode())
@@ -162,14 +164,33 @@ class _Resources:
         """jieba's dictionary words → tag (read from its file, not its global tokenizer)."""
         if self._common is None:
             import jieba
-            words = {}
+            words, freq = {}, {}
             with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
                 for line in fh:
                     parts = line.split()
                     if len(parts) == 3 and 2 <= len(parts[0]) <= 6:
                         words[parts[0]] = parts[2]
+                        if len(parts[0]) == 2:
+                            freq[parts[0]] = int(parts[1])
             self._common = words
+            self.pair_freq = freq
         return self._common
+
+    @property
+    def rare_surname_starts(self) -> dict[str, int]:
+        """First characters of jieba's three-character ``nr`` words that are
+        not in ``surnames.txt`` → how many such words they start (怀 45)."""
+        if self._rare_starts is None:
+            import jieba
+            counts: dict[str, int] = {}
+            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
+                for line in fh:
+                    parts = line.split()
+                    if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) == 3 \
+                            and parts[0][0] not in self.surnames:
+                        counts[parts[0][0]] = counts.get(parts[0][0], 0) + 1
+            self._rare_starts = counts
+        return self._rare_starts
 
     def plain_words_in(self, s: str) -> bool:
         """Does ``s`` contain a two/three-character dictionary verb, adverb...?"""
@@ -260,7 +281,8 @@ _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 #: characters of transliterated foreign names (帕森斯, 斯卡武佐, 巴赫)
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
                 "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
-                "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖")
+                "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖"
+                "卜默瑞蒙夏尤费鲍麦廷贾")
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
@@ -278,6 +300,20 @@ _TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生
                                   r"区长|镇长|乡长|村长|经理|总|工|老|副主席|副总理)")
 #: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
 _CERTAIN_NAME = 0.95
+#: a "name" ending in a unit word is the tail of that unit's name (师|范学院)
+_UNIT_TAIL = ("学院", "大学", "中学", "小学", "学校", "医院", "公司", "集团", "中心", "银行", "书院", "基地")
+#: characters that end no name: particles and conjunctions glued to it (关切的, 阿卜杜拉和, 楼都已)
+_PARTICLE_END = set("的了着过地得和与及都已也就还又")
+#: dictionary tags of a word that a name's last character may form with the next one
+#: (龚正|陪同, 李星|夫妻, 任内|提升): the name ends one character earlier
+#: ... when that word is at least this frequent in jieba's dictionary (陪同 547; not 友爱 203: 魏德友)
+_GLUE_FREQ = 300
+_GLUE_TAGS = {"v", "vn", "vd", "n", "a", "ad", "an", "d", "p", "c", "u", "f", "m", "q"}
+#: titles written before a foreign ruler's name (科威特埃米尔纳瓦夫, 王储米沙勒)
+_FOREIGN_TITLE = re.compile(r"^(?:副埃米尔|埃米尔|王储|国王|女王|苏丹|亲王|王子|公主|酋长)")
+#: after a transliterated "name": the place it is (在哈尔科夫、顿涅茨克等方向, 卢甘斯克地区)
+_PLACE_LIST_END = re.compile(r"(?:[、和及与][^，。；、\n]{2,8}?)*?(?:等地|等方向|等城市|等国|等州|地区|附近|一带|边界|方向|境内)")
+_PLACE_BEFORE = set("在赴抵")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
 
@@ -688,7 +724,7 @@ class _Doc:
             return True
         if not sure and a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
             return True  # 行李寄存
-        if _NAME_FOLLOWED_BY_UNIT.match(text, b):
+        if _NAME_FOLLOWED_BY_UNIT.match(text, b) or nm.endswith(_UNIT_TAIL):
             return True
         # a foreign place: 科尔蒂纳丹佩佐市
         k = b
@@ -724,6 +760,9 @@ class _Doc:
                 continue
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
+                a, b = self._trim_name(a, b)
+                if b - a < 2:
+                    continue
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
@@ -751,16 +790,23 @@ class _Doc:
                 b = a + ln
                 nm = text[a:b]
                 end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words)
-                if b <= len(text) and nm[0] in res.surnames and end_ok \
-                        and self._looks_like_name(nm) and not self._blocked(a, b) \
+                if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
+                        and end_ok and not self._weak_given_name(a, b) \
+                        and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
                         and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
         # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
         for m in self._office_re().finditer(text):
             a = b = m.end()
-            while b < len(text) and b - a < 5 and text[b] in _TRANSLIT:
+            while b < len(text) and b - a < 8 and text[b] in _TRANSLIT:
                 b += 1
+            # 迪亚斯-卡内尔, 马基·萨勒: the parts joined by a dot or hyphen
+            while b - a >= 2 and text[b:b + 1] in ("·", "-", "－", "—") and text[b + 1:b + 3] \
+                    and all(c in _TRANSLIT for c in text[b + 1:b + 3]):
+                b += 1
+                while b < len(text) and text[b] in _TRANSLIT:
+                    b += 1
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
                     and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"):
                 for k in [k for k in found if a <= k[0] < b]:
@@ -814,6 +860,7 @@ class _Doc:
             if (text[a - 1:a] == "、" and a - 1 in place_ends and text[b:b + 1] in ("、", "等", "和", "及")) or \
                     (text[b:b + 1] == "、" and b + 1 in place_starts and text[a - 1:a] in ("、", "和", "及")):
                 del found[key]  # not 大使郑东发、赞比亚新任驻华大使
+        self._foreign_fixes(found)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
                               if keep_doctrine or not _DOCTRINE_AFTER.match(text, p["end"])),
@@ -821,6 +868,130 @@ class _Doc:
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
         self.places = [p for p in self.places if not (p.get("_crf") and any(
             q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
+
+    def _trim_name(self, a: int, b: int) -> tuple[int, int]:
+        """The name without what the CRF glued to it: a foreign ruler's title
+        in front (埃米尔纳瓦夫 → 纳瓦夫), a particle or conjunction at the end
+        (阿卜杜拉和), or a last character that makes a dictionary word with
+        the next one (龚正|陪同, 李星|夫妻, 任内|提升)."""
+        text, words = self.text, self.res.common_words
+        t = _FOREIGN_TITLE.match(text[a:b])
+        if t and b - a - t.end() >= 2:
+            a += t.end()
+        if b - a >= 3 and text[b - 1] in _PARTICLE_END:
+            return a, b - 1
+        glue = text[b - 1:b + 1]
+        if b - a == 3 and not words.get(text[a:b], "").startswith("nr") \
+                and words.get(glue) in _GLUE_TAGS and self.res.pair_freq.get(glue, 0) >= _GLUE_FREQ \
+                and self.crf_prob[b - 1] < min(self.crf_prob[a:b - 1]) and self._looks_like_name(text[a:b - 1]) \
+                and not words.get(text[a:b - 1], "").startswith("nr"):
+            return a, b - 1
+        return a, b
+
+    def _weak_given_name(self, a: int, b: int) -> bool:
+        """A candidate after a role word whose 'given name' is a particle or a
+        common word (群众|关切的, 居民|楼都已, 代表|孟人民, 人民群众|安全的)
+        and that the CRF does not call a person."""
+        text = self.text
+        nm = text[a:b]
+        if any(c in _PARTICLE_END for c in nm[1:]):
+            return True
+        if self.crf_label[a] == "PER":
+            return False
+        return b - a == 3 and self._plain_word(nm[1:]) and self.res.common_words.get(nm[1:]) in _GLUE_TAGS
+
+    def _rare_surname_after_office(self, a: int, b: int, m) -> bool:
+        """A three-character name with a surname missing from ``surnames.txt``
+        (怀进鹏) right after an office (教育部部长): its first character starts
+        at least 20 three-character names of jieba's dictionary, and no two
+        of its characters make a dictionary word."""
+        text, res = self.text, self.res
+        if b - a != 3 or not res.roles.get(m.group(0)[-2:], False) and not res.roles.get(m.group(0)[-3:], False):
+            return False
+        nm = text[a:b]
+        if res.rare_surname_starts.get(nm[0], 0) < 20 or nm[0] in _TRANSLIT or nm[0] in _NOT_IN_NAME:
+            return False
+        return not any(nm[i:i + 2] in res.common_words for i in range(2)) and \
+            (b >= len(text) or text[b] in _ROLE_BOUNDARY or text[b:b + 2] in res.common_words)
+
+    def _after_office(self, x: int) -> bool:
+        """Does an office (总统, 部长...) end right before ``text[x]``?"""
+        w = self.text[max(0, x - 6):x]
+        return any(m.end() == len(w) for m in self._office_re().finditer(w))
+
+    def _foreign_fixes(self, found: dict) -> None:
+        """Transliterated "names" that are places, and parts of longer names.
+
+        - a name followed by an office and another person is a country
+          (吉布提总统盖莱, 卡塔尔埃米尔塔米姆): every mention goes;
+        - a transliterated name after 在/赴/抵 or in a list that ends with
+          等方向/等地/地区 (在哈尔科夫、顿涅茨克等方向), glued to more
+          transliteration the CRF calls a place (卢甘|斯克), or right after a
+          state or province (得克萨斯州迪尔帕克) is a place;
+        - a name that is part of a longer name found in the same text, and
+          extends to it where it stands (汉|杜齐, 别|尔德穆哈梅多夫, 王沪|宁),
+          becomes the longer one; a dotted foreign name takes one more
+          character before it after a boundary (的吾|哈斯·苏来曼).
+        """
+        text = self.text
+        starts = {a for a, _ in found}
+        not_people: set[str] = set()
+        for (a, b), p in list(found.items()):
+            nm = p["name"]
+            om = self._office_re().match(text, b) or (text[b:b + 1] == "副" and self._office_re().match(text, b + 1))
+            if om and om.end() in starts and not self.res.surnames.get(nm[0], 0) >= 3:
+                # a country (吉布提总统盖莱): its other mentions go too, unless one follows an office (总统比亚)
+                if any(self._after_office(x) for x, y in found if found[(x, y)]["name"] == nm):
+                    del found[(a, b)]
+                else:
+                    not_people.add(nm)
+                continue
+            if not (_translit_name(nm) or self.res.common_words.get(nm, "").startswith("nr") and len(nm) >= 3
+                    and sum(c in _TRANSLIT for c in nm) >= len(nm) - 1):
+                continue
+            if len(nm) <= 3 and self.res.surnames.get(nm[0], 0) >= 20:
+                continue  # 林丹, 马兴瑞: a Chinese name of transliteration characters
+            if text[a - 1:a] in _PLACE_BEFORE or _PLACE_LIST_END.match(text, b):
+                not_people.add(nm)
+            elif b < len(text) and text[b] in _TRANSLIT and self.crf_label[b] == "LOC":
+                del found[(a, b)]
+            elif a > 0 and text[a - 1] in "州省国" and self.crf_label[a - 1] == "LOC":
+                not_people.add(nm)
+        for key in [k for k, p in found.items() if p["name"] in not_people]:
+            del found[key]
+        # parts of longer names
+        longer = sorted({p["name"] for p in found.values()}, key=len, reverse=True)
+        for (a, b), p in list(found.items()):
+            nm = p["name"]
+            for full in longer:
+                if len(full) <= len(nm):
+                    break
+                for part in [full] + (full.split("·") if "·" in full else []):
+                    i = part.find(nm)
+                    if i < 0 or len(part) <= len(nm):
+                        continue
+                    a2, b2 = a - i, a - i + len(part)
+                    if a2 >= 0 and text[a2:b2] == part:
+                        del found[(a, b)]
+                        found[(a2, b2)] = dict(start=a2, end=b2, text=part, label="person", name=full)
+                        break
+                else:
+                    continue
+                break
+        # 的吾|哈斯·苏来曼
+        for (a, b), p in list(found.items()):
+            if "·" in p["name"] and p["name"] == p["text"] and a >= 2 and "\u4e00" <= text[a - 1] <= "\u9fff" \
+                    and text[a - 1] not in _NOT_IN_NAME and text[a - 2] in _ROLE_BOUNDARY \
+                    and self.crf_label[a - 1] is None:
+                first = p["name"].split("·")[0]
+                new = text[a - 1] + p["name"]
+                del found[(a, b)]
+                found[(a - 1, b)] = dict(start=a - 1, end=b, text=new, label="person", name=new)
+                for (a3, b3), q in list(found.items()):
+                    if q["name"] == first and text[a3 - 1:a3] == text[a - 1]:
+                        del found[(a3, b3)]
+                        found[(a3 - 1, b3)] = dict(start=a3 - 1, end=b3, text=text[a3 - 1:b3], label="person",
+                                                   name=new)
 
     def _plain_word(self, w: str) -> bool:
         """A dictionary word that is not a person's name (nr)."""
