@@ -892,7 +892,8 @@ class FigureExtractor:
             return None
         heads = self._heads
         # a classifier that needs a noun (家, 类, 台) may take a verb-led one: 10类高发电信网络诈骗类型
-        lead_verb = kind == "count" and (unit is None or unit not in _PEOPLE_UNITS)
+        lead_verb = kind == "count"
+        people = unit in _PEOPLE_UNITS
         phrase: list[tuple[str, str]] = []  # (word, class): n noun, m modifier, c conjunction, d 的
         i, nw = 0, len(words)
         while i < nw:
@@ -902,8 +903,8 @@ class FigureExtractor:
                 if not phrase and w in _CURRENCY and kind == "money":  # 2015.1亿元人民币
                     i += 1
                     continue
-                if not phrase and t[:1] == "n" and nxt is not None and _is_noun(*nxt, heads) \
-                        and w not in _CURRENCY:
+                if not phrase and nxt is not None and _is_noun(*nxt, heads) and w not in _CURRENCY \
+                        and (t[:1] == "n" or people and t[:1] == "v" and nxt[0][-1] in _ANIMATE):
                     phrase.append((w, "m"))  # 439名参赛运动员: a verb tagged n modifies the noun after
                     i += 1
                     continue
@@ -921,8 +922,8 @@ class FigureExtractor:
                     and (_is_noun(*nxt, heads) or nxt[1] in _MOD_TAGS):
                 phrase.append((w, "c"))
             elif lead_verb and not phrase and t[:1] == "v" and w not in _LINK and nxt is not None \
-                    and _is_noun(*nxt, heads):
-                phrase.append((w, "v"))  # 200多家视听企业
+                    and _is_noun(*nxt, heads) and (not people or nxt[0][-1] in _ANIMATE):
+                phrase.append((w, "v"))  # 200多家视听企业, 2000余名参会代表 (not 2000余人参与活动)
             else:
                 break
             i += 1
@@ -936,6 +937,11 @@ class FigureExtractor:
         while phrase and phrase[-1][1] != "n":
             phrase.pop()
         if not phrase:
+            # 11000多场次宣讲, 两轮巡视: an activity verb alone after the unit is what is counted
+            if nw == 1 and cut_off is None and kind == "count" and not people and unit not in _NOMINAL_UNITS \
+                    and words[0][1][:1] == "v" \
+                    and len(words[0][0]) >= 2 and words[0][0] not in _LINK and words[0][0] not in _CHANGE:
+                return words[0][0]
             return None
         out = "".join(w for w, _ in phrase)
         if paren and i >= nw:
@@ -960,6 +966,8 @@ class FigureExtractor:
         if s == lim and s > 0 and norm[s - 1] not in _BOUND and len(words) > 1:
             del words[0]  # the window starts inside the clause: its first word may be cut in two
         heads = self._heads
+        if words and words[-1][0] in _CONJ_WORDS:
+            return None, True  # 转移安置群众超1.7万人、6.2万人: a figure in a list takes the noun before
         i = len(words)
         skipped: list[tuple[str, str]] = []
         change = False
@@ -967,7 +975,9 @@ class FigureExtractor:
             w, t = words[i - 1]
             if w in heads:
                 break
-            if t in ("m", "q") or w[0].isdigit():
+            # a number or measure word (not 首次/首批, words of class m without a numeral)
+            if (t in ("m", "q") and not (t == "m" and len(w) > 1 and w[0] not in _CN_CHARS and w[0] not in "几数")) \
+                    or w[0].isdigit():
                 # 研发经费10年增长86.5%: a duration is an adverbial, go on
                 if i >= 2 and w in _DURATION_WORDS and words[i - 2][1] == "m":
                     i -= 2
@@ -975,8 +985,8 @@ class FigureExtractor:
                 return None, True  # back at an earlier number: 从2015.1亿元增加到3757.6亿元
             if w in _CHANGE or w in _CMP or w.startswith(("同比", "环比")):
                 change = True
-            elif not (w in _LINK or w in _NOT_COUNTED or w in _CURRENCY or t in _SKIP_TAGS
-                      or (t[:1] == "v" and t != "vn")):
+            elif not (w in _LINK or w in _NOT_COUNTED or w in _CURRENCY or t in _SKIP_TAGS or t == "m"
+                      or (t[:1] == "v" and t != "vn")):  # m here: 首次, 首批 (no numeral)
                 break
             skipped.append((w, t))
             i -= 1
@@ -1044,7 +1054,7 @@ _SKIP_TAGS = frozenset(["d", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", 
 _NAME_TAGS = frozenset(["ns", "nr", "nrt", "nrfg", "nt"])
 _CONJ_WORDS = frozenset(["和", "与", "及", "以及", "、"])
 # last characters of nouns for people and groups of people (what 人/名/位/户 count)
-_ANIMATE = frozenset("人员者民众工生师手官兵警士长友童孩客队团户属庭军妇娃")
+_ANIMATE = frozenset("人员者民众工生师手官兵警士长友童孩客队团户属庭军妇娃表")
 # last characters of place words (全区, 三合镇, 社区): where people are, not what is counted
 _PLACE_CHARS = frozenset("省市县区镇乡村州国")
 _CURRENCY = frozenset(["人民币", "美元", "欧元", "日元", "港元", "港币", "英镑"])

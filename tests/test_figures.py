@@ -189,6 +189,21 @@ def _counted_of(text: str) -> list[tuple[str, str | None]]:
     ("海关客车验放能力从每小时验放400辆次提高", [("400辆次", None)]),
     # a description after 的 is not what a measure measures
     ("在海拔5050米的西藏措美哲古风电场", [("5050米", "海拔")]),
+    # ... but a count before 的 counts the noun after it
+    ("中铁十四局组建了200人的青年突击队，", [("200人", "青年突击队")]),
+    # a verb tagged vn after the noun is the predicate, not part of the phrase
+    ("全国135万支志愿服务队活跃在城市乡村，", [("135万支", "志愿服务队")]),
+    # people units: the phrase ends at its last noun for people; a place is where, not what
+    ("还将有近7000名涉奥人员入境。", [("近7000名", "涉奥人员")]),
+    ("来自全球60多个国家、地区和国际组织的2000余名参会代表将共同探讨",
+     [("60多个", "国家、地区和国际组织"), ("2000余名", "参会代表")]),
+    ("强降雨导致贵州遵义三合镇近4000人受灾。", [("近4000人", None)]),
+    # figures in a list take the noun before the first one
+    ("浙江台州、温州两地分别转移安置群众超1.7万人、6.2万人，", [("超1.7万人", "群众"), ("6.2万人", "群众")]),
+    # 首次 (class m, no numeral) is an adverb, not an earlier number
+    ("银行业金融机构用于小微企业的贷款余额首次突破50万亿元。", [("突破50万亿元", "贷款余额")]),
+    # an activity verb alone after an event unit is what is counted
+    ("截至目前，青海已开展11000多场次宣讲，", [("11000多场次", "宣讲")]),
 ])
 def test_counted_phrases(text, expected):
     assert _counted_of(text) == expected
