@@ -807,7 +807,7 @@ class FigureExtractor:
         out: list[tuple[str, str]] = []
         words = doc.window(at, at + len(piece)) if doc is not None else None
         for w in (words if words is not None else self._cut(piece, True)):
-            if w in heads:
+            if w in heads or w in _NOMINAL_UNITS:  # 46个大项: a nominal unit word is a noun
                 t = "n"
             else:
                 t = _TAG_FIX.get(w) or tags.get(w)

@@ -202,6 +202,8 @@ def _counted_of(text: str) -> list[tuple[str, str | None]]:
     ("浙江台州、温州两地分别转移安置群众超1.7万人、6.2万人，", [("超1.7万人", "群众"), ("6.2万人", "群众")]),
     # 首次 (class m, no numeral) is an adverb, not an earlier number
     ("银行业金融机构用于小微企业的贷款余额首次突破50万亿元。", [("突破50万亿元", "贷款余额")]),
+    # a nominal unit word after a classifier is the counted noun
+    ("赛事共设46个大项、1876个小项，", [("46个", "大项"), ("1876个", "小项")]),
     # an activity verb alone after an event unit is what is counted
     ("截至目前，青海已开展11000多场次宣讲，", [("11000多场次", "宣讲")]),
 ])
