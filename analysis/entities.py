@@ -761,8 +761,8 @@ class _Doc:
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
                 a, b = self._trim_name(a, b)
-                if b - a < 2:
-                    continue
+                if b - a < 2 or text[a:b] in res.roles:
+                    continue  # 王储 of 王储米沙勒 split at the surname 王
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
@@ -906,10 +906,11 @@ class _Doc:
         at least 20 three-character names of jieba's dictionary, and no two
         of its characters make a dictionary word."""
         text, res = self.text, self.res
-        if b - a != 3 or not res.roles.get(m.group(0)[-2:], False) and not res.roles.get(m.group(0)[-3:], False):
+        if b - a != 3 or not res.roles.get(text[m.start():m.start(1)], False):
             return False
         nm = text[a:b]
-        if res.rare_surname_starts.get(nm[0], 0) < 20 or nm[0] in _TRANSLIT or nm[0] in _NOT_IN_NAME:
+        if res.rare_surname_starts.get(nm[0], 0) < 20 or nm[0] in _TRANSLIT or nm[0] in _NOT_IN_NAME \
+                or nm[0] in _NOT_SURNAME_START:
             return False
         return not any(nm[i:i + 2] in res.common_words for i in range(2)) and \
             (b >= len(text) or text[b] in _ROLE_BOUNDARY or text[b:b + 2] in res.common_words)
@@ -939,22 +940,29 @@ class _Doc:
         for (a, b), p in list(found.items()):
             nm = p["name"]
             om = self._office_re().match(text, b) or (text[b:b + 1] == "副" and self._office_re().match(text, b + 1))
-            if om and om.end() in starts and not self.res.surnames.get(nm[0], 0) >= 3:
+            if om and om.end() in starts and (_translit_name(nm) or self._place_word(nm)):
                 # a country (吉布提总统盖莱): its other mentions go too, unless one follows an office (总统比亚)
                 if any(self._after_office(x) for x, y in found if found[(x, y)]["name"] == nm):
                     del found[(a, b)]
                 else:
                     not_people.add(nm)
                 continue
+            if b + 1 < len(text) and text[b] in _TRANSLIT and (text[b + 1] in _TRANSLIT or self.crf_label[b] == "LOC") \
+                    and self.crf_label[b] != "PER" and text[b:b + 2] not in self.res.common_words \
+                    and not _NAME_END_OK.match(text, b):
+                not_people.add(nm)  # the start of a longer transliterated word (卢甘|斯克)
+                continue
             if not (_translit_name(nm) or self.res.common_words.get(nm, "").startswith("nr") and len(nm) >= 3
                     and sum(c in _TRANSLIT for c in nm) >= len(nm) - 1):
                 continue
-            if len(nm) <= 3 and self.res.surnames.get(nm[0], 0) >= 20:
+            if b < len(text) and text[b] in _TRANSLIT and (self.crf_label[b] == "LOC" or (
+                    self.crf_label[b] is None and text[b:b + 2] not in self.res.common_words
+                    and not _NAME_END_OK.match(text, b))):
+                not_people.add(nm)  # the start of a longer transliterated word
+            elif len(nm) <= 3 and self.res.surnames.get(nm[0], 0) >= 20:
                 continue  # 林丹, 马兴瑞: a Chinese name of transliteration characters
-            if text[a - 1:a] in _PLACE_BEFORE or _PLACE_LIST_END.match(text, b):
+            elif text[a - 1:a] in _PLACE_BEFORE or _PLACE_LIST_END.match(text, b):
                 not_people.add(nm)
-            elif b < len(text) and text[b] in _TRANSLIT and self.crf_label[b] == "LOC":
-                del found[(a, b)]
             elif a > 0 and text[a - 1] in "州省国" and self.crf_label[a - 1] == "LOC":
                 not_people.add(nm)
         for key in [k for k, p in found.items() if p["name"] in not_people]:
