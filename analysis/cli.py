@@ -364,6 +364,10 @@ def annotate(state: State, workers, stages, backend, engine, scheduler, input_ur
                       progress=not no_progress, batch_size=batch_size, **over)
     except AnalysisError as exc:
         fail(str(exc))
+    except KeyboardInterrupt as exc:  # Ctrl-C: what was finished is stored (AnnotateInterrupted)
+        stored = getattr(getattr(exc, "report", None), "stored", 0)
+        click.echo(f"interrupted: {stored} documents annotated, run again to continue", err=True)
+        sys.exit(130)
     done = ", ".join(f"{k} {n}" for k, n in rep.computed.items())
     click.echo(f"annotated {rep.documents} documents ({done}) with {rep.workers} worker(s) "
                f"in {rep.seconds:.1f} s", err=True)

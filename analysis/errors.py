@@ -77,3 +77,14 @@ class ReportError(AnalysisError):
 
 class EngineError(AnalysisError):
     """The parallel or distributed engine failed (scheduler unreachable, ...)."""
+
+
+class AnnotateInterrupted(KeyboardInterrupt):
+    """``annotate`` was interrupted (Ctrl-C): what was finished is stored.
+
+    A :class:`KeyboardInterrupt` (code that catches that still works) that
+    carries the run's report: ``report.stored`` documents were written."""
+
+    def __init__(self, report=None):
+        super().__init__("interrupted")
+        self.report = report

@@ -56,7 +56,7 @@ from typing import Any, Iterable, Iterator, Sequence
 import pandas as pd
 
 from .config import cache_dir, load_config
-from .errors import AnalysisError, EngineError, ExtractionError
+from .errors import AnalysisError, AnnotateInterrupted, EngineError, ExtractionError
 
 log = logging.getLogger(__name__)
 
@@ -361,6 +361,8 @@ class AnnotateReport:
         seconds: wall time.
         workers: processes used.
         hashes: ``{kind: config hash}`` the results are stored under.
+        stored: documents whose results were written to the store by this
+            run (what an interruption keeps).
     """
 
     documents: int = 0
@@ -369,6 +371,7 @@ class AnnotateReport:
     seconds: float = 0.0
     workers: int = 1
     hashes: dict = field(default_factory=dict)
+    stored: int = 0
 
 
 def default_workers(config=None) -> int:
@@ -496,11 +499,13 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
             bar.update(len(results))
         while len(buf) >= batch_size:  # whole batches: what SIGKILL can lose is the one in flight
             _write_packed(store, spec, buf[:batch_size])
+            report.stored += batch_size
             del buf[:batch_size]
 
     def flush() -> None:
         if buf:
             _write_packed(store, spec, buf)
+            report.stored += len(buf)
             buf.clear()
 
     jobs = _chunks(_iter_jobs(store, todo), size)
@@ -510,21 +515,31 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
             for chunk in jobs:
                 take(_annotate_packed(chunk, spec))
         else:
+            # The store is read HERE, in this thread (a pool's feeder thread must not hold a
+            # SQLite cursor of this connection), with a few chunks per worker in flight.
+            from collections import deque
+            pending: deque = deque()
             try:
-                for results in pool.imap_unordered(_pool_chunk, jobs):
-                    take(results)
+                for chunk in jobs:
+                    pending.append(pool.apply_async(_pool_chunk, (chunk,)))
+                    while len(pending) >= 2 * n_workers or (pending and pending[0].ready()):
+                        take(pending.popleft().get())
+                while pending:
+                    take(pending.popleft().get())
                 pool.close()
             except BaseException:
-                pool.terminate()
+                pool.terminate()  # the chunks in flight are dropped
                 raise
             finally:
                 pool.join()
-    except KeyboardInterrupt:
+    except KeyboardInterrupt as exc:
+        jobs.close()  # the store's cursor, closed in the thread that opened it
         flush()  # keep what is done; the next run continues from here
-        log.warning("interrupted: %d documents stored, run again to continue",
-                    max(report.computed.values(), default=0))
-        raise
+        report.seconds = time.perf_counter() - t0
+        log.info("interrupted: %d documents stored, run again to continue", report.stored)
+        raise AnnotateInterrupted(report) from exc
     finally:
+        jobs.close()
         if bar is not None:
             bar.close()
     flush()

@@ -145,37 +145,72 @@ def _count(path, kind):
         con.close()
 
 
-@pytest.mark.slow
-def test_resume_after_sigkill(tmp_path, related_records, runner, cli):
-    records = related_records[:300]
-    path = tmp_path / "kill.sqlite"
+STAGES3 = "tokens,figures,entities"
+
+
+def _interrupt(path, records, sig, batch=20, at=40):
+    """Run `annotate --workers 2` on all three stages in a real subprocess (its own process
+    group, as a terminal's foreground job) and send ``sig`` to the group once ``at``
+    documents are stored; returns (returncode, stderr)."""
     _corpus(path, records).close()
     cmd = [sys.executable, "-m", "analysis", "--corpus", str(path), "annotate", "--workers", "2",
-           "--stages", "tokens,figures", "--batch-size", "20", "--no-progress"]
+           "--stages", STAGES3, "--batch-size", str(batch), "--no-progress"]
     proc = subprocess.Popen(cmd, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
-                            stderr=subprocess.PIPE)
+                            stderr=subprocess.PIPE, text=True)
     try:
-        deadline = time.monotonic() + 120
-        while _count(path, "tokens") < 40 and proc.poll() is None and time.monotonic() < deadline:
+        deadline = time.monotonic() + 180
+        while _count(path, "entities") < at and proc.poll() is None and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert proc.poll() is None, "the run finished before it could be killed"
+        assert proc.poll() is None, "the run finished before it could be interrupted"
+        os.killpg(proc.pid, sig)  # the CLI and its pool workers, as Ctrl-C or kill -9 would
+        _, err = proc.communicate(timeout=60)
     finally:
-        os.killpg(proc.pid, signal.SIGKILL)  # the CLI and its pool workers
-        proc.wait(30)
-    done_tokens, done_figures = _count(path, "tokens"), _count(path, "figures")
-    assert 40 <= done_tokens < len(records)
-    assert done_tokens == done_figures  # one transaction per batch: never half a document
-    assert done_tokens % 20 == 0  # whole batches only (300 is a multiple of 20 too)
-    r = runner.invoke(cli, ["--corpus", str(path), "annotate", "--workers", "2", "--stages",
-                            "tokens,figures", "--no-progress"])
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(30)
+    return proc.returncode, err
+
+
+def _resume_equals_serial(tmp_path, path, records, runner, cli, done):
+    r = runner.invoke(cli, ["--corpus", str(path), "annotate", "--workers", "2", "--stages", STAGES3,
+                            "--no-progress"])
     assert r.exit_code == 0, r.output
-    assert f"annotated {len(records) - done_tokens} documents" in r.output
-    # the resumed store equals a serial run, document by document
+    assert f"annotated {len(records) - done} documents" in r.output
+    # the resumed store equals a serial run, document by document, every stage
     resumed = Corpus.open(path)
     serial = _corpus(tmp_path / "serial.sqlite", records)
-    spec = AnnotateSpec.from_corpus(serial, ["tokens", "figures"])
+    spec = AnnotateSpec.from_corpus(serial, STAGES3.split(","))
     annotate(serial, workers=1, spec=spec)
     assert _stored(resumed, spec) == _stored(serial, spec)
+
+
+@pytest.mark.slow
+def test_resume_after_sigkill(tmp_path, related_records, runner, cli):
+    records = related_records[:200]
+    path = tmp_path / "kill.sqlite"
+    _interrupt(path, records, signal.SIGKILL)
+    done = _count(path, "tokens")
+    assert 40 <= done < len(records)
+    assert done == _count(path, "figures") == _count(path, "entities")  # one transaction per batch
+    assert done % 20 == 0  # whole batches only (200 is a multiple of 20 too)
+    _resume_equals_serial(tmp_path, path, records, runner, cli, done)
+
+
+@pytest.mark.slow
+def test_ctrl_c_stores_what_is_done_and_exits_130(tmp_path, related_records, runner, cli):
+    """SIGINT to the process group (what Ctrl-C sends): the finished documents are stored,
+    no traceback or SQLite thread error, a one-line message with the count, exit 130."""
+    records = related_records[:200]
+    path = tmp_path / "int.sqlite"
+    code, err = _interrupt(path, records, signal.SIGINT)
+    done = _count(path, "tokens")
+    assert code == 130, err
+    assert 40 <= done < len(records)
+    assert done == _count(path, "figures") == _count(path, "entities")
+    assert f"interrupted: {done} documents annotated, run again to continue" in err
+    for noise in ("Exception ignored", "ProgrammingError", "Traceback", "Aborted"):
+        assert noise not in err, err
+    _resume_equals_serial(tmp_path, path, records, runner, cli, done)
 
 
 def test_cli_annotate_reports_and_caches(tmp_path, runner, cli, sample):
