@@ -434,14 +434,19 @@ class FigureExtractor:
 
     Args:
         options: :class:`FigureOptions` (defaults from the packaged config).
+        segmenter: the :class:`~analysis.segment.Segmenter` that cuts the
+            clause windows (its dictionaries decide the counted nouns): a
+            corpus's :func:`~analysis.segment.corpus_segmenter`, a worker's
+            own; None = the process's default segmenter (plain texts).
 
     Attributes:
         categories: the categories of the lexicon, in order.
         config_hash: a hash of everything that changes the records (options,
-            lexicon contents, extractor version), the store's cache key.
+            lexicon contents, extractor version, the segmenter's
+            ``tokens_hash``), the store's cache key.
     """
 
-    def __init__(self, options: FigureOptions | None = None):
+    def __init__(self, options: FigureOptions | None = None, segmenter: Any = None):
         self.options = options or FigureOptions()
         raw, lex = load_lexicon(self.options.lexicon)
         cats = []
@@ -471,11 +476,14 @@ class FigureExtractor:
             units[word] = kind or "count"
         self._units = units
         self._unit_max = max(len(u) for u in units)
-        from .segment import get_segmenter
-        # the counted nouns depend on the segmenter's dictionaries: its hash is part of the cache key
-        self._segmenter = get_segmenter()
+        if segmenter is None:
+            from .segment import get_segmenter
+            segmenter = get_segmenter()
+        # the counted nouns depend on the segmenter's dictionaries (user dictionaries, accepted
+        # terms, backend): the hash of everything that changes its words is part of the cache key
+        self._segmenter = segmenter
         desc = {"version": EXTRACTOR_VERSION, "options": dataclasses.asdict(self.options),
-                "lexicon_sha1": hashlib.sha1(raw).hexdigest(), "segmenter": self._segmenter.config_hash}
+                "lexicon_sha1": hashlib.sha1(raw).hexdigest(), "segmenter": segmenter.tokens_hash}
         self.description = desc
         self.config_hash = "figures-" + hashlib.sha1(
             json.dumps(desc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
@@ -1209,26 +1217,41 @@ def _rel_value(word: str, reference: str | None) -> str | None:
 
 
 # -- module-level API ---------------------------------------------------------------
-_EXTRACTORS: dict[str, FigureExtractor] = {}
+_EXTRACTORS: dict[tuple[str, str | None], FigureExtractor] = {}
 
 
-def get_extractor(options: FigureOptions | None = None) -> FigureExtractor:
-    """A shared extractor per process per options (the lexicon is read once)."""
-    if options is None:  # the common case, without serialising the options every call
-        ext = _EXTRACTORS.get("")
-        if ext is None:
-            ext = _EXTRACTORS[""] = get_extractor(FigureOptions())
-        return ext
-    opts = options
-    key = json.dumps(dataclasses.asdict(opts), sort_keys=True)
+def _extractor_key(options: FigureOptions | None, segmenter: Any = None) -> tuple[str, str | None]:
+    """The key of :data:`_EXTRACTORS`: the options and the segmenter's ``tokens_hash``."""
+    opts = "" if options is None else json.dumps(dataclasses.asdict(options), sort_keys=True)
+    return opts, (None if segmenter is None else segmenter.tokens_hash)
+
+
+def get_extractor(options: FigureOptions | None = None, segmenter: Any = None) -> FigureExtractor:
+    """A shared extractor per process per options and segmenter (the lexicon is read once).
+
+    Args:
+        options: :class:`FigureOptions`; None = packaged defaults.
+        segmenter: the segmenter of the clause windows (``corpus_segmenter(corpus)``,
+            a worker's); None = the process's default segmenter.
+    """
+    key = _extractor_key(options, segmenter)
     ext = _EXTRACTORS.get(key)
     if ext is None:
-        ext = _EXTRACTORS[key] = FigureExtractor(opts)
+        ext = _EXTRACTORS[key] = FigureExtractor(options or FigureOptions(), segmenter)
     return ext
 
 
+def corpus_extractor(corpus, options: FigureOptions | None = None) -> FigureExtractor:
+    """The extractor of a corpus: its ``[figures]`` options and its segmenter
+    (:func:`~analysis.segment.corpus_segmenter`: dictionaries, accepted terms,
+    backend); its ``config_hash`` keys the corpus's stored figures."""
+    from .segment import corpus_segmenter
+    return get_extractor(options or FigureOptions.from_config(corpus.config), corpus_segmenter(corpus))
+
+
 def extract_figures(text: str, doc_id: str | None = None,
-                    options: FigureOptions | None = None, tokens: Any = None) -> list[dict[str, Any]]:
+                    options: FigureOptions | None = None, tokens: Any = None,
+                    segmenter: Any = None) -> list[dict[str, Any]]:
     """Every figure of one text, as records with the fields of :data:`FIELDS`.
 
     Args:
@@ -1239,13 +1262,14 @@ def extract_figures(text: str, doc_id: str | None = None,
             segmenter's ``tokens_hash`` is the extractor's
             (:attr:`FigureExtractor.tokens_hash`): fewer clause windows are
             cut again; the records are the same.
+        segmenter: the segmenter of the clause windows; None = the default.
 
     Example:
         >>> [(r["value"], r["unit"], r["approx"], r["counted"]) for r in
         ...  extract_figures("江州区“江小爱”志愿服务队共建有158支，志愿者2500多人。")]
         [(158, '支', 'exact', '志愿服务队'), (2500, '人', 'more_than', '志愿者')]
     """
-    return get_extractor(options).extract(text, doc_id, tokens)
+    return get_extractor(options, segmenter).extract(text, doc_id, tokens)
 
 
 def extract_dates(text: str, doc_id: str | None = None, reference: str | None = None,
@@ -1316,8 +1340,7 @@ def corpus_figures(corpus, doc_ids: Iterable[str] | None = None, category: str |
     Returns:
         DataFrame with the columns of :data:`FIELDS`, in document order.
     """
-    opts = options or FigureOptions.from_config(corpus.config)
-    ext = get_extractor(opts)
+    ext = corpus_extractor(corpus, options)
     store = corpus.store
     h = ext.config_hash
     wanted = list(doc_ids) if doc_ids is not None else None

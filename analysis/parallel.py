@@ -141,7 +141,7 @@ class AnnotateSpec:
         if "figures" in stages:
             from .figures import FigureOptions, get_extractor
             fo = FigureOptions.from_config(cfg)
-            ext = get_extractor(fo)
+            ext = get_extractor(fo, seg)  # the counted nouns depend on this spec's segmenter
             fig_opts = dataclasses.asdict(fo)
             hashes["figures"] = ext.config_hash
             descriptions["figures"] = ext.description
@@ -195,11 +195,11 @@ class _Worker:
         if "figures" in spec.stages:
             from .figures import FigureOptions, get_extractor
             fo = FigureOptions(**spec.figures)
-            self.ext = get_extractor(fo)
+            self.ext = get_extractor(fo, self.seg)  # the spec's segmenter, not this process's files
             if self.ext.config_hash != spec.hashes["figures"]:  # files changed since loaded? reload once
                 from . import figures
-                figures._EXTRACTORS.pop(json.dumps(dataclasses.asdict(fo), sort_keys=True), None)
-                self.ext = get_extractor(fo)
+                figures._EXTRACTORS.pop(figures._extractor_key(fo, self.seg), None)
+                self.ext = get_extractor(fo, self.seg)
             if self.ext.config_hash != spec.hashes["figures"]:
                 raise EngineError(f"worker {_host()}: figures config {self.ext.config_hash} differs from the "
                                   f"client's {spec.hashes['figures']} (same analysis version and lexicon needed)")

@@ -280,7 +280,7 @@ def test_corpus_figures_are_cached(corpus, seed_path, monkeypatch):
     df = corpus.figures()
     assert sorted(df["category"].dropna()) == ["events", "people_served", "stations", "teams", "volunteers"]
     from analysis import figures as mod
-    ext = mod.get_extractor(FigureOptions.from_config(corpus.config))
+    ext = mod.corpus_extractor(corpus)
     stored = corpus.store.get_annotations("figures", ext.config_hash)
     assert len(stored) == 1 and len(next(iter(stored.values()))) == 5
     # a second call reads the store: extraction must not run again
@@ -290,6 +290,40 @@ def test_corpus_figures_are_cached(corpus, seed_path, monkeypatch):
     summary = figures_summary(df, corpus=corpus)
     row = summary[summary["category"] == "stations"].iloc[0]
     assert row["label"] == "46个 (江州区, 2023-03-28)" and row["source"] == "光明日报客户端"
+
+
+def test_a_plain_segmenter_leaves_an_unknown_name_uncounted():
+    # jieba knows no 小爱之家: without the term it is tagged as no noun, so nothing is counted
+    from analysis.segment import get_segmenter
+    assert extract_figures("江州区建成46个小爱之家。")[0]["counted"] is None
+    seg = get_segmenter(None, [("小爱之家", 100, "n")])
+    assert extract_figures("江州区建成46个小爱之家。", segmenter=seg)[0]["counted"] == "小爱之家"
+    assert FigureExtractor(segmenter=seg).config_hash != FigureExtractor().config_hash
+
+
+def test_corpus_figures_use_the_corpus_segmenter(corpus, tmp_path):
+    """An accepted term (``analysis terms add``) changes the counted noun, and
+    the cache key: the stored figures are recomputed, not read back stale."""
+    from analysis import figures as mod
+    path = tmp_path / "report.txt"
+    path.write_text("小爱之家遍地开花\n\n今年，江州区建成46个小爱之家，服务群众3万多人次。\n", encoding="utf-8")
+    corpus.ingest([str(path)], progress=False)
+    before = corpus.figures()
+    h_before = mod.corpus_extractor(corpus).config_hash
+    assert before.loc[before["value"] == 46, "counted"].isna().all() and (before["value"] == 46).sum() == 1
+    corpus.store.add_terms([("小爱之家", 100, "n", "test")])
+    h_after = mod.corpus_extractor(corpus).config_hash
+    assert h_after != h_before
+    after = corpus.figures()
+    assert after.loc[after["value"] == 46, "counted"].tolist() == ["小爱之家"]
+    assert after.loc[after["value"] == 30000, "counted"].tolist() == ["群众"]
+    assert len(corpus.store.get_annotations("figures", h_after)) == 1
+    # the parallel stage builds the same extractor from the corpus's spec (its own segmenter)
+    from analysis.parallel import AnnotateSpec, annotate_document
+    spec = AnnotateSpec.from_corpus(corpus, stages=["tokens", "figures"])
+    assert spec.hashes["figures"] == h_after
+    out = annotate_document("d1", "江州区建成46个小爱之家。", spec)
+    assert [r["counted"] for r in out["figures"]] == ["小爱之家"]
 
 
 # -- CLI -------------------------------------------------------------------------------
