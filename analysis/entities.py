@@ -314,6 +314,16 @@ _FOREIGN_TITLE = re.compile(r"^(?:副埃米尔|埃米尔|王储|国王|女王|�
 #: after a transliterated "name": the place it is (在哈尔科夫、顿涅茨克等方向, 卢甘斯克地区)
 _PLACE_LIST_END = re.compile(r"(?:[、和及与][^，。；、\n]{2,8}?)*?(?:等地|等方向|等城市|等国|等州|地区|附近|一带|边界|方向|境内)")
 _PLACE_BEFORE = set("在赴抵")
+#: a category character that ends a longer dictionary word (帕金森病, 陈列馆): a
+#: candidate that ends with one, or is followed by one making a dictionary word, is no person
+_WORD_TAIL = set("病症馆院厅站楼店场园节")
+#: an abbreviated leader (习总书记, 李总理): surname + 总 before 书记/理/统
+_ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
+#: verbs that lead into a role without being part of it (走进回迁居民李敬和, 帮助独居老人):
+#: a role is cut after them; other verbs (退休, 独居, 回迁) stay unless text precedes them
+_ROLE_LEAD_VERBS = ("走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
+                    "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
+_ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
 
@@ -708,6 +718,8 @@ class _Doc:
         (谢依特小学); for a name the CRF is ``sure`` of, only the last."""
         text = self.text
         nm = text[a:b]
+        if self._part_of_word(a, b):
+            return True  # 帕金森|病, 陈列馆
         if self._place_word(nm) or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!)
         k = text.find(nm)
@@ -731,6 +743,32 @@ class _Doc:
         while k < len(text) and text[k] in _TRANSLIT and k - b < 6:
             k += 1
         return k > b and text[k:k + 1] in ("市", "州", "省", "县", "镇", "村", "岛", "港")
+
+    def _part_of_word(self, a: int, b: int) -> bool:
+        """The candidate ends a longer dictionary word that is not a name:
+        it ends with a category character (陈列馆) or the next one makes
+        such a word with it (帕金森|病). jieba tags both nr, so the tag is no
+        guide; the category character is."""
+        text, words = self.text, self.res.common_words
+        if text[b - 1] in _WORD_TAIL and b - a >= 3 and text[a:b] in words:
+            return True
+        return b < len(text) and text[b] in _WORD_TAIL and text[a:b + 1] in words
+
+    def _function_start(self, a: int, b: int, office: bool = False) -> bool:
+        """A "name" next to an office that starts with a function word or
+        preposition (总书记|关于党的建设), is a modifier after an ``office``
+        (X的), holds a dictionary word of a function class (理解|总书记), or
+        holds a dictionary word and ends with a function character (高声向|总书记)."""
+        text, words = self.text, self.res.common_words
+        nm = text[a:b]
+        if words.get(nm[:2], "") in ("p", "c", "d", "u", "r", "v") or nm[0] in _NOT_SURNAME_START:
+            return True
+        if office and text[b:b + 1] == "的" and self.crf_label[a] != "PER":
+            return True
+        pairs = [nm[i:i + 2] for i in range(len(nm) - 1)]
+        if any(words.get(w) in _NOT_NAME_TAGS for w in pairs):
+            return True
+        return nm[-1] in _NOT_IN_NAME and any(self._plain_word(w) for w in pairs)
 
     def _blocked(self, s: int, e: int) -> bool:
         if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
@@ -793,7 +831,8 @@ class _Doc:
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and not self._weak_given_name(a, b) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
-                        and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b):
+                        and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b) \
+                        and not self._function_start(a, b, bool(res.roles.get(m.group(0)[:m.start(1) - m.start()]))):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
         # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
@@ -820,8 +859,11 @@ class _Doc:
                 nm = text[a:b]
                 if a < 0 or any(a0 < b and a < b0 for a0, b0 in found):
                     continue
+                if ln == 2 and _ABBREV_LEADER.match(nm) and text[b:b + 1] in ("书", "理", "统"):
+                    break  # 习总书记, 李总理: an abbreviation, not a name (dropped, not resolved)
                 if nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm) \
                         and not self._blocked(a, b) and not self._bad_context(a, b) \
+                        and not self._function_start(a, b) \
                         and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、以对向给为"
                              or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
@@ -1025,7 +1067,13 @@ class _Doc:
         name = self.text[s:e]
         if all(c in _TRANSLIT for c in name):
             return [(s, e)]
-        return [(s + a, s + b) for a, b in split_name_run(name, self.res.surnames, self.crf_begin[s:e])]
+        parts = split_name_run(name, self.res.surnames, self.crf_begin[s:e])
+        # a transliterated name (卢卡申科) is not split: a split is kept only
+        # where each piece is a Han-style name, not a surname + transliteration
+        if len(parts) > 1 and sum(c in _TRANSLIT for c in name) >= len(name) - 1 \
+                and any(all(c in _TRANSLIT for c in name[a + 1:b]) for a, b in parts):
+            return [(s, e)]
+        return [(s + a, s + b) for a, b in parts]
 
     # -- roles ---------------------------------------------------------------------------
     def assign_roles(self) -> None:
@@ -1117,11 +1165,14 @@ class _Doc:
             if text[run[0][0] - 1:run[0][0]] not in ("", "住") and run[0][0] - a > 3:
                 run = []  # the units are not at the start of the chunk: not an affiliation
         if not run:
-            role = text[a:s]
+            role = self._clean_role(text[a:s])
+            if role is None:
+                return None, None
             return (role if len(role) <= 20 else head.group(0)), None
         run_start, run_end = run[0][0], run[-1][1]
         role = text[run_end:s].strip("、，, ")
         aff = text[run_start:run_end]
+        role = self._clean_role(role) if role else role
         if not role:
             return None, None
         office = res.roles.get(res.role_re.search(role).group(0), False) if res.role_re.search(role) else False
@@ -1138,6 +1189,36 @@ class _Doc:
                     aff = text[run_start:places[-1][1]]
             role = text[inner:s]
         return role, aff
+
+    def _clean_role(self, role: str) -> str | None:
+        """A role is a post or a noun for people, not a verb phrase: the text
+        up to a verb that leads into it goes (习近平走进回迁居民 → 回迁居民,
+        帮助独居老人 → 独居老人, 由中国红十字会会长 → 中国红十字会会长);
+        a verb at the very start stays only when it modifies the role
+        (退休老党员). None when nothing that ends with a role word is left."""
+        words = self.res.common_words
+        role = role.strip("、，, ")
+        cut = 0
+        i = 0
+        while i < len(role):
+            for n in (4, 3, 2):
+                w = role[i:i + n]
+                if len(w) == n and w in words:
+                    if w in _ROLE_LEAD_VERBS or (words[w] in ("v", "p", "d") and i > cut and w not in self.res.roles
+                                                 and "、" not in role[cut:i]
+                                                 and not self.res.role_re.search(role, cut, i)):
+                        cut = i + n
+                    i += n
+                    break
+            else:
+                if role[i] in _ROLE_LEAD_CHARS and i + 1 < len(role):
+                    cut = i + 1
+                i += 1
+        role = role[cut:].lstrip("了着过").strip("、，, ")
+        head = self.res.role_re.search(role) if role else None
+        if not role or head is None or not any(m.end() == len(role) for m in self.res.role_re.finditer(role)):
+            return None
+        return role
 
     # -- output ------------------------------------------------------------------------------
     def records(self) -> list[dict]:
