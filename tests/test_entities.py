@@ -434,7 +434,7 @@ def _related_people(related_records, doc_id):
             if p["label"] == "person"}
 
 
-def _people(text):
+def _text_people(text):
     return {(p["name"], p["role"]) for p in extract_entities(text) if p["label"] == "person"}
 
 
@@ -442,18 +442,18 @@ def test_no_function_word_names_after_office(related_records):
     # 习近平总书记关于党的建设的重要思想: 关于党 is no person
     got = _related_people(related_records, "20240205-11215")
     assert not any(n.startswith("关于") for n, _ in got)
-    got = _people("全面贯彻习近平总书记关于社会工作的重要论述，村民们高声向总书记问好。"
+    got = _text_people("全面贯彻习近平总书记关于社会工作的重要论述，村民们高声向总书记问好。"
                   "要深刻理解总书记重要讲话的丰富内涵，全面回顾总书记10年来考察调研足迹")
     assert {n for n, _ in got} == {"习近平"}
     # a name followed by 的 after a role that is not an office stays (农民辛喜花的孩子)
-    assert ("辛喜花", "农民") in _people("吴家屯村农民辛喜花的孩子在外打工。")
+    assert ("辛喜花", "农民") in _text_people("吴家屯村农民辛喜花的孩子在外打工。")
 
 
 def test_abbreviated_leader_dropped(related_records):
     # 给习总书记写信: 习总 is an abbreviation, not a name; it is dropped
     got = _related_people(related_records, "20240814-13905")
     assert not any(n == "习总" for n, _ in got)
-    assert not _people("环保志愿者给习总书记写信，表达牢记习总书记嘱托。")
+    assert not _text_people("环保志愿者给习总书记写信，表达牢记习总书记嘱托。")
 
 
 def test_transliterated_name_not_split(related_records):
@@ -461,13 +461,13 @@ def test_transliterated_name_not_split(related_records):
     assert ("卢卡申科", "白俄罗斯总统") in got
     assert not {"卢卡", "申科"} & {n for n, _ in got}
     # a run of Han names is still split (通讯员阎晋于文哲)
-    assert {"阎晋", "于文哲"} <= {n for n, _ in _people("（通讯员阎晋于文哲）")}
+    assert {"阎晋", "于文哲"} <= {n for n, _ in _text_people("（通讯员阎晋于文哲）")}
 
 
 def test_part_of_longer_word_is_no_person(related_records):
     assert not _related_people(related_records, "20230411-6923") & {("帕金森", None)}
-    assert not {n for n, _ in _people("今天是“世界帕金森病日”。帕金森病是一种常见的神经系统退行性疾病。")}
-    assert not {n for n, _ in _people("习近平来到诸暨市枫桥镇，参观枫桥经验陈列馆，了解新时代“枫桥经验”的生动实践。")} \
+    assert not {n for n, _ in _text_people("今天是“世界帕金森病日”。帕金森病是一种常见的神经系统退行性疾病。")}
+    assert not {n for n, _ in _text_people("习近平来到诸暨市枫桥镇，参观枫桥经验陈列馆，了解新时代“枫桥经验”的生动实践。")} \
         & {"陈列馆", "陈列"}
 
 
@@ -475,10 +475,10 @@ def test_role_is_not_a_verb_phrase(related_records):
     got = _related_people(related_records, "20230510-7355")
     roles = {r for n, r in got if n.startswith("李敬")}
     assert roles == {"回迁居民"}
-    assert ("陈竺", "中国红十字会会长") in _people("大会开幕式由中国红十字会会长陈竺主持。")
-    assert ("刘素敏", "独居老人") in _people("志愿者经常帮助独居老人刘素敏打扫卫生。")
+    assert ("陈竺", "中国红十字会会长") in _text_people("大会开幕式由中国红十字会会长陈竺主持。")
+    assert ("刘素敏", "独居老人") in _text_people("志愿者经常帮助独居老人刘素敏打扫卫生。")
     # a verb that modifies the role stays (退休老党员)
-    assert ("李宗彪", "退休老党员") in _people("他是退休老党员李宗彪。")
+    assert ("李宗彪", "退休老党员") in _text_people("他是退休老党员李宗彪。")
     # a list separator before a role goes (、省长王正谱)
     for n, r in _related_people(related_records, "20230510-7355"):
         assert r is None or not r.startswith("、")
