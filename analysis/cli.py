@@ -282,8 +282,10 @@ def summary(state: State, fmt):
 @corpus_option
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl", show_default=True)
 @click.option("--out", metavar="PATH", help="Output file (jsonl/csv; default stdout) or dataset folder/URL (parquet).")
+@click.option("--rows-per-partition", type=click.IntRange(1), default=2000, show_default=True,
+              help="Parquet: documents per partition file (one Dask task each; aim for several per worker).")
 @pass_state
-def export(state: State, fmt, out):
+def export(state: State, fmt, out, rows_per_partition):
     """Export the corpus as JSON Lines, CSV or a Parquet dataset."""
     try:
         corpus = state.corpus(readonly=True)
@@ -291,7 +293,7 @@ def export(state: State, fmt, out):
             from .dataset import export_parquet
             if not out:
                 fail("--out is required for parquet")
-            n = export_parquet(corpus, out)
+            n = export_parquet(corpus, out, rows_per_partition=rows_per_partition)
             click.echo(f"wrote {n} documents to {out}", err=True)
             return
         df = corpus.to_frame()
@@ -324,13 +326,15 @@ def import_(state: State, dataset):
 
 
 # -- scale (analysis.parallel) ---------------------------------------------------
-def _dataset_spec(state: State, stages=None, **over):
-    """The AnnotateSpec for work on a dataset: the corpus's terms when a store exists, else the config's."""
-    from .config import default_corpus_path
+def _dataset_spec(state: State, url, stages=None, **over):
+    """The AnnotateSpec for work on a dataset: the config and the DATASET's accepted terms
+    (``terms.parquet``, written by ``export``), never those of whatever local store exists."""
+    from .dataset import read_terms
     from .parallel import AnnotateSpec
-    if default_corpus_path(state.corpus_path, state.config).exists():
-        return AnnotateSpec.from_corpus(state.corpus(readonly=True), stages, **over)
-    return AnnotateSpec.from_config(state.config, stages, **over)
+    terms = read_terms(url)
+    if terms is None:
+        log.warning("%s has no terms.parquet (exported by an older version?): no accepted terms used", url)
+    return AnnotateSpec.from_config(state.config, stages, extra_words=terms or (), **over)
 
 
 @cli.command()
@@ -344,11 +348,14 @@ def _dataset_spec(state: State, stages=None, **over):
               help="Dask scheduler address or scheduler JSON file (default: a local cluster).")
 @click.option("--input", "input_url", metavar="DATASET", help="Dask engine: Parquet dataset to annotate.")
 @click.option("--output", "output_url", metavar="DATASET", help="Dask engine: where annotations go (default: --input).")
+@click.option("--staging", metavar="URL", default=None,
+              help="Dask engine on a store: where the documents are staged for the workers, a URL they can "
+                   "read, e.g. s3://bucket/tmp (default: [parallel] staging, else a local temp folder).")
 @click.option("--batch-size", type=int, default=500, show_default=True, help="Documents per store transaction.")
 @click.option("--no-progress", is_flag=True, help="No progress bar.")
 @pass_state
-def annotate(state: State, workers, stages, backend, engine, scheduler, input_url, output_url, batch_size,
-             no_progress):
+def annotate(state: State, workers, stages, backend, engine, scheduler, input_url, output_url, staging,
+             batch_size, no_progress):
     """Segment and extract figures and entities for every document that lacks them."""
     from .parallel import annotate as run, annotate_dataset
     names = [s.strip() for s in stages.split(",") if s.strip()] if stages else None
@@ -357,11 +364,11 @@ def annotate(state: State, workers, stages, backend, engine, scheduler, input_ur
         if input_url:
             if engine != "dask":
                 fail("--input/--output need --engine dask")
-            rep = annotate_dataset(input_url, output_url, _dataset_spec(state, names, **over),
+            rep = annotate_dataset(input_url, output_url, _dataset_spec(state, input_url, names, **over),
                                    scheduler=scheduler, workers=workers, progress=not no_progress)
         else:
             rep = run(state.corpus(), workers=workers, stages=names, engine=engine, scheduler=scheduler,
-                      progress=not no_progress, batch_size=batch_size, **over)
+                      progress=not no_progress, batch_size=batch_size, staging=staging, **over)
     except AnalysisError as exc:
         fail(str(exc))
     except KeyboardInterrupt as exc:  # Ctrl-C: what was finished is stored (AnnotateInterrupted)
@@ -632,7 +639,7 @@ def keywords(state: State, method, doc, query, since, until, source, category, t
             from .parallel import dataset_keywords
             df = dataset_keywords(input_url, method=method, top=top, reference=reference,
                                   options=KeywordOptions.from_config(state.config),
-                                  spec=_dataset_spec(state, ["tokens"]), scheduler=scheduler)
+                                  spec=_dataset_spec(state, input_url, ["tokens"]), scheduler=scheduler)
         else:
             df = run(state.corpus(), method=method, top=top,
                      **_select(doc, query, since, until, source, category), **extra)
@@ -731,7 +738,7 @@ def _dataset_topics_cmd(state: State, url, method, k, scheduler, workers, fmt, u
     try:
         df = dataset_topics(url, k=k or o.k, top_n=o.top_n, min_df=o.min_df, max_df=o.max_df,
                             max_features=o.max_features, passes=o.max_iter, random_state=o.random_state,
-                            spec=_dataset_spec(state, ["tokens"]), options=KeywordOptions.from_config(state.config),
+                            spec=_dataset_spec(state, url, ["tokens"]), options=KeywordOptions.from_config(state.config),
                             workers=workers, scheduler=scheduler)
     except AnalysisError as exc:
         fail(str(exc))

@@ -3,6 +3,7 @@
 Layout (``DATASET`` is a local folder or any fsspec URL, e.g. ``s3://b/x``)::
 
     DATASET/_manifest.json                      schema version, counts, configs
+    DATASET/terms.parquet                       the corpus dictionary (accepted terms)
     DATASET/documents/part-00000.parquet        one row per document
     DATASET/annotations/<kind>/<config>/part-00000.parquet   doc_id, data (JSON)
 
@@ -42,6 +43,8 @@ DOC_SCHEMA = pa.schema([
     ("meta", pa.string()), ("length", pa.int64()), ("year", pa.int32()),
 ])
 ANN_SCHEMA = pa.schema([("doc_id", pa.string()), ("data", pa.string())])
+TERM_SCHEMA = pa.schema([("term", pa.string()), ("freq", pa.int64()), ("tag", pa.string()),
+                         ("origin", pa.string())])
 
 
 def _fs(url: str):
@@ -50,6 +53,8 @@ def _fs(url: str):
 
 
 def part_name(i: int) -> str:
+    """The file name of partition ``i`` (``part-00007.parquet``), the same for
+    documents and for every annotation kind, so they pair up by name."""
     return f"part-{i:05d}.parquet"
 
 
@@ -115,9 +120,11 @@ def export_parquet(corpus_or_store, url: str, rows_per_partition: int = 2000,
                         for did in ids if did in found]
                 write_table(fs, f"{root}/annotations/{kind}/{config}/{part_name(i)}",
                             pa.Table.from_pylist(rows, schema=ANN_SCHEMA))
+    terms = [{k: t.get(k) for k in ("term", "freq", "tag", "origin")} for t in store.terms()]
+    write_table(fs, f"{root}/terms.parquet", pa.Table.from_pylist(terms, schema=TERM_SCHEMA))
     manifest = {"version": DATASET_VERSION, "documents": n, "partitions": len(parts),
                 "rows_per_partition": rows_per_partition, "written_at": now_iso(),
-                "annotations": configs}
+                "annotations": configs, "terms": len(terms)}
     with fs.open(f"{root}/_manifest.json", "w") as fh:
         json.dump(manifest, fh, ensure_ascii=False, indent=1)
     log.info("exported %d documents in %d partitions to %s", n, len(parts), url)
@@ -125,12 +132,34 @@ def export_parquet(corpus_or_store, url: str, rows_per_partition: int = 2000,
 
 
 def read_manifest(url: str) -> dict[str, Any]:
+    """The dataset's ``_manifest.json``: ``version``, ``documents``,
+    ``partitions``, ``rows_per_partition``, ``written_at``, ``annotations``
+    (``{"kind/config": description}``) and ``terms`` (accepted terms
+    exported); ``{}`` when the dataset has none (documents only)."""
     fs, root = _fs(url)
     try:
         with fs.open(f"{root}/_manifest.json", "r") as fh:
             return json.load(fh)
     except FileNotFoundError:
         return {}
+
+
+def read_terms(url: str) -> list[tuple[str, int | None, str | None]] | None:
+    """The corpus dictionary exported with the dataset: ``(term, freq, tag)``
+    per accepted term, as :meth:`AnnotateSpec.from_config` takes
+    ``extra_words``; None when the dataset was written without one (by an
+    older export or by hand)."""
+    rows = _read_terms(url)
+    return None if rows is None else [(r["term"], r["freq"], r["tag"]) for r in rows]
+
+
+def _read_terms(url: str) -> list[dict[str, Any]] | None:
+    fs, root = _fs(url)
+    try:
+        with fs.open(f"{root}/terms.parquet", "rb") as fh:
+            return pq.read_table(fh).to_pylist()
+    except FileNotFoundError:
+        return None
 
 
 def document_parts(url: str) -> list[str]:
@@ -173,7 +202,9 @@ def iter_annotation_parts(url: str) -> Iterator[tuple[str, str, str]]:
 def import_parquet(corpus_or_store, url: str, batch_size: int = 500) -> tuple[int, int]:
     """Read a Parquet dataset (documents and annotations) into a store.
 
-    Re-importing is harmless: documents are keyed by content id.
+    Re-importing is harmless: documents are keyed by content id. The
+    dataset's accepted terms (``terms.parquet``) are added to the store's
+    corpus dictionary (terms already there are kept as they are).
 
     Returns:
         (added, duplicates)
@@ -188,6 +219,9 @@ def import_parquet(corpus_or_store, url: str, batch_size: int = 500) -> tuple[in
             a, d = store.add_documents(docs)
             added += a
             dup += d
+    terms = _read_terms(url)
+    if terms:
+        store.add_terms((t["term"], t["freq"], t["tag"], t.get("origin") or "import") for t in terms)
     manifest = read_manifest(url)
     fs, _ = _fs(url)
     for key, description in (manifest.get("annotations") or {}).items():

@@ -431,7 +431,8 @@ def _write_packed(store, spec: AnnotateSpec, rows: list[tuple[str, dict[str, byt
 def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = None,
              engine: str = "local", scheduler: str | None = None, progress: bool = False,
              batch_size: int = 500, chunk_size: int | None = None, doc_ids: Iterable[str] | None = None,
-             spec: AnnotateSpec | None = None, **segment_overrides: Any) -> AnnotateReport:
+             spec: AnnotateSpec | None = None, staging: str | None = None,
+             **segment_overrides: Any) -> AnnotateReport:
     """Compute every missing stage result of a corpus under its current configuration.
 
     Args:
@@ -449,15 +450,25 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
             tasks per worker, at most 64).
         doc_ids: only these documents.
         spec: a prepared :class:`AnnotateSpec` (default: :meth:`AnnotateSpec.from_corpus`).
+        staging: engine ``dask``: where the temporary dataset goes, a URL the
+            workers can read (default ``[parallel] staging``, else a local
+            temporary folder, which only a cluster on this machine can read).
+            Partitions are sized for 4 tasks per worker (20 to 2000 documents).
         **segment_overrides: ``SegmentOptions`` fields (``backend="rjieba"``).
 
     Returns:
         An :class:`AnnotateReport`.
+
+    Raises:
+        EngineError: an unknown engine or stage, an unreachable scheduler, or
+            a scheduler on another machine with a local ``staging``.
+        AnnotateInterrupted: Ctrl-C (a ``KeyboardInterrupt``); the finished
+            documents are stored, ``exc.report.stored`` says how many.
     """
     t0 = time.perf_counter()
     spec = spec or AnnotateSpec.from_corpus(corpus, stages, **segment_overrides)
     if engine == "dask":
-        return _annotate_corpus_dask(corpus, spec, workers, scheduler, progress, t0)
+        return _annotate_corpus_dask(corpus, spec, workers, scheduler, progress, t0, staging)
     if engine != "local":
         raise EngineError(f"unknown engine {engine!r} (use local or dask)")
     store = corpus.store
@@ -686,6 +697,13 @@ def annotate_dataset(input_url: str, output_url: str | None = None, spec: Annota
                 client.close()
                 if cluster is not None:
                     cluster.close()
+    if copy_docs:  # the corpus dictionary goes with the documents
+        fs_in, _ = _fs(input_url)
+        if fs_in.exists(f"{root_in}/terms.parquet"):
+            from .dataset import write_table
+            import pyarrow.parquet as pq
+            with fs_in.open(f"{root_in}/terms.parquet", "rb") as fh:
+                write_table(fs_out, f"{root_out}/terms.parquet", pq.read_table(fh))
     manifest = read_manifest(output_url) or {}
     if copy_docs or not manifest:
         src = read_manifest(input_url)
@@ -701,11 +719,61 @@ def annotate_dataset(input_url: str, output_url: str | None = None, spec: Annota
     return report
 
 
-def _annotate_corpus_dask(corpus, spec: AnnotateSpec, workers, scheduler, progress, t0) -> AnnotateReport:
-    """The dask engine on a store: export what is missing, annotate, import the results."""
+def _scheduler_host(scheduler: Any) -> str | None:
+    """The host of a scheduler address, scheduler JSON file or Client (None: a new local cluster)."""
+    from urllib.parse import urlparse
+    if scheduler is None:
+        return None
+    if hasattr(scheduler, "scheduler"):  # a distributed.Client
+        address = getattr(scheduler.scheduler, "address", "") or ""
+    elif str(scheduler).endswith(".json") and Path(scheduler).exists():
+        address = json.loads(Path(scheduler).read_text()).get("address", "")
+    else:
+        address = str(scheduler)
+    if "://" not in address:
+        address = "tcp://" + address
+    return urlparse(address).hostname or ""
+
+
+def _is_local_path(url: str) -> bool:
+    return "://" not in str(url) or str(url).startswith("file://")
+
+
+def check_staging(scheduler: Any, staging: str | None) -> None:
+    """Refuse a local staging folder for a scheduler on another machine.
+
+    Raises:
+        EngineError: the scheduler is not on 127.0.0.1/localhost and
+            ``staging`` (None = a local temporary folder) is a local path,
+            which remote workers cannot read.
+    """
+    host = _scheduler_host(scheduler)
+    if host is None or host in ("127.0.0.1", "localhost", "::1"):
+        return
+    if staging is None or _is_local_path(staging):
+        raise EngineError(
+            f"the Dask scheduler {host} is on another machine but the staging location "
+            f"{staging or '(a local temporary folder)'} is local, so its workers cannot read the documents: "
+            "pass --staging s3://BUCKET/PREFIX (or [parallel] staging), a URL the workers and this "
+            "client can both reach, or export the corpus and use --input/--output")
+
+
+def partition_rows(documents: int, workers: int, tasks_per_worker: int = 4,
+                   lo: int = 20, hi: int = 2000) -> int:
+    """Documents per partition that give every worker ``tasks_per_worker`` tasks
+    (so a slow or lost worker's share is re-balanced), within ``[lo, hi]``."""
+    return max(lo, min(hi, -(-documents // max(1, workers * tasks_per_worker))))
+
+
+def _annotate_corpus_dask(corpus, spec: AnnotateSpec, workers, scheduler, progress, t0,
+                          staging: str | None = None) -> AnnotateReport:
+    """The dask engine on a store: export what is missing to ``staging``, annotate, import the results."""
     import tempfile
-    from .dataset import export_parquet, import_parquet
+    import uuid
+    from .dataset import _fs, export_parquet, import_parquet
     from .store import Store
+    staging = staging or (corpus.config.get("parallel") or {}).get("staging") or None
+    check_staging(scheduler, staging)
     todo = _todo(corpus.store, spec, None)
     if not todo:
         return AnnotateReport(computed={k: 0 for k in spec.stages}, hashes=dict(spec.hashes))
@@ -716,13 +784,22 @@ def _annotate_corpus_dask(corpus, spec: AnnotateSpec, workers, scheduler, progre
                 for d in corpus.store.iter_documents(COLUMNS, doc_ids=list(todo))]
         for i in range(0, len(docs), 1000):
             sub.add_documents(docs[i:i + 1000])
-        ds = str(Path(tmp) / "ds")
-        export_parquet(sub, ds, rows_per_partition=max(20, min(2000, len(docs) // 16 or 1)), annotations=False)
-        sub.close()
-        rep = annotate_dataset(ds, ds, spec, scheduler=scheduler, workers=workers, progress=progress)
-        for kind in spec.stages:
-            corpus.store.register_config(spec.hashes[kind], kind, spec.descriptions.get(kind) or {})
-        import_parquet(corpus.store, ds)
+        ds = (staging.rstrip("/") + f"/analysis-dask-{uuid.uuid4().hex[:12]}") if staging else str(Path(tmp) / "ds")
+        n_workers = workers or default_workers(corpus.config)  # a remote cluster's size is not known yet
+        try:
+            export_parquet(sub, ds, rows_per_partition=partition_rows(len(docs), n_workers), annotations=False)
+            sub.close()
+            rep = annotate_dataset(ds, ds, spec, scheduler=scheduler, workers=workers, progress=progress)
+            for kind in spec.stages:
+                corpus.store.register_config(spec.hashes[kind], kind, spec.descriptions.get(kind) or {})
+            import_parquet(corpus.store, ds)
+        finally:
+            if staging:
+                fs, root = _fs(ds)
+                try:
+                    fs.rm(root, recursive=True)
+                except (OSError, FileNotFoundError):  # pragma: no cover - best effort
+                    log.warning("could not remove the staging dataset %s", ds)
     rep.seconds = time.perf_counter() - t0
     return rep
 
@@ -734,17 +811,25 @@ class _Counts:
     doc_freq: Counter = field(default_factory=Counter)
     documents: int = 0
     words: int = 0
+    #: the counts of the documents found in a keyness reference (by doc_id), to subtract from it
+    inside_freq: Counter = field(default_factory=Counter)
+    inside_doc_freq: Counter = field(default_factory=Counter)
+    inside: int = 0
 
     def __iadd__(self, other: "_Counts") -> "_Counts":
         self.freq.update(other.freq)
         self.doc_freq.update(other.doc_freq)
         self.documents += other.documents
         self.words += other.words
+        self.inside_freq.update(other.inside_freq)
+        self.inside_doc_freq.update(other.inside_doc_freq)
+        self.inside += other.inside
         return self
 
 
-def _partition_tokens(part_url: str, index: int, root_url: str, spec: AnnotateSpec) -> Iterator[list[str]]:
-    """Token lists of one partition: stored tokens of the dataset when present, else segmented."""
+def _partition_tokens(part_url: str, index: int, root_url: str, spec: AnnotateSpec
+                      ) -> Iterator[tuple[str, list[str]]]:
+    """(doc_id, token list) of one partition: stored tokens of the dataset when present, else segmented."""
     import pyarrow.parquet as pq
     from .dataset import _fs, read_documents
     fs, root = _fs(root_url)
@@ -752,27 +837,34 @@ def _partition_tokens(part_url: str, index: int, root_url: str, spec: AnnotateSp
     stored = _ann_part(root, "tokens", h, index) if h else None
     if stored and fs.exists(stored):
         with fs.open(stored, "rb") as fh:
-            table = pq.read_table(fh, columns=["data"])
-        for data in table.column("data").to_pylist():
-            yield json.loads(data)["w"]
+            table = pq.read_table(fh, columns=["doc_id", "data"])
+        for did, data in zip(table.column("doc_id").to_pylist(), table.column("data").to_pylist()):
+            yield did, json.loads(data)["w"]
         return
     seg = _worker(spec).seg
     for r in read_documents(part_url):
-        yield seg.cut(r["body"] or "")
+        yield r["doc_id"], seg.cut(r["body"] or "")
 
 
 def partition_counts(part_url: str, index: int, root_url: str, spec: AnnotateSpec,
-                     min_len: int = 2, drop_numbers: bool = True) -> _Counts:
-    """Term counts of one partition (the keyword term filter applied)."""
+                     min_len: int = 2, drop_numbers: bool = True,
+                     inside_ids: frozenset = frozenset()) -> _Counts:
+    """Term counts of one partition (the keyword term filter applied); the
+    documents whose id is in ``inside_ids`` (a keyness reference's) are also
+    counted apart, in ``inside_freq``/``inside_doc_freq``/``inside``."""
     from .keywords import _PUNCT, term_filter
     seg = _worker(spec).seg
     keep = term_filter(seg, min_len, drop_numbers)
     c = _Counts()
-    for words in _partition_tokens(part_url, index, root_url, spec):
+    for did, words in _partition_tokens(part_url, index, root_url, spec):
         terms = [w for w in words if keep(w)]
         c.freq.update(terms)
         c.doc_freq.update(set(terms))
         c.documents += 1
+        if did in inside_ids:
+            c.inside_freq.update(terms)
+            c.inside_doc_freq.update(set(terms))
+            c.inside += 1
         c.words += sum(1 for w in words if w.strip() and not _PUNCT.match(w))
     return c
 
@@ -812,7 +904,8 @@ def _call(func, job):
 
 
 def dataset_term_counts(url: str, spec: AnnotateSpec | None = None, min_len: int = 2, drop_numbers: bool = True,
-                        scheduler: Any = None, workers: int | None = None) -> pd.DataFrame:
+                        scheduler: Any = None, workers: int | None = None,
+                        inside_ids: Iterable[str] = ()) -> pd.DataFrame:
     """Term counts of a Parquet corpus dataset, counted per partition and then added up.
 
     The stored tokens of the dataset (``annotations/tokens/<hash>``, written
@@ -827,23 +920,40 @@ def dataset_term_counts(url: str, spec: AnnotateSpec | None = None, min_len: int
         min_len, drop_numbers: the keyword term filter (``[keywords]``).
         scheduler: a Dask scheduler address / client to count on the cluster.
         workers: local processes when no scheduler is given.
+        inside_ids: document ids (a keyness reference's ``doc_ids``) whose
+            documents are also counted apart (``df.attrs["inside"]``).
 
     Returns:
         DataFrame with columns ``term`` (str), ``freq`` (int, occurrences),
         ``doc_freq`` (int, documents containing it), sorted by ``freq``
-        descending then term; ``df.attrs`` holds ``documents`` (int) and
-        ``words`` (int, all non-punctuation tokens, the keyness total basis).
+        descending then term; ``df.attrs`` holds ``documents`` (int),
+        ``words`` (int, all non-punctuation tokens, the keyness total basis)
+        and ``inside`` (int, how many of its documents are in ``inside_ids``).
+
+    Example:
+        On the 40 first shipped related reports, exported in partitions of 7
+        (see ``tests/test_parallel.py``)::
+
+            >>> counts = dataset_term_counts("/tmp/related.parquet")          # doctest: +SKIP
+            >>> counts.attrs["documents"], "志愿者" in set(counts.term[:10])    # doctest: +SKIP
+            (40, True)
     """
+    return _dataset_counts(url, spec, min_len, drop_numbers, scheduler, workers, inside_ids)[0]
+
+
+def _dataset_counts(url, spec, min_len, drop_numbers, scheduler, workers, inside_ids=()) -> tuple[pd.DataFrame, _Counts]:
     spec = spec or AnnotateSpec.from_config(stages=["tokens"])
     total = _Counts()
-    for c in _map_parts(partition_counts, url, (spec, min_len, drop_numbers), scheduler, workers):
+    inside = frozenset(inside_ids)
+    for c in _map_parts(partition_counts, url, (spec, min_len, drop_numbers, inside), scheduler, workers):
         total += c
     df = pd.DataFrame({"term": list(total.freq), "freq": list(total.freq.values())}, columns=["term", "freq"])
     df["doc_freq"] = df["term"].map(total.doc_freq).fillna(0).astype(int)
     df = df.sort_values(["freq", "term"], ascending=[False, True], kind="mergesort").reset_index(drop=True)
     df.attrs["documents"] = total.documents
     df.attrs["words"] = total.words
-    return df
+    df.attrs["inside"] = total.inside
+    return df, total
 
 
 def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, reference: Any = None,
@@ -863,24 +973,49 @@ def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, refer
         freq, doc_freq, rel_freq, method``) or of
         :func:`analysis.keywords.keyness` (``term, score, freq, doc_freq,
         n_reference, g2, g2_uncorrected, p, chi2, p_chi2, log_ratio, method``).
+        For keyness, as :func:`analysis.keywords.keyness` does, dataset
+        documents found in the reference (by content id, ``Reference.doc_ids``)
+        have their own counts subtracted from it: ``df.attrs["subtracted"]``,
+        ``df.attrs["reference_docs"]``, ``df.attrs["reference_total"]``.
+
+    Example:
+        Keyness of the 40 first shipped related reports (a dataset written by
+        ``export_parquet``) against the packaged news reference; the same
+        table as ``keywords(corpus, method="keyness")`` on the store::
+
+            >>> df = dataset_keywords("/tmp/related.parquet", method="keyness", top=15)  # doctest: +SKIP
+            >>> df.columns[:5].tolist()                                                  # doctest: +SKIP
+            ['term', 'score', 'freq', 'doc_freq', 'n_reference']
     """
     import numpy as np
     from .errors import ConfigError, ModelError
-    from .keywords import KeywordOptions, _finish, keyness_stats, load_reference
+    from .keywords import KeywordOptions, Reference, _finish, keyness_stats, load_reference
     if method not in ("freq", "keyness"):
         raise ConfigError(f"keywords from a dataset: method must be freq or keyness, not {method!r}")
     opts = options or KeywordOptions.from_config()
-    counts = dataset_term_counts(url, spec, opts.min_len, opts.drop_numbers, scheduler, workers)
+    ref = None
+    if method == "keyness":
+        ref_arg = reference if reference is not None else opts.reference
+        if str(ref_arg) == "rest":
+            raise ConfigError('keywords from a dataset: reference "rest" needs a store')
+        ref = load_reference() if str(ref_arg) == "default" else load_reference(str(ref_arg))
+    counts, total = _dataset_counts(url, spec, opts.min_len, opts.drop_numbers, scheduler, workers,
+                                    ref.doc_ids if ref is not None else ())
     if counts.empty:
         raise ModelError(f"{url}: no terms in the dataset")
     if method == "freq":
         df = counts.assign(score=counts["freq"].astype(float),
                            rel_freq=counts["freq"] * opts.per / max(counts.attrs["words"], 1), method="freq")
         return _finish(df[["term", "score", "freq", "doc_freq", "rel_freq", "method"]], top)
-    ref_arg = reference if reference is not None else opts.reference
-    if str(ref_arg) == "rest":
-        raise ConfigError('keywords from a dataset: reference "rest" needs a store')
-    ref = load_reference() if str(ref_arg) == "default" else load_reference(str(ref_arg))
+    subtracted = total.inside
+    if subtracted:  # the target's own documents in the reference: subtract their counts (Reference.without)
+        sub = pd.Series(total.inside_freq, dtype="int64")
+        ref = Reference(ref.counts.sub(sub.reindex(ref.counts.index, fill_value=0)).clip(lower=0),
+                        ref.doc_freq.sub(pd.Series(total.inside_doc_freq, dtype="int64")
+                                         .reindex(ref.doc_freq.index, fill_value=0)).clip(lower=0),
+                        max(ref.total - int(sub.sum()), 0), max(ref.n_docs - subtracted, 0), dict(ref.meta),
+                        frozenset())
+        log.info("keyness: %d target documents are in the reference and were subtracted from it", subtracted)
     a = counts["freq"].to_numpy(dtype=float)
     b = ref.counts.reindex(counts["term"], fill_value=0).to_numpy(dtype=float)
     stats = keyness_stats(a, b, float(a.sum()), float(ref.total), opts.correction)
@@ -889,7 +1024,9 @@ def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, refer
     df["method"] = "keyness"
     cols = ["term", "score", "freq", "doc_freq", "n_reference", "g2", "g2_uncorrected", "p",
             "chi2", "p_chi2", "log_ratio", "method"]
-    return _finish(df[cols], top)
+    out = _finish(df[cols], top)
+    out.attrs.update(subtracted=subtracted, reference_docs=ref.n_docs, reference_total=ref.total)
+    return out
 
 
 def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSpec, vocabulary: dict,
@@ -902,7 +1039,7 @@ def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSp
     from scipy import sparse
     rows, cols, vals = [], [], []
     n = 0
-    for words in _partition_tokens(part_url, index, root_url, spec):
+    for _did, words in _partition_tokens(part_url, index, root_url, spec):
         c = Counter(vocabulary[w] for w in words if w in vocabulary)
         rows += [n] * len(c)
         cols += list(c)

@@ -145,3 +145,26 @@ def test_dask_engine_equals_local_and_survives_a_killed_worker(tmp_path, cluster
         got = other.store.get_annotations(kind, spec.hashes[kind])
         assert got == {d: local[kind][d] for d in got} and len(got) == 30
     assert annotate(other, engine="dask", scheduler=address, stages=["tokens", "figures"]).documents == 0
+
+
+def test_remote_scheduler_with_a_local_staging_folder_is_refused(tmp_path, related_records, runner, cli):
+    """A store run on a cluster elsewhere: the staged documents must be at a URL the workers
+    can read; a local folder (the default temp folder) is refused before anything is sent."""
+    from analysis.errors import EngineError
+    from analysis.parallel import check_staging, partition_rows
+    path = tmp_path / "c.sqlite"
+    c = Corpus.open(path)
+    c.store.add_documents([Document(title=r["title"], body=r["content"], source=r["source"])
+                           for r in related_records[:3]])
+    with pytest.raises(EngineError, match="staging"):
+        annotate(c, engine="dask", scheduler="tcp://10.1.2.3:8786", stages=["tokens"])
+    with pytest.raises(EngineError, match="staging"):
+        annotate(c, engine="dask", scheduler="tcp://10.1.2.3:8786", stages=["tokens"], staging=str(tmp_path))
+    c.close()
+    r = runner.invoke(cli, ["--corpus", str(path), "annotate", "--engine", "dask", "--scheduler",
+                            "tcp://cluster.example.org:8786", "--staging", "file:///tmp/x", "--stages", "tokens"])
+    assert r.exit_code == 2 and "staging" in r.output and "cluster.example.org" in r.output
+    for local in (None, "127.0.0.1:8786", "tcp://localhost:8786"):
+        check_staging(local, None)  # same machine: a local folder is fine
+    check_staging("tcp://10.1.2.3:8786", "s3://bucket/tmp")  # a URL the workers can reach
+    assert partition_rows(421, 2) == 53 and partition_rows(24090, 2) == 2000 and partition_rows(30, 8) == 20

@@ -67,3 +67,76 @@ def test_cli_export_import_parquet(tmp_path, runner, cli, related_records):
     r = runner.invoke(cli, ["--corpus", str(tmp_path / "b.sqlite"), "export", "--format", "jsonl"])
     rows = [json.loads(l) for l in r.output.splitlines()]
     assert {x["title"] for x in rows} == {x["title"] for x in related_records[:12]}
+
+
+def test_cli_rows_per_partition(tmp_path, runner, cli, related_records):
+    st = Store(tmp_path / "a.sqlite")
+    st.add_documents(_docs(related_records[:12]))
+    st.close()
+    ds = tmp_path / "ds"
+    r = runner.invoke(cli, ["--corpus", str(tmp_path / "a.sqlite"), "export", "--format", "parquet",
+                            "--out", str(ds), "--rows-per-partition", "5"])
+    assert r.exit_code == 0, r.output
+    parts = document_parts(str(ds))
+    assert [pq.read_table(p).num_rows for p in parts] == [5, 5, 2]
+    assert read_manifest(str(ds))["partitions"] == 3
+    r = runner.invoke(cli, ["--corpus", str(tmp_path / "a.sqlite"), "export", "--format", "parquet",
+                            "--out", str(tmp_path / "x"), "--rows-per-partition", "0"])
+    assert r.exit_code == 2
+
+
+TERM_TEXT = "江州区探索“三码合一”联动服务模式，联动服务模式覆盖全区。"
+
+
+def test_accepted_terms_travel_with_the_dataset(tmp_path, runner, cli):
+    """The corpus dictionary is exported (terms.parquet), imported, and `keywords --input`
+    segments with the DATASET's terms, whatever store is (or is not) at --corpus."""
+    from analysis.dataset import read_terms
+    st = Store(tmp_path / "a.sqlite")
+    st.add_documents([Document(title="联动", body=TERM_TEXT, source="hand")])
+    plain = tmp_path / "plain"
+    export_parquet(st, str(plain))  # before the term is accepted
+    st.add_terms([("联动服务模式", 20, "nz", "test")])
+    ds = tmp_path / "ds"
+    export_parquet(st, str(ds))
+    assert read_terms(str(ds)) == [("联动服务模式", 20, "nz")]
+    assert read_manifest(str(ds))["terms"] == 1 and read_terms(str(plain)) == []
+    b = Store(tmp_path / "b.sqlite")
+    import_parquet(b, str(ds))
+    assert [(t["term"], t["freq"], t["tag"], t["origin"]) for t in b.terms()] == [("联动服务模式", 20, "nz", "test")]
+    b.close()
+
+    def top_terms(url, corpus):
+        r = runner.invoke(cli, ["--corpus", str(corpus), "keywords", "--input", str(url), "--method", "freq",
+                                "--top", "20", "--format", "csv"])
+        assert r.exit_code == 0, r.output
+        return {line.split(",")[0] for line in r.stdout.strip().splitlines()[1:]}
+
+    assert "联动服务模式" in top_terms(ds, tmp_path / "none.sqlite")
+    # without the term in the dataset it is cut (联动 / 服务 / 模式), even when the local store has it
+    assert "联动服务模式" not in top_terms(plain, tmp_path / "b.sqlite")
+
+
+def test_dataset_keyness_subtracts_target_documents_in_the_reference(tmp_path, seed_path, related_records):
+    """The related reports come from the digest dump the packaged reference counts: as
+    keywords.keyness does on a store, dataset_keywords subtracts their own counts."""
+    from analysis import Corpus
+    from analysis.keywords import keyness, load_reference
+    from analysis.parallel import dataset_keywords
+    from tests.conftest import RELATED
+    c = Corpus.open(tmp_path / "c.sqlite")
+    c.ingest([str(seed_path), str(RELATED)], progress=False)
+    url = str(tmp_path / "ds")
+    export_parquet(c, url, rows_per_partition=100)
+    ds = dataset_keywords(url, method="keyness", top=None)
+    store = keyness(c, top=None)
+    ref = load_reference()
+    assert ds.attrs["subtracted"] == store.attrs["subtracted"] == len(related_records) > 400
+    assert ds.attrs["reference_docs"] == ref.n_docs - len(related_records)
+    assert ds.attrs["reference_total"] == store.attrs["reference_total"] < ref.total
+    row = ds.set_index("term").loc["志愿服务"]
+    assert row["n_reference"] < ref.counts["志愿服务"]
+    assert ds.term.tolist() == store.term.tolist()
+    assert ds.g2.round(6).tolist() == store.g2.round(6).tolist()
+    assert ds.n_reference.tolist() == store.n_reference.tolist()
+    c.close()

@@ -107,8 +107,24 @@ def test_accepted_terms_change_the_key_and_reach_workers(tmp_path, sample):
     assert "暖民心" not in annotate_document("x", "服务暖民心", before)["tokens"]["w"]
 
 
-def _spawned_tokens(spec, text, queue):
-    queue.put(annotate_document("x", text, spec)["tokens"]["w"])
+def _spawned_tokens(spec, text, queue, hide_package_data=None):
+    if hide_package_data:  # this worker's packaged dictionary and stop words are gone
+        import analysis.config
+        import analysis.segment
+
+        def empty(*parts):
+            return Path(hide_package_data).joinpath(*parts)
+        analysis.config.data_path = analysis.segment.data_path = empty
+        try:  # the hiding is real: the packaged dictionary cannot be found by name here
+            analysis.segment._resolve_dict(analysis.segment.DOMAIN_DICT)
+            queue.put("the packaged dictionary is still visible")
+            return
+        except Exception:
+            pass
+    try:
+        queue.put(annotate_document("x", text, spec)["tokens"])
+    except Exception as exc:  # reported to the test, not lost in the child
+        queue.put(f"{type(exc).__name__}: {exc}")
 
 
 def test_workers_get_dictionaries_from_the_task_not_their_files(tmp_path):
@@ -121,9 +137,27 @@ def test_workers_get_dictionaries_from_the_task_not_their_files(tmp_path):
     queue = ctx.Queue()
     p = ctx.Process(target=_spawned_tokens, args=(spec, "江州区探索“三码合一”联动服务模式", queue))
     p.start()
-    words = queue.get(timeout=60)
+    words = queue.get(timeout=60)["w"]
     p.join(30)
     assert "联动服务模式" in words and "三码合一" in words
+
+
+def test_workers_need_no_packaged_dictionary_or_stop_words(tmp_path, seed_text):
+    """The packaged domain dictionary and stop-word list travel in the spec too: a spawned
+    worker whose package data folder is empty segments the seed exactly as the client."""
+    from analysis.config import data_path
+    assert data_path("dict").is_dir()  # what the worker will not see
+    spec = AnnotateSpec.from_config(stages=["tokens"])
+    assert spec.dicts and spec.stoplists  # the domain dictionary and stop words are in it
+    empty = tmp_path / "no-package-data"
+    empty.mkdir()
+    ctx = mp.get_context("spawn")
+    queue = ctx.Queue()
+    p = ctx.Process(target=_spawned_tokens, args=(spec, seed_text, queue, str(empty)))
+    p.start()
+    got = queue.get(timeout=120)
+    p.join(30)
+    assert got == annotate_document("x", seed_text, spec)["tokens"], got
 
 
 def test_a_worker_with_another_configuration_refuses(tmp_path):
