@@ -91,7 +91,7 @@ from .errors import ConfigError, ExtractionError
 log = logging.getLogger(__name__)
 
 #: bump when a change in this module changes the records (invalidates caches)
-EXTRACTOR_VERSION = 3
+EXTRACTOR_VERSION = 4
 
 FIELDS = ["doc_id", "start", "end", "text", "sentence", "number", "value", "low", "high",
           "unit", "approx", "counted", "kind", "category"]
@@ -173,17 +173,21 @@ _CN_VAL = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4,
            "七": 7, "八": 8, "九": 9}
 _MAG_VAL = {"十": 10, "百": 100, "千": 1000, "万": 10_000, "亿": 100_000_000}
 
-_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# thousands separators: ASCII commas, or full-width ones (kept by ingestion) before exactly 3 digits
+_AR = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d{1,3}(?:，\d{3}(?![\d.]))+|\d+(?:\.\d+)?"
 _MAGS = r"(?:[十百万亿]|千(?![米克瓦卡焦伏帕]))"
 _AR_NUM = rf"(?:{_AR})(?:[多余几])?(?:{_MAGS}{{1,2}})?(?:[多余])?"
 # a Chinese numeral: not a lone 一 (an article), not 百/千/万/亿 without a digit
 _CN_NUM = (rf"(?![百千万亿])(?!一(?![{_CN_CHARS}几]))[{_CN_CHARS}]+(?:几(?:[十百千万亿]{{0,2}}))?"
-           r"(?:[多余])?")
+           r"(?:[多余](?:[万亿]{1,2}(?![多余]))?)?")  # 三十多万, 一千多万: 多/余 before the magnitude
 _BARE_MAG = (r"(?:(?<=[近上逾超])|(?<=将近|接近|不到|不足|超过|突破))(?:百|千|万|十万|百万|千万|亿)(?=[余多]?)"
              r"|[百千万](?=余)|(?<=[几数])(?:十|百|千|万|十万|百万|千万|亿)"
              r"|(?:(?<=[近逾超])|(?<=将近|接近|不到|不足|超过))一(?![一二两三四五六七八九十百千万亿])"
              r"|一(?=个多|个半)")
-_ONE = rf"(?:\d+万[1-9](?![\d.%万千百十])|{_AR_NUM}|(?:{_BARE_MAG})[多余]?|{_CN_NUM})"
+# 万/亿 followed by a lower-order part: 13万2千, 1万2千多, 3万2000, 2亿3000万, 13万2
+_WAN_LOWER = (r"\d{1,4}万(?:[1-9]千(?:[1-9]百)?|[1-9]\d{3}(?![\d.%万千百十])|[1-9](?![\d.%万千百十]))[多余]?"
+              r"|\d{1,4}亿(?:[1-9]\d{0,3}万|[1-9]千万)[多余]?")
+_ONE = rf"(?:{_WAN_LOWER}|{_AR_NUM}|(?:{_BARE_MAG})[多余]?|{_CN_NUM})"
 _SEP = r"(?:——|[—–\-~至到])"
 
 _Y = r"(?:(?:19|20)\d{2}|[〇零一二][〇零一二三四五六七八九]{3})"
@@ -206,7 +210,11 @@ _REL_WORDS = {
     "今天": ("day", 0), "今日": ("day", 0), "昨天": ("day", -1), "昨日": ("day", -1),
     "前天": ("day", -2), "明天": ("day", 1), "今晚": ("day", 0), "昨晚": ("day", -1),
     "本月": ("month", 0), "上个月": ("month", -1), "上月": ("month", -1), "近日": ("recent", 0),
+    "本月底": ("month", 0), "本月初": ("month", 0), "上个月底": ("month", -1), "上月底": ("month", -1),
+    "上月初": ("month", -1), "上个月初": ("month", -1),
 }
+# relative year words a month can follow (今年9月: one relative date, 2023-09)
+_REL_YEAR = frozenset(["今年", "去年", "前年", "明年"])
 _REL = "|".join(sorted(_REL_WORDS, key=len, reverse=True))
 
 SCAN_RE = re.compile(
@@ -336,7 +344,8 @@ _PAIR_NEXT = {"一": "二两", "二": "三", "两": "三", "三": "四五", "四
 
 
 _RANGE_RE = re.compile(rf"({_ONE}){_SEP}({_ONE})")
-_WAN_TAIL_RE = re.compile(r"(\d+)万([1-9])")
+_WAN_TAIL_RE = re.compile(r"(\d+)([万亿])(\d+)([千百万]?)(?:(\d)百)?")
+_CN_MORE_MAG_RE = re.compile(rf"([{_CN_CHARS}]+)[多余]([万亿]{{1,2}})")
 _AR_PARTS_RE = re.compile(r"([\d,]+(?:\.\d+)?)([多余几])?([十百千万亿]*)")
 
 
@@ -350,7 +359,7 @@ def parse_number(s: str) -> _Num | None:
         >>> n = parse_number("两三"); (n.value, n.low, n.high, n.approx)
         (None, 2, 3, 'range')
     """
-    s = s.translate(_FW)
+    s = s.translate(_FW).replace("，", ",")
     m = _RANGE_RE.fullmatch(s)
     if m:
         a, b = parse_number(m.group(1)), parse_number(m.group(2))
@@ -371,9 +380,26 @@ def parse_number(s: str) -> _Num | None:
     if not core:
         return None
     m2 = _WAN_TAIL_RE.fullmatch(core)
-    if m2:  # 13万2 = 132000
-        v = int(m2.group(1)) * 10000 + int(m2.group(2)) * 1000
-        return _Num(s, v, v if approx == "exact" else v, v if approx == "exact" else None, approx)
+    if m2:  # 13万2 = 132000, 13万2千 = 132000, 3万2000 = 32000, 2亿3000万 = 230000000
+        big = _MAG_VAL[m2.group(2)]
+        tail, tail_mag = int(m2.group(3)), m2.group(4)
+        if tail_mag:
+            lower = tail * _MAG_VAL[tail_mag] + int(m2.group(5) or 0) * 100
+        elif len(m2.group(3)) == 1:
+            lower = tail * big // 10  # 13万2: the next place down
+        else:
+            lower = tail
+        if lower >= big:
+            return None
+        v = int(m2.group(1)) * big + lower
+        return _Num(s, v, v, v if approx == "exact" else None, approx)
+    m3 = _CN_MORE_MAG_RE.fullmatch(core)
+    if m3:  # 三十多万 = more than 300000, 一千多万 = more than 10000000
+        h = _cn_int(m3.group(1))
+        if h is None:
+            return None
+        v = _num(h * _mag(m3.group(2)))
+        return _Num(s, v, v, None, "more_than")
     if core[0].isdigit():
         mm = _AR_PARTS_RE.fullmatch(core)
         if not mm:
@@ -552,18 +578,30 @@ class FigureExtractor:
         norm = text.translate(_FW)
         sent = _Sentences(text)
         ref_y = int(reference[:4]) if reference and reference[:4].isdigit() else None
-        out = []
+        out: list[dict[str, Any]] = []
+        year_word: tuple[int, int] | None = None  # (end, year delta) of a 今年/去年 just before
         for m in SCAN_RE.finditer(norm):
+            start = m.start()
             if m.group("date") and m.end() > m.start():
-                value, relative = _date_value(m, ref_y)
-                if value is None and not relative:
-                    continue
+                if year_word and year_word[0] == m.start() and (m.group("m1") or m.group("m2")) \
+                        and not m.group("y") and not m.group("iso"):
+                    # 今年9月, 去年3月25日: the month of the relative year, one record
+                    rel = out.pop()
+                    start = rel["start"]
+                    value, _ = _date_value(m, None if ref_y is None else ref_y + year_word[1])
+                    relative = True
+                else:
+                    value, relative = _date_value(m, ref_y)
+                    if value is None and not relative:
+                        continue
             elif m.group("rel"):
                 value, relative = _rel_value(m.group("rel"), reference), True
             else:
                 continue
-            out.append({"doc_id": doc_id, "start": m.start(), "end": m.end(), "text": text[m.start():m.end()],
-                        "value": value, "relative": relative, "sentence": sent.sentence(m.start())})
+            word = m.group("rel")
+            year_word = (m.end(), _REL_WORDS[word][1]) if word in _REL_YEAR else None
+            out.append({"doc_id": doc_id, "start": start, "end": m.end(), "text": text[start:m.end()],
+                        "value": value, "relative": relative, "sentence": sent.sentence(start)})
         return out
 
     # -- internals ----------------------------------------------------------
@@ -857,7 +895,7 @@ class FigureExtractor:
             return after or unit
         if after or kind == "duration":
             return after
-        before, inherit = self._counted_before(norm, start, kind, doc)
+        before, inherit = self._counted_before(norm, start, kind, doc, unit)
         if before and unit in _PEOPLE_UNITS and before[-1] in _PLACE_CHARS:
             return None  # 遵义三合镇近4000人受灾: a place is where, not what people are counted
         if before:
@@ -957,7 +995,7 @@ class FigureExtractor:
         return out
 
     def _counted_before(self, norm: str, start: int, kind: str,
-                        doc: "_DocTokens | None" = None) -> tuple[str | None, bool]:
+                        doc: "_DocTokens | None" = None, unit: str | None = None) -> tuple[str | None, bool]:
         """The noun phrase before the number in its clause, skipping linking
         words (``志愿服务队共建有158支``, ``服务群众3万多人次``); for money a
         verb right before the number is what the money is for (``签约845.3亿元``,
@@ -1023,6 +1061,8 @@ class FigureExtractor:
                 break
         while phrase and (phrase[-1] in _CONJ_WORDS or phrase[-1] in _LEAD_STRIP):
             phrase.pop()  # 规模以上工业增加值 cut at 以上
+        if phrase and unit in _PEOPLE_UNITS and words[i - 1][1] == "vn" and phrase[0] not in heads:
+            return None, False  # 累计服务1.3万余人次: a verb with no object, not the people counted
         if phrase and j > 0 and (words[j - 1][0] in _CMP or words[j - 1][0] == "每"):
             # 比上届增长: the base of a comparison; 每小时: a rate
             return None, words[j - 1][0] in _CMP

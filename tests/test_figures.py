@@ -326,6 +326,34 @@ def test_corpus_figures_use_the_corpus_segmenter(corpus, tmp_path):
     assert [r["counted"] for r in out["figures"]] == ["小爱之家"]
 
 
+@pytest.mark.parametrize("text, value, high, unit, approx", [
+    ("共有13万2千人参加", 132000, 132000, "人", "exact"),
+    ("志愿者3万5千人", 35000, 35000, "人", "exact"),
+    ("共有1万2千多人参与", 12000, None, "人", "more_than"),
+    ("筹集资金三十多万元", 300000, None, "元", "more_than"),
+    ("投入一千多万元", 10000000, None, "元", "more_than"),
+    ("参与群众12，000人", 12000, 12000, "人", "exact"),    # full-width comma kept by ingestion
+])
+def test_compound_and_separated_notations_are_one_figure(text, value, high, unit, approx):
+    r = one(text)
+    assert (r["value"], r["low"], r["high"], r["unit"], r["approx"]) == (value, value, high, unit, approx)
+
+
+def test_full_width_comma_is_a_separator_only_before_three_digits():
+    assert [r["value"] for r in extract_figures("分别为12，30人")] == [30]  # a list, not 1230
+    assert 120000 not in [r["value"] for r in extract_figures("分别为12，0000人")]
+    assert 12000 not in [r["value"] for r in extract_figures("分别为12，0000人")]
+
+
+def test_small_slips_of_the_review():
+    assert one("社区已有超过800名党员报到。")["counted"] == "党员"
+    assert one("累计服务1.3万余人次")["counted"] is None       # a verb, no noun: nothing counted
+    assert one("服务群众3万多人次")["counted"] == "群众"
+    got = [(d["text"], d["value"], d["relative"]) for d in extract_dates("今年9月，上月底，", reference="2023-11-05")]
+    assert got == [("今年9月", "2023-09", True), ("上月底", "2023-10", True)]
+    assert [d["value"] for d in extract_dates("去年3月25日")] == ["--03-25"]
+
+
 # -- CLI -------------------------------------------------------------------------------
 def test_cli_jsonl_on_a_plain_file(runner, cli, seed_path):
     res = runner.invoke(cli, ["figures", str(seed_path), "--format", "jsonl"])
@@ -356,12 +384,26 @@ _FULL = str.maketrans("0123456789.", "０１２３４５６７８９．")
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(n=st.integers(min_value=2, max_value=10**12), style=st.sampled_from(["ar", "full", "cn", "wan"]),
+@given(n=st.integers(min_value=2, max_value=10**12),
+       style=st.sampled_from(["ar", "full", "cn", "wan", "wan_lower", "cn_more_mag", "fw_comma"]),
        suffix=st.sampled_from(["", "多", "余"]), prefix=st.sampled_from(["", "约"]))
 def test_integers_parse_back(n, style, suffix, prefix):
     import cn2an
     if style == "ar":
         num, value = str(n), n
+    elif style == "wan_lower":  # 13万2千, 3万2000, 2亿3000万: 万/亿 then a lower-order part
+        hi, lo = n % 9999 + 1, n % 9 + 1
+        num, value = [(f"{hi}万{lo}千", hi * 10000 + lo * 1000), (f"{hi}万{lo}{n % 1000:03d}",
+                      hi * 10000 + lo * 1000 + n % 1000), (f"{hi % 999 + 1}亿{lo}{n % 1000:03d}万",
+                      (hi % 999 + 1) * 10**8 + (lo * 1000 + n % 1000) * 10**4)][n % 3]
+    elif style == "cn_more_mag":  # 三十多万, 一千多万: a Chinese mantissa with 多/余 before 万/亿
+        mant, mag = (n % 999 + 1) * 10, ("万", "亿")[n % 2]  # 多 follows a round mantissa
+        num, value = f"{cn2an.an2cn(mant)}{'多余'[n % 3 == 0]}{mag}", mant * (10**4 if mag == "万" else 10**8)
+        suffix, prefix = "", ""
+    elif style == "fw_comma":  # 12，000 (full-width thousands separators)
+        num, value = f"{n:,}".replace(",", "，"), n
+        if n < 1000:
+            return
     elif style == "full":
         num, value = str(n).translate(_FULL), n
     elif style == "cn":
@@ -375,7 +417,8 @@ def test_integers_parse_back(n, style, suffix, prefix):
     r = extract_figures(f"共有{prefix}{num}{suffix}名志愿者参加")
     assert len(r) == 1, (num, r)
     assert r[0]["value"] == value
-    assert r[0]["approx"] == ("more_than" if suffix else "about" if prefix else "exact")
+    more = suffix or style == "cn_more_mag"
+    assert r[0]["approx"] == ("more_than" if more else "about" if prefix else "exact")
 
 
 @settings(max_examples=200, deadline=None)
