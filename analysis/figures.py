@@ -135,6 +135,21 @@ class FigureOptions:
 # -- lexicon -------------------------------------------------------------------
 @dataclasses.dataclass(frozen=True)
 class Category:
+    """One category of the lexicon (a ``[categories.NAME]`` table).
+
+    Attributes:
+        name: the label put into the ``category`` column (``teams``).
+        nouns: counted nouns that select it, longest first (a counted noun
+            containing one matches: 党员志愿者 → volunteers).
+        cues: words right before a figure that select it when no noun does
+            (``服务群众`` before ``3万多人次``).
+        units: the units it applies to (empty: any unit).
+
+    Example:
+        >>> c = get_extractor().categories[0]; (c.name, "支" in c.units)
+        ('teams', True)
+    """
+
     name: str
     nouns: tuple[str, ...]
     cues: tuple[str, ...]
@@ -1330,7 +1345,23 @@ def extract_dates(text: str, doc_id: str | None = None, reference: str | None = 
 
 def figures_frame(records: Iterable[dict], columns: Sequence[str] = FIELDS) -> pd.DataFrame:
     """Records as a DataFrame; value/low/high stay Python ints/floats/None
-    (object columns), so 158 does not print as 158.0."""
+    (object columns), so 158 does not print as 158.0.
+
+    Args:
+        records: figure records (:func:`extract_figures`), or date records
+            with ``columns=DATE_FIELDS``.
+        columns: the columns, in order (missing fields are None).
+
+    Returns:
+        DataFrame with the columns of :data:`FIELDS`: doc_id, start, end,
+        text, sentence, number, value, low, high, unit, approx, counted,
+        kind, category (see the module docstring).
+
+    Example:
+        >>> df = figures_frame(extract_figures("建成46个站点，志愿者2500多人"))
+        >>> df[["value", "low", "high", "approx"]].values.tolist()
+        [[46, 46, 46, 'exact'], [2500, 2500, None, 'more_than']]
+    """
     records = list(records)
     df = pd.DataFrame(records, columns=list(columns))
     for col in ("value", "low", "high"):
@@ -1377,8 +1408,26 @@ def corpus_figures(corpus, doc_ids: Iterable[str] | None = None, category: str |
     tokens of the extractor's segmenter (:attr:`FigureExtractor.tokens_hash`)
     are reused for the clause windows (same records, less cutting).
 
+    The extractor cuts clause windows with the corpus's segmenter
+    (:func:`~analysis.segment.corpus_segmenter`: its dictionaries and the
+    terms accepted with ``analysis terms add``), whose ``tokens_hash`` is part
+    of the cache key: a new term recomputes the figures.
+
+    Args:
+        corpus: a :class:`~analysis.corpus.Corpus`.
+        doc_ids: only these documents (default: all, in store order).
+        category: keep only the figures of this category.
+        options: :class:`FigureOptions` (default: the corpus's ``[figures]``).
+        batch: documents extracted and stored per transaction.
+
     Returns:
         DataFrame with the columns of :data:`FIELDS`, in document order.
+
+    Example:
+        >>> corpus = Corpus.open("corpus.sqlite")  # doctest: +SKIP
+        >>> corpus_figures(corpus, category="stations")[["doc_id", "value", "counted"]]  # doctest: +SKIP
+                   doc_id  value  counted
+        0  5d4c...          46     暖心站点
     """
     ext = corpus_extractor(corpus, options)
     store = corpus.store
@@ -1426,6 +1475,11 @@ def figures_summary(df: pd.DataFrame, corpus=None, meta: Mapping[str, Mapping] |
         nearest place name before the figure in its sentence, heuristic),
         date, source, title, doc_id, text, sentence, label (``46 (江州区,
         2023-03-28)``).
+
+    Example:
+        >>> df = figures("江州区建成46个“江小爱”暖心站点。")
+        >>> figures_summary(df, meta={df["doc_id"][0]: {"published_at": "2023-03-28"}})["label"].tolist()
+        ['46个 (江州区, 2023-03-28)']
     """
     cols = ["category", "value", "low", "high", "approx", "unit", "counted", "place", "date", "source",
             "title", "doc_id", "text", "sentence", "label"]
