@@ -561,7 +561,7 @@ def _current_configs(ctx: _Context) -> set[str] | None:
         seg, fig, ent = _stage("segment"), _stage("figures"), _stage("entities")
         cfg = ctx.corpus.config
         return {seg.corpus_segmenter(ctx.corpus).tokens_hash,
-                fig.get_extractor(fig.FigureOptions.from_config(cfg)).config_hash,
+                fig.corpus_extractor(ctx.corpus).config_hash,
                 ent.entities_config_hash(ent.EntityOptions.from_config(cfg))}
     except (_Missing, AnalysisError, AttributeError) as exc:
         log.info("current stage configurations unknown (%s): listing every stored result", exc)
