@@ -19,7 +19,12 @@ entity labels:
   (``[中国/ns 人民/n 银行/n]nt``), so they are rebuilt by rule: a run that
   starts at a place, an organisation, an organisation abbreviation or
   全国/中央/国家/最高/第N届 and ends in a word with an organisation suffix
-  (委员会, 银行, 大学, 党, 部, 局...) becomes one ORG; abbreviations such as
+  (委员会, 银行, 大学, 党, 部, 局...) becomes one ORG, and so does a brand
+  (nz/nx) followed by a company word (桂光/nz 集团/n 有限公司/n, 京华/nz
+  银行/n), and 世界/国际/人民 followed by a body word (世界/n 卫生/an 组织/n,
+  人民/n 检察院/n); ranks, titles and actions (冠军, 将军, 部署, 预报) and
+  generic forces (部队, 军队) are no suffix; named bodies PKU tags ``n``
+  (解放军, 国民党, 省人大/j) are ORG on their own; abbreviations such as
   十五大, 人民日报 (nz ending in 日报/时报/电视台...), 政协, 人大, 欧盟 are ORG on their own. (MSRA, the test set, labels
   these compounds as organisations; 中国政府 it does not, so 政府 is no suffix.)
 - MSRA's conventions elsewhere: one-character place abbreviations tagged
@@ -60,7 +65,7 @@ ORG_SUFFIX = ("委员会", "常委会", "代表大会", "银行", "大学", "学
               "交易所", "联盟", "同盟", "总行", "分行", "支行", "队", "剧团", "乐团", "中心", "军区", "舰队",
               "工会", "政协", "人大", "大会", "理事会", "议会", "参议院", "众议院", "内阁")
 ORG_START_WORDS = {"全国", "中央", "国家", "最高", "国务院", "中共中央", "中国"}
-ORG_INNER_TAGS = {"n", "nz", "vn", "j", "ns", "nt", "b", "m", "q", "an", "a", "nr", "c", "w"}
+ORG_INNER_TAGS = {"n", "nz", "nx", "vn", "j", "ns", "nt", "b", "m", "q", "an", "a", "nr", "c", "w"}
 NUM_ORDINAL = re.compile(r"^第?[一二三四五六七八九十０-９0-9]+$")
 
 
@@ -76,7 +81,7 @@ DOCTRINE = re.compile(r"^(.{2,4}?)(理论|思想|主义者|主义|同志)$")
 
 
 def is_org_word(w: str, tag: str) -> bool:
-    return (tag == "nt" or w in ORG_ABBREV or (tag == "j" and bool(ORG_MEETING.match(w)))
+    return (tag == "nt" or w in ORG_ABBREV or w in ORG_NOUNS or (tag == "j" and bool(ORG_MEETING.match(w)))
             or (tag == "nz" and w.endswith(MEDIA_ENDINGS)))
 
 
@@ -86,7 +91,18 @@ def is_loc_word(w: str, tag: str) -> bool:
 
 NOT_ORG_ENDINGS = ("干部", "内部", "外部", "全部", "东部", "西部", "南部", "北部", "中部", "局部",
                    "胸部", "头部", "总部", "基层党", "结局", "格局", "布局", "当局者", "大局", "全局",
-                   "报社记者", "日报", "画报", "情报", "简报", "海报", "通报", "汇报")
+                   "报社记者", "日报", "画报", "情报", "简报", "海报", "通报", "汇报",
+                   # a rank, a title, an action or a room, not a body (世界/n 冠军/n, 战略/n 部署/vn)
+                   "冠军", "亚军", "季军", "将军", "全军", "我军", "撤军", "驻军", "友军", "敌军", "大厅",
+                   "部署", "预报", "全党", "我党", "政党", "部队", "军队", "球队")
+#: named bodies PKU tags n (MSRA nt); with 省/市 in front (省人大/j) too
+ORG_NOUNS = {"解放军", "国民党", "共产党", "总政治部", "总参谋部", "总后勤部", "总装备部", "人民检察院",
+             "人民法院", "最高人民法院", "最高人民检察院", "省人大", "省政协", "市人大", "市政协", "县人大", "县政协"}
+#: start words of a named international or national body only with one of these ends:
+#: 世界/n 卫生/an 组织/n, 国际/n 货币/n 基金/n 组织/n, 人民/n 检察院/n
+LIMITED_STARTS = {"世界": ("组织", "联盟", "委员会", "协会", "联合会", "银行", "基金会", "理事会", "大会", "集团"),
+                  "国际": ("组织", "联盟", "委员会", "协会", "联合会", "银行", "基金会", "理事会", "法院", "集团"),
+                  "人民": ("检察院", "法院", "银行", "出版社", "日报", "大学")}
 
 
 def has_org_suffix(w: str, tag: str) -> bool:
@@ -99,10 +115,14 @@ def has_org_suffix(w: str, tag: str) -> bool:
     return any(w.endswith(s) and (len(w) > len(s) or len(s) >= 2) for s in ORG_SUFFIX)
 
 
+#: a brand or firm name (nz, nx) followed by one of these is a company: 桂光/nz 集团/n 有限公司/n
+COMPANY_SUFFIX = ("公司", "集团", "银行", "厂", "出版社", "商场", "酒店", "宾馆", "饭店", "大厦", "电视台")
+
+
 def can_start(toks, i) -> bool:
     w, t = toks[i]
     return (t in {"ns", "nt"} or is_org_word(w, t) or w in ORG_START_WORDS
-            or (t == "m" and w.startswith("第")))
+            or (t == "m" and w.startswith("第")) or t in {"nz", "nx"} or w in LIMITED_STARTS)
 
 
 PERSON_NAMES: set[str] = set()
@@ -173,6 +193,10 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
                     break
                 if j > i and has_org_suffix(wj, tj):
                     best = j
+            if best is not None and t in {"nz", "nx"} and not toks[best][0].endswith(COMPANY_SUFFIX):
+                best = None  # a brand starts only a company (马克思主义/nz 政党 is no organisation)
+            if best is not None and w in LIMITED_STARTS and not toks[best][0].endswith(LIMITED_STARTS[w]):
+                best = None  # 世界/n 冠军/n, 人民/n 军队/n
             if best is not None and not (best == i + 1 and toks[i][1] == "m"):
                 if toks[i][1] in {"m"} and not any(toks[k][0] in ("届", "次") for k in range(i, best)):
                     pass

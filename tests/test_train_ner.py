@@ -62,3 +62,43 @@ def test_tiny_training_run_writes_model_and_origin(tmp_path):
     assert meta["features"] == FEATURES_VERSION and meta["sentences"] == 200
     assert set(meta["heldout"]) == {"PER", "LOC", "ORG"}
     assert "--holdout 10" in meta["command"]
+
+
+def test_brand_before_company_word_is_one_organisation():
+    t = toks("桂光/nz 集团/n 有限公司/n 成立/v ，/w 京华/nz 银行/n 和/c ＩＢＭ/nx 公司/n 总裁/n 。/w")
+    types = train_ner.relabel(t)
+    assert types[0:4] == ["ORG", "_ORG", "_ORG", None]
+    assert types[5:7] == ["ORG", "_ORG"]
+    assert types[8:11] == ["ORG", "_ORG", None]
+
+
+def test_brand_starts_no_other_organisation():
+    # 马克思主义/nz 政党/n ends in 党 but is a kind of party, not a named one
+    assert train_ner.relabel(toks("马克思主义/nz 政党/n 。/w")) == [None, None, None]
+    # compounds rebuilt from a place still work
+    assert train_ner.relabel(toks("中国/ns 共产党/n 中央/n 委员会/n 。/w")) == ["ORG", "_ORG", "_ORG", "_ORG", None]
+
+
+def test_org_suffix_word_features():
+    from analysis.ner.crf import char_features, normalise
+    text = "中国共产党中央委员会和北京大学联合会"
+    feats = char_features(normalise(text))
+    assert "osw=委员会" in feats[9] and "oswE" in feats[9]   # the longest suffix word ending at 会
+    assert "osw=联合会" in feats[17]
+    assert not any(f.startswith("osw=") for f in feats[10])  # 和 ends no suffix word
+    assert "sd=1" in feats[8] and "sd=2" in feats[7]          # 委员会 ends one / two characters ahead
+    assert "sd=9" in feats[0]                                 # long names are seen from their start
+
+
+def test_ranks_and_forces_are_no_organisations_named_bodies_are():
+    # 冠军 ends in 军, 部署 in 署: a rank and an action, not bodies
+    assert train_ner.relabel(toks("全国/n 冠军/n 。/w")) == [None, None, None]
+    assert train_ner.relabel(toks("世界/n 冠军/n 。/w")) == [None, None, None]
+    assert train_ner.relabel(toks("人民/n 军队/n 。/w")) == [None, None, None]
+    # 世界/国际/人民 start a body only with a body word at the end
+    assert train_ner.relabel(toks("世界/n 卫生/an 组织/n 说/v")) == ["ORG", "_ORG", "_ORG", None]
+    assert train_ner.relabel(toks("国际/n 货币/n 基金/n 组织/n")) == ["ORG", "_ORG", "_ORG", "_ORG"]
+    assert train_ner.relabel(toks("由/p 人民/n 检察院/n 起诉/v")) == [None, "ORG", "_ORG", None]
+    # named bodies PKU tags n or j
+    assert train_ner.relabel(toks("解放军/n 总政治部/n 、/w 省人大/j")) == ["ORG", "_ORG", None, "ORG"]
+    assert train_ner.relabel(toks("中国/ns 政府/n")) == ["LOC", None]  # MSRA: 中国政府 is no organisation

@@ -53,12 +53,24 @@ def normalise(text: str) -> str:
 #: version of :func:`char_features`; written into the model's JSON by the
 #: training script and checked by :class:`CRFTagger` (a model trained with
 #: other features would tag garbage).
-FEATURES_VERSION = 2
+FEATURES_VERSION = 3
 
 #: characters that end organisation names (委员会, 公安局, 教育厅, 外交部, 法院...)
 ORG_END_CHARS = frozenset("委局厅部院校会司社行署所处办团队军党组盟馆站台报")
 #: characters that end place names (广西壮族自治区, 崇左市, 江州区, 江南街道...)
 LOC_END_CHARS = frozenset("省市县区州镇乡村岛山河江湖洋洲国")
+#: words that end organisation names (suffix dictionary, longest first when
+#: several end at one character: 联合会 before 合会)
+ORG_SUFFIX_WORDS = ("委员会", "常委会", "代表大会", "联合会", "基金会", "研究会", "研究所", "研究院", "研究中心",
+                    "科学院", "检察院", "法院", "医院", "学院", "大学", "中学", "小学", "学校", "协会", "学会",
+                    "总会", "工会", "公司", "集团", "银行", "总行", "分行", "交易所", "办公室", "电视台", "电台",
+                    "通讯社", "出版社", "日报", "晚报", "时报", "杂志社", "军区", "舰队", "部队", "组织", "联盟",
+                    "同盟", "理事会", "议会", "参议院", "众议院", "内阁", "党委", "党组", "支部", "政府", "中心",
+                    "剧团", "乐团", "俱乐部", "代表团", "工作队", "志愿队", "服务队", "厂", "党", "部", "局", "厅",
+                    "署", "委")
+_ORG_SUFFIX_SET = frozenset(ORG_SUFFIX_WORDS)
+_ORG_SUFFIX_MAX = max(len(w) for w in ORG_SUFFIX_WORDS)
+_ORG_SUFFIX_LAST = frozenset(w[-1] for w in ORG_SUFFIX_WORDS)
 
 
 class Lexicon:
@@ -128,9 +140,14 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
     - dictionary match (BMES): a typed word of the :class:`Lexicon` (person
       ``r``, place ``s``, organisation ``t``) begins at, continues over, ends
       at or is the character, e.g. ``L=Bs`` on 广 in 广西;
-    - how far ahead the next organisation-ending character (委, 局, 院...)
-      and place-ending character (省, 市, 县...) are, in buckets 1, 2, 3-4,
-      5-8 (long names such as 邓小平同志治丧委员会 are seen from their start).
+    - how far ahead the next organisation-ending character (委, 局, 院...;
+      buckets 1, 2, 3-4, 5-8, 9-12) and place-ending character (省, 市,
+      县...; up to 8) are (long names such as 邓小平同志治丧委员会 are seen
+      from their start);
+    - organisation suffix words (:data:`ORG_SUFFIX_WORDS`: 委员会, 联合会,
+      公司, 大学...): the longest one ending at the character (``osw=委员会``
+      and ``oswE``), and how far ahead the next one of 2+ characters ends
+      (``sd=``, buckets as above).
 
     ``text`` should already be :func:`normalise`-d. One list per character.
     """
@@ -151,21 +168,34 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
                 lexf[j - 1].append("L=E" + t)
             j += 1
             frag = text[i:j]
-    # distance to the next org/place end character, as feature strings
+    # organisation suffix words ending at each character (the longest one)
+    osw: list[str | None] = [None] * n
+    last = _ORG_SUFFIX_LAST
+    for i in [i for i, c in enumerate(text) if c in last]:
+        for k in range(min(_ORG_SUFFIX_MAX, i + 1), 0, -1):
+            if text[i - k + 1:i + 1] in _ORG_SUFFIX_SET:
+                osw[i] = text[i - k + 1:i + 1]
+                break
+    # distance to the next org/place end character and org suffix word, as feature strings
     org_d: list[str | None] = [None] * n
     loc_d: list[str | None] = [None] * n
-    nxt_o = nxt_l = -1
+    sw_d: list[str | None] = [None] * n
+    nxt_o = nxt_l = nxt_w = -1
     bucket = _BUCKET
     for i in range(n - 1, -1, -1):
-        if 0 <= nxt_o - i - 1 < 8:
+        if 0 <= nxt_o - i - 1 < 12:
             org_d[i] = "od=" + bucket[nxt_o - i]
         if 0 <= nxt_l - i - 1 < 8:
             loc_d[i] = "ld=" + bucket[nxt_l - i]
+        if 0 <= nxt_w - i - 1 < 12:
+            sw_d[i] = "sd=" + bucket[nxt_w - i]
         c = text[i]
         if c in ORG_END_CHARS:
             nxt_o = i
         if c in LOC_END_CHARS:
             nxt_l = i
+        if osw[i] is not None and len(osw[i]) >= 2:
+            nxt_w = i  # where the suffix word (and so the name) ends
     common, rare, double = lex.common_surnames, lex.rare_surnames, lex.double_surnames
     s = "^^" + text + "$$"
     # the n-gram features, built column by column (list comprehensions are
@@ -192,13 +222,18 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
             f.append(loc_d[k])
         if lexf[k]:
             f.extend(lexf[k])
+        if sw_d[k]:
+            f.append(sw_d[k])
+        if osw[k]:
+            f.append("osw=" + osw[k])
+            f.append("oswE")
     for k in range(n - 1):
         if u[k:k + 2] in double:
             feats[k].append("sur=d")
     return feats
 
 
-_BUCKET = {1: "1", 2: "2", 3: "3", 4: "3", 5: "5", 6: "5", 7: "5", 8: "5"}
+_BUCKET = {1: "1", 2: "2", 3: "3", 4: "3", 5: "5", 6: "5", 7: "5", 8: "5", 9: "9", 10: "9", 11: "9", 12: "9"}
 
 
 def bio_spans(labels: list[str]) -> list[tuple[int, int, str]]:
