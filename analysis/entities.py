@@ -146,6 +146,10 @@ class _Resources:
                 parts = line.split()
                 if len(parts) >= 3 and parts[2] == "nz" and parts[0] not in stop and len(parts[0]) >= 3:
                     self.programmes.add(parts[0])
+        #: a role word of 2+ characters and the 2-3 Chinese characters after it (a name the CRF missed)
+        self.role_names_re = re.compile(r"(?:" + "|".join(sorted(map(re.escape, (r for r in self.roles if len(r) >= 2)),
+                                                                 key=len, reverse=True))
+                                        + r")([" + _HAN + r"]{2,3})")
         self.programme_re = (re.compile("|".join(sorted(map(re.escape, self.programmes), key=len, reverse=True)))
                              if self.programmes else None)
         self._common: dict[str, str] | None = None
@@ -487,7 +491,17 @@ class _Doc:
         i = 0
         prev_end, prev_div = -1, None
         known_units: dict[str, tuple[str, str | None]] = {}  # name → (level, parent)
+        # where a division name may start (the gazetteer's own first-two-characters
+        # table): every other position is skipped one by one anyway
+        prefixes = gaz._by_prefix
+        starts = [k for k in range(n) if text[k:k + 2] in prefixes]
+        si = 0
         while i < n:
+            while si < len(starts) and starts[si] < i:
+                si += 1
+            if si == len(starts):
+                break
+            i = starts[si]
             ch = text[i]
             if not ("\u4e00" <= ch <= "\u9fff") or self.in_quote(i):
                 i += 1
@@ -817,10 +831,7 @@ class _Doc:
                     continue
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         # names right after a role word that the CRF missed
-        role_names = re.compile(r"(?:" + "|".join(sorted(map(re.escape, (r for r in res.roles if len(r) >= 2)),
-                                                          key=len, reverse=True))
-                                + r")([" + _HAN + r"]{2,3})")
-        for m in role_names.finditer(text):
+        for m in res.role_names_re.finditer(text):
             a = m.start(1)
             if any(a0 <= a < b0 for a0, b0 in found):
                 continue

@@ -101,6 +101,7 @@ class Lexicon:
         self.common_surnames = frozenset(w for w, n in self.surnames.items() if len(w) == 1 and n >= 20)
         self.rare_surnames = frozenset(w for w, n in self.surnames.items() if len(w) == 1 and n < 20)
         self.double_surnames = frozenset(w for w in self.surnames if len(w) == 2)
+        self.single_surnames = self.common_surnames | self.rare_surnames
 
 
 def _typed_words() -> dict[str, str]:
@@ -153,87 +154,80 @@ def char_features(text: str, lex: Lexicon | None = None) -> list[list[str]]:
     """
     lex = lex or get_lexicon()
     n = len(text)
-    lexf: list[list[str]] = [[] for _ in range(n)]
+    extra = _extra_features(text, lex)
+    s = "^^" + text + "$$"
+    # the n-gram features, built column by column (list comprehensions are
+    # faster than one loop over characters)
+    u = s[2:n + 2]
+    pr, nx, pp, nn = s[1:n + 1], s[3:n + 3], s[0:n], s[4:n + 4]
+    ngrams = zip(
+        ["c=" + x for x in u], ["p=" + x for x in pr], ["n=" + x for x in nx],
+        ["pp=" + x for x in pp], ["nn=" + x for x in nn],
+        ["pc=" + x + y for x, y in zip(pr, u)], ["cn=" + x + y for x, y in zip(u, nx)],
+        ["pn=" + x + y for x, y in zip(pr, nx)], ["ppp=" + x + y for x, y in zip(pp, pr)],
+        ["nnn=" + x + y for x, y in zip(nx, nn)], ["pcn=" + x + y + z for x, y, z in zip(pr, u, nx)])
+    return [[*t, *e] for t, e in zip(ngrams, extra)]
+
+
+def _spread(extra: list[list[str]], ends: list[int], width: int, names: dict[int, str]) -> None:
+    """Append the distance feature ``names[d]`` to every character 1 <= d <= ``width``
+    before the next position of ``ends`` (ascending)."""
+    prev = 0
+    for q in ends:
+        for i in range(max(q - width, prev), q):
+            extra[i].append(names[q - i])
+        prev = q
+
+
+def _extra_features(text: str, lex: Lexicon) -> list[list[str]]:
+    """The features of :func:`char_features` after the n-grams, one list per character
+    (surnames, distances, dictionary matches, organisation suffix words; in that order)."""
+    n = len(text)
+    extra: list[list[str]] = [[] for _ in range(n)]
+    common, rare, double = lex.common_surnames, lex.rare_surnames, lex.double_surnames
+    for k in [k for k, x in enumerate(text) if x in lex.single_surnames]:
+        extra[k].append("sur=1" if text[k] in common else "sur=2")
+    for k in [k for k in range(1, n) if text[k - 1] in common]:
+        extra[k].append("psur=1")
+    _spread(extra, [i for i, c in enumerate(text) if c in ORG_END_CHARS], 12, _OD)
+    _spread(extra, [i for i, c in enumerate(text) if c in LOC_END_CHARS], 8, _LD)
     pfx = lex.prefixes
     maxw = lex.MAX_WORD
-    for i in range(n):
+    bigrams = [text[i:i + 2] for i in range(n - 1)]
+    for i in [i for i, b in enumerate(bigrams) if b in pfx]:
         j = i + 2
-        frag = text[i:j]
+        frag = bigrams[i]
         while j <= n and j - i <= maxw and frag in pfx:
             t = pfx[frag]
             if t:
-                lexf[i].append("L=B" + t)
+                extra[i].append("L=B" + t)
                 for k in range(i + 1, j - 1):
-                    lexf[k].append("L=M" + t)
-                lexf[j - 1].append("L=E" + t)
+                    extra[k].append("L=M" + t)
+                extra[j - 1].append("L=E" + t)
             j += 1
             frag = text[i:j]
     # organisation suffix words ending at each character (the longest one)
-    osw: list[str | None] = [None] * n
+    osw: dict[int, str] = {}
     last = _ORG_SUFFIX_LAST
     for i in [i for i, c in enumerate(text) if c in last]:
         for k in range(min(_ORG_SUFFIX_MAX, i + 1), 0, -1):
             if text[i - k + 1:i + 1] in _ORG_SUFFIX_SET:
                 osw[i] = text[i - k + 1:i + 1]
                 break
-    # distance to the next org/place end character and org suffix word, as feature strings
-    org_d: list[str | None] = [None] * n
-    loc_d: list[str | None] = [None] * n
-    sw_d: list[str | None] = [None] * n
-    nxt_o = nxt_l = nxt_w = -1
-    bucket = _BUCKET
-    for i in range(n - 1, -1, -1):
-        if 0 <= nxt_o - i - 1 < 12:
-            org_d[i] = "od=" + bucket[nxt_o - i]
-        if 0 <= nxt_l - i - 1 < 8:
-            loc_d[i] = "ld=" + bucket[nxt_l - i]
-        if 0 <= nxt_w - i - 1 < 12:
-            sw_d[i] = "sd=" + bucket[nxt_w - i]
-        c = text[i]
-        if c in ORG_END_CHARS:
-            nxt_o = i
-        if c in LOC_END_CHARS:
-            nxt_l = i
-        if osw[i] is not None and len(osw[i]) >= 2:
-            nxt_w = i  # where the suffix word (and so the name) ends
-    common, rare, double = lex.common_surnames, lex.rare_surnames, lex.double_surnames
-    s = "^^" + text + "$$"
-    # the n-gram features, built column by column (list comprehensions are
-    # faster than one loop over characters)
-    u = s[2:n + 2]
-    pr, nx, pp, nn = s[1:n + 1], s[3:n + 3], s[0:n], s[4:n + 4]
-    feats = [list(t) for t in zip(
-        ["c=" + x for x in u], ["p=" + x for x in pr], ["n=" + x for x in nx],
-        ["pp=" + x for x in pp], ["nn=" + x for x in nn],
-        ["pc=" + x + y for x, y in zip(pr, u)], ["cn=" + x + y for x, y in zip(u, nx)],
-        ["pn=" + x + y for x, y in zip(pr, nx)], ["ppp=" + x + y for x, y in zip(pp, pr)],
-        ["nnn=" + x + y for x, y in zip(nx, nn)], ["pcn=" + x + y + z for x, y, z in zip(pr, u, nx)])]
-    sur = ["sur=1" if x in common else "sur=2" if x in rare else None for x in u]
-    psur = ["psur=1" if x in common else None for x in pr]
-    for k in range(n):
-        f = feats[k]
-        if sur[k]:
-            f.append(sur[k])
-        if psur[k]:
-            f.append(psur[k])
-        if org_d[k]:
-            f.append(org_d[k])
-        if loc_d[k]:
-            f.append(loc_d[k])
-        if lexf[k]:
-            f.extend(lexf[k])
-        if sw_d[k]:
-            f.append(sw_d[k])
-        if osw[k]:
-            f.append("osw=" + osw[k])
-            f.append("oswE")
-    for k in range(n - 1):
-        if u[k:k + 2] in double:
-            feats[k].append("sur=d")
-    return feats
+    # distance to the next suffix word of 2+ characters (where the name ends)
+    _spread(extra, [i for i, w in osw.items() if len(w) >= 2], 12, _SD)
+    for i, w in osw.items():
+        extra[i].append("osw=" + w)
+        extra[i].append("oswE")
+    for k in [k for k, b in enumerate(bigrams) if b in double]:
+        extra[k].append("sur=d")
+    return extra
 
 
 _BUCKET = {1: "1", 2: "2", 3: "3", 4: "3", 5: "5", 6: "5", 7: "5", 8: "5", 9: "9", 10: "9", 11: "9", 12: "9"}
+_OD = {d: "od=" + b for d, b in _BUCKET.items()}
+_LD = {d: "ld=" + b for d, b in _BUCKET.items()}
+_SD = {d: "sd=" + b for d, b in _BUCKET.items()}
 
 
 def bio_spans(labels: list[str]) -> list[tuple[int, int, str]]:
@@ -344,7 +338,6 @@ class CRFTagger:
                 raise ExtractionError(f"{self.model_path}: trained with features v{version}, this code computes "
                                       f"v{FEATURES_VERSION} (retrain with scripts/train_ner.py)")
         self._lex = get_lexicon()
-
     def __getstate__(self):
         return {"model_path": self.model_path, "max_chunk": self.max_chunk}
 
