@@ -289,7 +289,18 @@ EDGE_TEXTS = [
     "1\ue0002个 \ue000 江小爱\ue000", "  ", "", "江小爱", "2500", "V2 5G网络 abc123 1,234,567元",
     "3月5日，12月25日上午 5:30 至 7：05；2024-1-31 2024年1月 第3届",
     "\n".join(f"江小爱{i}人 服务" for i in range(100)),  # more whitespace runs than are deleted in place
+    "江州区\x1c3人\x85\xa0第2届\u2028\u205f100\u2000—\u200a300户\x0b\x0c志愿者\u1680\u202f5",  # rarer whitespace
 ]
+
+
+def test_split_class_whitespace_is_exactly_regex_whitespace():
+    # the split pattern spells out the whitespace of \s (faster): it must be the same set
+    import re
+    from analysis.segment import _WS
+    spelt = re.compile(f"[{_WS}]")
+    differ = [hex(c) for c in range(0x110000)
+              if (spelt.match(chr(c)) is None) != (re.match(r"\s", chr(c)) is None)]
+    assert differ == []
 
 
 @pytest.mark.parametrize("backend,hmm", [("rjieba", True), ("rjieba", False), ("jieba", True)])
