@@ -48,7 +48,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
@@ -487,13 +487,18 @@ class Reference:
         if not inside:
             return self, 0
         freq, dfreq = _counts(inside, keep)
+        return self.minus(freq, dfreq, len(inside), {d.doc_id for d in inside}), len(inside)
+
+    def minus(self, freq: Mapping[str, int], doc_freq: Mapping[str, int], n_docs: int,
+              doc_ids: Iterable[str] = ()) -> "Reference":
+        """This reference minus the term and document counts of ``n_docs``
+        of its own documents (clipped at 0: counts under ``min_count`` were
+        not shipped)."""
         sub = pd.Series(freq, dtype="int64")
         counts = self.counts.sub(sub.reindex(self.counts.index, fill_value=0)).clip(lower=0)
-        dfs = self.doc_freq.sub(pd.Series(dfreq, dtype="int64").reindex(self.doc_freq.index, fill_value=0))
-        ref = Reference(counts, dfs.clip(lower=0), max(self.total - int(sub.sum()), 0),
-                        max(self.n_docs - len(inside), 0), dict(self.meta),
-                        self.doc_ids - {d.doc_id for d in inside})
-        return ref, len(inside)
+        dfs = self.doc_freq.sub(pd.Series(doc_freq, dtype="int64").reindex(self.doc_freq.index, fill_value=0))
+        return Reference(counts, dfs.clip(lower=0), max(self.total - int(sub.sum()), 0),
+                         max(self.n_docs - n_docs, 0), dict(self.meta), self.doc_ids - set(doc_ids))
 
 
 @functools.lru_cache(maxsize=4)
@@ -653,12 +658,21 @@ def keyness(corpus_or_texts, doc_ids=None, reference: Any = None, measure: str =
                         "segmenter (%s); the subtraction is approximate", subtracted, built)
         log.info("keyness: %d target documents are in the reference and were subtracted from it", subtracted)
     terms = list(freq)
-    a = np.array([freq[t] for t in terms], dtype=float)
-    b = ref.counts.reindex(terms, fill_value=0).to_numpy(dtype=float)
-    stats = keyness_stats(a, b, float(sum(freq.values())), float(ref.total), opts.correction)
-    df = pd.DataFrame({"term": terms, "freq": a.astype(int), "doc_freq": [dfreq[t] for t in terms],
-                       "n_reference": b.astype(int)})
-    df = pd.concat([df, stats], axis=1)
+    counts = pd.DataFrame({"term": terms, "freq": [freq[t] for t in terms],
+                           "doc_freq": [dfreq[t] for t in terms]})
+    return keyness_table(counts, ref, measure, top, opts.correction, subtracted)
+
+
+def keyness_table(counts: pd.DataFrame, ref: "Reference", measure: str = "g2", top: int | None = 20,
+                  correction: Any = None, subtracted: int = 0) -> pd.DataFrame:
+    """The keyness table of target counts (``term``, ``freq``, ``doc_freq``)
+    against a reference; the columns of :func:`keyness`. Shared by the store
+    path and the dataset path (:func:`analysis.parallel.dataset_keywords`)."""
+    a = counts["freq"].to_numpy(dtype=float)
+    b = ref.counts.reindex(counts["term"], fill_value=0).to_numpy(dtype=float)
+    stats = keyness_stats(a, b, float(a.sum()), float(ref.total), correction)
+    df = pd.concat([counts[["term", "freq", "doc_freq"]].reset_index(drop=True)
+                    .assign(freq=a.astype(np.int64), n_reference=b.astype(np.int64)), stats], axis=1)
     df["score"] = df[measure]
     df["method"] = "keyness"
     cols = ["term", "score", "freq", "doc_freq", "n_reference", "g2", "g2_uncorrected", "p",

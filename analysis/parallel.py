@@ -987,9 +987,8 @@ def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, refer
             >>> df.columns[:5].tolist()                                                  # doctest: +SKIP
             ['term', 'score', 'freq', 'doc_freq', 'n_reference']
     """
-    import numpy as np
     from .errors import ConfigError, ModelError
-    from .keywords import KeywordOptions, Reference, _finish, keyness_stats, load_reference
+    from .keywords import KeywordOptions, _finish, keyness_table, load_reference
     if method not in ("freq", "keyness"):
         raise ConfigError(f"keywords from a dataset: method must be freq or keyness, not {method!r}")
     opts = options or KeywordOptions.from_config()
@@ -1008,25 +1007,10 @@ def dataset_keywords(url: str, method: str = "freq", top: int | None = 20, refer
                            rel_freq=counts["freq"] * opts.per / max(counts.attrs["words"], 1), method="freq")
         return _finish(df[["term", "score", "freq", "doc_freq", "rel_freq", "method"]], top)
     subtracted = total.inside
-    if subtracted:  # the target's own documents in the reference: subtract their counts (Reference.without)
-        sub = pd.Series(total.inside_freq, dtype="int64")
-        ref = Reference(ref.counts.sub(sub.reindex(ref.counts.index, fill_value=0)).clip(lower=0),
-                        ref.doc_freq.sub(pd.Series(total.inside_doc_freq, dtype="int64")
-                                         .reindex(ref.doc_freq.index, fill_value=0)).clip(lower=0),
-                        max(ref.total - int(sub.sum()), 0), max(ref.n_docs - subtracted, 0), dict(ref.meta),
-                        frozenset())
+    if subtracted:  # the target's own documents in the reference: subtract their counts
+        ref = ref.minus(total.inside_freq, total.inside_doc_freq, subtracted)
         log.info("keyness: %d target documents are in the reference and were subtracted from it", subtracted)
-    a = counts["freq"].to_numpy(dtype=float)
-    b = ref.counts.reindex(counts["term"], fill_value=0).to_numpy(dtype=float)
-    stats = keyness_stats(a, b, float(a.sum()), float(ref.total), opts.correction)
-    df = pd.concat([counts[["term", "freq", "doc_freq"]].assign(n_reference=b.astype(np.int64)), stats], axis=1)
-    df["score"] = df[measure]
-    df["method"] = "keyness"
-    cols = ["term", "score", "freq", "doc_freq", "n_reference", "g2", "g2_uncorrected", "p",
-            "chi2", "p_chi2", "log_ratio", "method"]
-    out = _finish(df[cols], top)
-    out.attrs.update(subtracted=subtracted, reference_docs=ref.n_docs, reference_total=ref.total)
-    return out
+    return keyness_table(counts, ref, measure, top, opts.correction, subtracted)
 
 
 def _partition_matrix(part_url: str, index: int, root_url: str, spec: AnnotateSpec, vocabulary: dict,
