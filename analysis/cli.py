@@ -770,14 +770,20 @@ def wordcloud(state: State, doc, query, since, until, source, category, out, met
 
 
 # -- entities (issue 5) -------------------------------------------------------
-def _read_plain_files(paths, config):
-    """Documents and InputErrors of plain files, with the ingestion rules when available."""
-    try:
-        from .ingest import read_path
-    except ImportError:
-        from .ingest.reader import read_path
+def _read_plain_files(paths, config) -> tuple[list, int]:
+    """The documents of plain files read with the ingestion rules (no store),
+    and the number of inputs that failed; each failure is printed on one line."""
+    from .errors import InputError
+    from .ingest import read_path
+    docs, failed = [], 0
     for p in paths:
-        yield from read_path(p, config=config)
+        for item in read_path(p, config=config):
+            if isinstance(item, InputError):
+                click.echo(f"error: {item}", err=True)
+                failed += 1
+            else:
+                docs.append(item)
+    return docs, failed
 
 
 @cli.command()
@@ -797,18 +803,12 @@ def entities(state: State, paths, label, summary, top, fmt):
     store, or every document of the corpus (--corpus) with cached results.
     """
     from .entities import EntityOptions, corpus_entities, entities as extract, entities_summary
-    from .errors import InputError
     failed = 0
     try:
         opts = EntityOptions.from_config(state.config)
         if paths:
-            frames = []
-            for item in _read_plain_files(paths, state.config):
-                if isinstance(item, InputError):
-                    click.echo(f"error: {item}", err=True)
-                    failed += 1
-                    continue
-                frames.append(extract(item, label=label, options=opts))
+            docs, failed = _read_plain_files(paths, state.config)
+            frames = [extract(item, label=label, options=opts) for item in docs]
             df = pd.concat(frames, ignore_index=True) if frames else extract([], options=opts)
         else:
             df = corpus_entities(state.corpus(), label=label, options=opts)
@@ -853,7 +853,6 @@ def figures(state: State, paths, category, summary, show_dates, fmt):
     JSON Lines has exactly the fields doc_id, start, end, text, sentence,
     number, value, low, high, unit, approx, counted, kind, category.
     """
-    from .errors import InputError
     from .figures import (DATE_FIELDS, FIELDS, FigureOptions, corpus_figures, extract_dates,
                           extract_figures, figures_frame, figures_summary)
     failed = 0
@@ -863,11 +862,8 @@ def figures(state: State, paths, category, summary, show_dates, fmt):
         opts = FigureOptions.from_config(state.config)
         if paths:
             recs = []
-            for item in _read_plain_files(paths, state.config):
-                if isinstance(item, InputError):
-                    click.echo(f"error: {item}", err=True)
-                    failed += 1
-                    continue
+            docs, failed = _read_plain_files(paths, state.config)
+            for item in docs:
                 meta[item.doc_id] = {"published_at": item.published_at, "source": item.source,
                                      "title": item.title}
                 if show_dates:
