@@ -1,0 +1,601 @@
+"""Compiled inference for the character CRF (numba), no feature strings.
+
+:func:`analysis.ner.crf.char_features` builds about twenty feature strings per
+character and pycrfsuite looks each one up; that was two thirds of entity
+extraction's time. This module reads the crfsuite model file once and compiles
+its weights into arrays, then computes the same per-character scores from the
+characters' code points:
+
+- n-gram templates (:data:`analysis.ner.crf.NGRAM_TEMPLATES`: ``c=``, ``p=``,
+  ``pc=``, ``pcn=``...): one open-addressing hash table per template from the
+  packed code points (21 bits each, at most three) to a row of the weight
+  matrix;
+- the "extra" features of :func:`analysis.ner.crf._extra_features`
+  (surnames, ``od``/``ld``/``sd`` distance buckets, lexicon BMES matches,
+  organisation suffix words) from a code-point class table, a prefix trie of
+  the :class:`~analysis.ner.crf.Lexicon` and a reversed trie of
+  :data:`~analysis.ner.crf.ORG_SUFFIX_WORDS`, all walked in numba.
+
+Scores are summed in the order crfsuite sums them (the order of the feature
+list, pass by pass), so the state scores are bit-identical; Viterbi keeps
+crfsuite's tie-breaking (first label wins) and the marginals use crfsuite's
+scaled forward-backward. Labels are identical to pycrfsuite's and marginals
+agree to about 1e-12 (tests check 1e-6).
+
+The weights come from the model file itself (crfsuite's ``lCRF`` format: the
+``FEAT`` chunk of (type, source, target, float64 weight) records and two CQDB
+string tables for labels and attributes): pycrfsuite's ``Tagger.info()``
+prints weights with six decimals only. Any model trained with the same feature
+templates works; a model with attribute families this module does not know
+raises :class:`UnsupportedModel` (the tagger then falls back to pycrfsuite).
+
+Compiled functions are cached on disk (``@njit(cache=True)``) in
+``$NUMBA_CACHE_DIR``, set to ``<analysis cache dir>/numba`` when unset so a
+read-only install works.
+
+Example:
+    >>> from analysis.ner.crf import get_lexicon
+    >>> m = CompiledCRF.from_file(data_path("ner", "pd1998_crf.model"), get_lexicon())
+    >>> m.labels[:2]
+    ['O', 'B-ORG']
+"""
+from __future__ import annotations
+
+import logging
+import os
+import struct
+from pathlib import Path
+
+import numpy as np
+
+from ..config import cache_dir, data_path  # noqa: F401  (data_path: doctest)
+from ..errors import ExtractionError
+
+log = logging.getLogger(__name__)
+
+
+def _set_cache_dir() -> None:
+    """Point numba's on-disk cache at the user cache folder unless the user chose one."""
+    if os.environ.get("NUMBA_CACHE_DIR"):
+        return
+    try:
+        path = str(cache_dir() / "numba")
+    except Exception:  # no writable folder at all: numba then compiles in memory only
+        return
+    os.environ["NUMBA_CACHE_DIR"] = path
+    import sys
+    cfg = sys.modules.get("numba.core.config")
+    if cfg is not None and not getattr(cfg, "CACHE_DIR", ""):
+        cfg.CACHE_DIR = path  # numba was imported before us: its config read the env already
+
+
+_set_cache_dir()
+try:
+    import numba
+    from numba import njit
+    HAVE_NUMBA = True
+except ImportError:  # pragma: no cover - numba is a dependency; the tagger falls back to pycrfsuite
+    numba = None
+    HAVE_NUMBA = False
+
+    def njit(*args, **kwargs):
+        return lambda f: f
+
+
+class UnsupportedModel(ExtractionError):
+    """The model file has features this engine does not compute (or is no crfsuite model)."""
+
+
+#: the version of :func:`analysis.ner.crf.char_features` this module computes
+#: (the tagger falls back to pycrfsuite when they differ)
+FEATURES_VERSION = 3
+
+#: code-point class bits of :class:`LexiconTables`
+_COMMON, _RARE, _ORG_END, _LOC_END = 1, 2, 4, 8
+_NCP = 0x110000
+_EMPTY = -1
+_GOLDEN = 0x9E3779B97F4A7C15
+
+
+# -- reading the crfsuite model file ------------------------------------------
+def _cqdb_strings(buf: bytes, off: int) -> list[str]:
+    """The strings of a CQDB chunk, indexed by id (crfsuite's string tables)."""
+    chunk, _size, _flag, _order, bwd_size, bwd_off = struct.unpack_from("<4sIIIII", buf, off)
+    if chunk != b"CQDB":
+        raise UnsupportedModel(f"no CQDB chunk at {off:#x}")
+    out = [""] * bwd_size
+    ptrs = np.frombuffer(buf, dtype="<u4", count=bwd_size, offset=off + bwd_off)
+    for i, p in enumerate(ptrs.tolist()):
+        if not p:
+            continue
+        rid, ksize = struct.unpack_from("<II", buf, off + p)
+        start = off + p + 8
+        out[rid] = buf[start:start + ksize - 1].decode("utf-8")
+    return out
+
+
+def read_model(path: str | Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray]:
+    """Labels, attributes, state features and transitions of a crfsuite model file.
+
+    Returns:
+        ``(labels, attributes, state, trans)``: label and attribute names by id;
+        ``state`` a structured array with fields ``src`` (attribute id),
+        ``dst`` (label id), ``w`` (float64 weight), in file order; ``trans`` the
+        ``(L, L)`` transition weights (from label, to label).
+
+    Raises:
+        UnsupportedModel: not a crfsuite ``lCRF``/``FOMC`` model.
+    """
+    buf = Path(path).read_bytes()
+    if len(buf) < 48:
+        raise UnsupportedModel(f"{path}: not a crfsuite model (too short)")
+    (magic, _size, mtype, _version, _nf, n_labels, n_attrs, off_feat, off_labels, off_attrs,
+     _off_lref, _off_aref) = struct.unpack_from("<4sI4sIIIIIIIII", buf, 0)
+    if magic != b"lCRF" or mtype != b"FOMC":
+        raise UnsupportedModel(f"{path}: not a crfsuite CRF1d model ({magic!r}, {mtype!r})")
+    chunk, _fsize, n_feat = struct.unpack_from("<4sII", buf, off_feat)
+    if chunk != b"FEAT":
+        raise UnsupportedModel(f"{path}: no feature chunk")
+    feats = np.frombuffer(buf, dtype=np.dtype([("type", "<u4"), ("src", "<u4"), ("dst", "<u4"), ("w", "<f8")]),
+                          count=n_feat, offset=off_feat + 12)
+    labels = _cqdb_strings(buf, off_labels)[:n_labels]
+    attrs = _cqdb_strings(buf, off_attrs)[:n_attrs]
+    trans = np.zeros((n_labels, n_labels))
+    tr = feats[feats["type"] == 1]
+    trans[tr["src"], tr["dst"]] = tr["w"]
+    state = feats[feats["type"] == 0]
+    if (feats["type"] > 1).any():
+        raise UnsupportedModel(f"{path}: unknown feature type")
+    return labels, attrs, state, trans
+
+
+# -- hash tables and tries in numba -------------------------------------------
+@njit(cache=True)
+def _slot(key, shift):
+    return np.int64((np.uint64(key) * np.uint64(_GOLDEN)) >> np.uint64(shift))
+
+
+@njit(cache=True)
+def _hfill(tkeys, tvals, base, bits, keys, vals):
+    """Insert ``keys`` → ``vals`` into the table at ``tkeys[base:base + 2**bits]``."""
+    mask = (1 << bits) - 1
+    shift = 64 - bits
+    for m in range(keys.size):
+        h = _slot(keys[m], shift)
+        while tkeys[base + h] != _EMPTY and tkeys[base + h] != keys[m]:
+            h = (h + 1) & mask
+        tkeys[base + h] = keys[m]
+        tvals[base + h] = vals[m]
+
+
+@njit(cache=True)
+def _hget(tkeys, tvals, base, bits, key):
+    """Value of ``key`` in the table at ``base`` (``-1`` when absent)."""
+    mask = (1 << bits) - 1
+    h = _slot(key, 64 - bits)
+    while True:
+        k = tkeys[base + h]
+        if k == key:
+            return tvals[base + h]
+        if k == _EMPTY:
+            return -1
+        h = (h + 1) & mask
+
+
+def _bits_for(n: int) -> int:
+    """log2 of a power-of-two table size with load factor <= 1/2 (at least 8 slots)."""
+    return max(3, int(2 * max(n, 1) - 1).bit_length())
+
+
+class _Tables:
+    """Several open-addressing hash tables (int64 key → int32 value) in two flat arrays."""
+
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]):
+        bits = [_bits_for(len(k)) for k, _ in parts]
+        base = np.cumsum([0] + [1 << b for b in bits])
+        self.keys = np.full(int(base[-1]), _EMPTY, dtype=np.int64)
+        self.vals = np.full(int(base[-1]), -1, dtype=np.int32)
+        for (k, v), b0, b in zip(parts, base[:-1], bits):
+            _hfill(self.keys, self.vals, int(b0), b, np.ascontiguousarray(k, dtype=np.int64),
+                   np.ascontiguousarray(v, dtype=np.int32))
+        self.base = np.asarray(base[:-1], dtype=np.int64)
+        self.bits = np.asarray(bits, dtype=np.int64)
+
+
+def _pack(s: str) -> int:
+    """Code points of ``s`` packed 21 bits each, first character highest."""
+    key = 0
+    for ch in s:
+        key = (key << 21) | ord(ch)
+    return key
+
+
+@njit(cache=True)
+def _build_trie(flat, starts, vals, tkeys, tvals, bits, mark):
+    """Insert word ``m`` (``flat[starts[m]:starts[m + 1]]``) with mark ``vals[m]``."""
+    mask = (1 << bits) - 1
+    shift = 64 - bits
+    n_nodes = 1
+    for m in range(starts.size - 1):
+        node = 0
+        for q in range(starts[m], starts[m + 1]):
+            key = (node << 21) | flat[q]
+            h = _slot(key, shift)
+            while tkeys[h] != _EMPTY and tkeys[h] != key:
+                h = (h + 1) & mask
+            if tkeys[h] == _EMPTY:
+                tkeys[h] = key
+                tvals[h] = n_nodes
+                n_nodes += 1
+            node = tvals[h]
+        mark[node] = vals[m]
+    return n_nodes
+
+
+def _trie(words: dict[str, int], reverse: bool = False) -> tuple[_Tables, np.ndarray]:
+    """A trie of ``words`` (value > 0 marks a word; nodes of prefixes that are no word get 0).
+
+    Node 0 is the root; a transition is the hash key ``node << 21 | code point``.
+    With ``reverse`` the words are read from their last character.
+    """
+    keys = [w[::-1] if reverse else w for w in words]
+    flat = code_points("".join(keys))
+    starts = np.zeros(len(keys) + 1, dtype=np.int64)
+    np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)), out=starts[1:])
+    vals = np.fromiter(words.values(), dtype=np.int32, count=len(words))
+    tables = _Tables([(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))])
+    bits = _bits_for(flat.size)
+    tables.keys = np.full(1 << bits, _EMPTY, dtype=np.int64)
+    tables.vals = np.full(1 << bits, -1, dtype=np.int32)
+    tables.bits[0] = bits
+    mark = np.zeros(flat.size + 1, dtype=np.int32)
+    n_nodes = _build_trie(flat, starts, vals, tables.keys, tables.vals, bits, mark)
+    return tables, mark[:n_nodes].copy()
+
+
+class LexiconTables:
+    """A :class:`~analysis.ner.crf.Lexicon` and the suffix words as arrays (built once per lexicon).
+
+    Attributes:
+        cls: uint8 class per code point (common/rare surname, organisation end, place end).
+        tags: the lexicon's word tags (``r``, ``s``, ``t``), index + 1 in ``pmark``.
+        ptrie, pmark: the prefix trie of ``Lexicon.prefixes`` and each node's tag number.
+        strie, smark: the reversed trie of ``ORG_SUFFIX_WORDS``, node → word index + 1.
+        double: hash set of two-character surnames (packed code points).
+        max_word: ``Lexicon.MAX_WORD``.
+    """
+
+    def __init__(self, lex):
+        from .crf import LOC_END_CHARS, ORG_END_CHARS, ORG_SUFFIX_WORDS
+        cls = np.zeros(_NCP, dtype=np.uint8)
+        for chars, bit in ((lex.common_surnames, _COMMON), (lex.rare_surnames, _RARE),
+                           (ORG_END_CHARS, _ORG_END), (LOC_END_CHARS, _LOC_END)):
+            for c in chars:
+                cls[ord(c)] |= bit
+        self.cls = cls
+        self.tags = sorted({t for t in lex.prefixes.values() if t})
+        num = {t: k + 1 for k, t in enumerate(self.tags)}
+        self.ptrie, self.pmark = _trie({w: num.get(t, 0) for w, t in lex.prefixes.items()})
+        self.suffix_words = list(ORG_SUFFIX_WORDS)
+        self.strie, self.smark = _trie({w: k + 1 for k, w in enumerate(self.suffix_words)}, reverse=True)
+        dbl = [_pack(w) for w in lex.double_surnames if len(w) == 2]
+        self.double = _Tables([(np.array(dbl, dtype=np.int64), np.zeros(len(dbl), dtype=np.int32))])
+        self.max_word = int(lex.MAX_WORD)
+
+
+# -- the compiled model ----------------------------------------------------------
+class CompiledCRF:
+    """A crfsuite model's weights as arrays for one feature set and lexicon.
+
+    Attributes:
+        labels: label names by id (crfsuite's order, which decides ties).
+        W: ``(rows, L)`` state weights; row 0 is zeros (unused).
+        trans: ``(L, L)`` transition weights.
+        ngram: hash tables, one per n-gram template, packed code points → row.
+        extra_rows: rows of the extra features (``-1`` absent), see :meth:`_bind`.
+    """
+
+    def __init__(self, labels, attrs, state, trans, lex_tables: LexiconTables):
+        from .crf import NGRAM_TEMPLATES
+        self.labels = list(labels)
+        L = len(labels)
+        self.trans = np.ascontiguousarray(trans, dtype=np.float64)
+        # one row per attribute that has state features (row 0: zeros)
+        used = np.unique(state["src"])
+        row_of = np.full(len(attrs), -1, dtype=np.int64)
+        row_of[used] = np.arange(1, len(used) + 1)
+        W = np.zeros((len(used) + 1, L))
+        W[row_of[state["src"]], state["dst"]] = state["w"]
+        self.W = W
+        tpl_index = {name: k for k, (name, _) in enumerate(NGRAM_TEMPLATES)}
+        tpl_len = [len(offs) for _, offs in NGRAM_TEMPLATES]
+        ng_keys: list[list[int]] = [[] for _ in NGRAM_TEMPLATES]
+        ng_rows: list[list[int]] = [[] for _ in NGRAM_TEMPLATES]
+        extra: dict[str, int] = {}
+        unknown = []
+        for a in used.tolist():
+            name = attrs[a]
+            prefix, eq, value = name.partition("=")
+            k = tpl_index.get(prefix)
+            if k is not None and eq:
+                if len(value) == tpl_len[k]:  # other lengths can never fire
+                    ng_keys[k].append(_pack(value))
+                    ng_rows[k].append(int(row_of[a]))
+            elif prefix in _EXTRA_FAMILIES:
+                extra[name] = int(row_of[a])
+            else:
+                unknown.append(name)
+        if unknown:
+            raise UnsupportedModel(f"{len(unknown)} attributes of unknown templates, e.g. {unknown[:3]} "
+                                   "(features changed without FEATURES_VERSION?)")
+        self.ngram = _Tables([(np.array(k, dtype=np.int64), np.array(r, dtype=np.int32))
+                              for k, r in zip(ng_keys, ng_rows)])
+        offs = np.zeros((len(NGRAM_TEMPLATES), 3), dtype=np.int64)
+        for k, (_, o) in enumerate(NGRAM_TEMPLATES):
+            if len(o) > 3:
+                raise UnsupportedModel("n-gram templates of more than 3 characters")
+            offs[k, :len(o)] = o
+        self.tpl_len = np.array(tpl_len, dtype=np.int64)
+        self.tpl_off = offs
+        self.lex = lex_tables
+        self.extra_rows = self._bind(extra, lex_tables)
+        self.is_entity = np.array([lab != "O" for lab in labels], dtype=np.bool_)
+        self.is_per = np.array([lab[2:] == "PER" for lab in labels], dtype=np.bool_)
+        self.b_per = labels.index("B-PER") if "B-PER" in labels else -1
+
+    @classmethod
+    def from_file(cls, path: str | Path, lex) -> "CompiledCRF":
+        """Read and compile a crfsuite model for the lexicon ``lex``."""
+        return cls(*read_model(path), get_lexicon_tables(lex))
+
+    @staticmethod
+    def _bind(extra: dict[str, int], lt: LexiconTables) -> np.ndarray:
+        """Rows of the extra features in a fixed layout (``-1`` where the model lacks one).
+
+        ``[0:4]`` sur=1, sur=2, psur=1, sur=d; ``[4]`` oswE; ``[5:18]``, ``[18:31]``,
+        ``[31:44]`` od=, ld=, sd= by distance 0-12; then L=B/M/E per lexicon tag
+        (3 per tag); then osw= per suffix word.
+        """
+        from .crf import _LD, _OD, _SD
+        rows = [extra.get(n, -1) for n in ("sur=1", "sur=2", "psur=1", "sur=d", "oswE")]
+        for names in (_OD, _LD, _SD):
+            rows += [-1] + [extra.get(names[d], -1) for d in range(1, 13)]
+        for t in lt.tags:
+            rows += [extra.get("L=" + bme + t, -1) for bme in "BME"]
+        rows += [extra.get("osw=" + w, -1) for w in lt.suffix_words]
+        return np.array(rows, dtype=np.int64)
+
+    def tag_ids(self, cps: np.ndarray, bounds: np.ndarray, marginals: bool):
+        """Label ids (and marginals) of the chunks ``bounds`` of the code points ``cps``."""
+        lt = self.lex
+        return _tag_text(cps, bounds, marginals, self.W, self.trans, self.ngram.keys, self.ngram.vals,
+                         self.ngram.base, self.ngram.bits, self.tpl_len, self.tpl_off, self.extra_rows,
+                         lt.cls, lt.ptrie.keys, lt.ptrie.vals, int(lt.ptrie.bits[0]), lt.pmark,
+                         lt.strie.keys, lt.strie.vals, int(lt.strie.bits[0]), lt.smark,
+                         lt.double.keys, lt.double.vals, int(lt.double.bits[0]), lt.max_word,
+                         len(lt.tags), self.is_entity, self.is_per, self.b_per)
+
+
+_EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"])
+
+_LEX_TABLES: dict[int, tuple[object, LexiconTables]] = {}
+
+
+def get_lexicon_tables(lex) -> LexiconTables:
+    """The :class:`LexiconTables` of ``lex``, built once per lexicon object."""
+    hit = _LEX_TABLES.get(id(lex))
+    if hit is None or hit[0] is not lex:
+        hit = (lex, LexiconTables(lex))
+        _LEX_TABLES[id(lex)] = hit
+    return hit[1]
+
+
+def code_points(text: str) -> np.ndarray:
+    """The code points of ``text`` as int64 (lone surrogates kept as themselves)."""
+    return np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4").astype(np.int64)
+
+
+# -- scores, Viterbi, marginals -------------------------------------------------
+@njit(cache=True)
+def _add(S, t, W, r):
+    if r >= 0:
+        for y in range(S.shape[1]):
+            S[t, y] += W[r, y]
+
+
+@njit(cache=True)
+def _spread(S, W, ends_mask, width, rows):
+    """Add ``rows[d]`` to each character 1 <= d <= width before the next marked one."""
+    n = ends_mask.size
+    nxt = -1
+    dist = np.zeros(n, dtype=np.int64)
+    for i in range(n - 1, -1, -1):
+        dist[i] = nxt - i if nxt >= 0 else 0
+        if ends_mask[i]:
+            nxt = i
+    for i in range(n):
+        d = dist[i]
+        if 1 <= d <= width:
+            _add(S, i, W, rows[d])
+
+
+@njit(cache=True)
+def _state_scores(cps, W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
+                  cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
+                  db_keys, db_vals, db_bits, max_word, n_tags):
+    """State scores ``(n, L)`` of one chunk, summed in char_features' order."""
+    n = cps.size
+    L = W.shape[1]
+    S = np.zeros((n, L))
+    P = np.empty(n + 4, dtype=np.int64)
+    P[0] = 94  # "^"
+    P[1] = 94
+    P[2:n + 2] = cps
+    P[n + 2] = 36  # "$"
+    P[n + 3] = 36
+    n_tpl = tpl_len.size
+    for t in range(n):
+        for k in range(n_tpl):
+            key = 0
+            for m in range(tpl_len[k]):
+                key = (key << 21) | P[t + 2 + tpl_off[k, m]]
+            r = _hget(ng_keys, ng_vals, ng_base[k], ng_bits[k], key)
+            if r >= 0:
+                for y in range(L):
+                    S[t, y] += W[r, y]
+    c = np.empty(n, dtype=np.uint8)
+    for t in range(n):
+        c[t] = cls[cps[t]]
+    # surnames
+    for t in range(n):
+        if c[t] & 1:
+            _add(S, t, W, xr[0])
+        elif c[t] & 2:
+            _add(S, t, W, xr[1])
+    for t in range(1, n):
+        if c[t - 1] & 1:
+            _add(S, t, W, xr[2])
+    # distance to the next organisation / place end character
+    _spread(S, W, (c & 4) != 0, 12, xr[5:18])
+    _spread(S, W, (c & 8) != 0, 8, xr[18:31])
+    # lexicon matches (BMES without S: words of 2+ characters)
+    lbase = 44
+    for i in range(n - 1):
+        node = _hget(pt_keys, pt_vals, 0, pt_bits, cps[i])
+        if node < 0:
+            continue
+        jmax = min(n, i + max_word)
+        for j in range(i + 2, jmax + 1):
+            node = _hget(pt_keys, pt_vals, 0, pt_bits, (node << 21) | cps[j - 1])
+            if node < 0:
+                break
+            tg = pmark[node]
+            if tg > 0:
+                b = lbase + 3 * (tg - 1)
+                _add(S, i, W, xr[b])
+                for k in range(i + 1, j - 1):
+                    _add(S, k, W, xr[b + 1])
+                _add(S, j - 1, W, xr[b + 2])
+    # organisation suffix words: the longest one ending at each character
+    osw = np.zeros(n, dtype=np.int64)
+    olen = np.zeros(n, dtype=np.int64)
+    for i in range(n):
+        node = 0
+        for k in range(1, i + 2):
+            node = _hget(st_keys, st_vals, 0, st_bits, (node << 21) | cps[i - k + 1])
+            if node < 0:
+                break
+            if smark[node] > 0:
+                osw[i] = smark[node]
+                olen[i] = k
+    _spread(S, W, olen >= 2, 12, xr[31:44])
+    obase = lbase + 3 * n_tags
+    for i in range(n):
+        if osw[i] > 0:
+            _add(S, i, W, xr[obase + osw[i] - 1])
+            _add(S, i, W, xr[4])
+    # two-character surnames
+    for k in range(n - 1):
+        if _hget(db_keys, db_vals, 0, db_bits, (cps[k] << 21) | cps[k + 1]) >= 0:
+            _add(S, k, W, xr[3])
+    return S
+
+
+@njit(cache=True)
+def _viterbi(S, trans, out):
+    """crfsuite's Viterbi (strict ``<``: the first label wins a tie) into ``out``."""
+    n, L = S.shape
+    alpha = np.empty((n, L))
+    back = np.zeros((n, L), dtype=np.int64)
+    for j in range(L):
+        alpha[0, j] = S[0, j]
+    for t in range(1, n):
+        for j in range(L):
+            best = -np.inf
+            arg = -1
+            for i in range(L):
+                s = alpha[t - 1, i] + trans[i, j]
+                if best < s:
+                    best = s
+                    arg = i
+            if arg >= 0:
+                back[t, j] = arg
+            alpha[t, j] = best + S[t, j]
+    best = -np.inf
+    out[n - 1] = 0
+    for i in range(L):
+        if best < alpha[n - 1, i]:
+            best = alpha[n - 1, i]
+            out[n - 1] = i
+    for t in range(n - 1, 0, -1):
+        out[t - 1] = back[t, out[t]]
+
+
+@njit(cache=True)
+def _marginals(S, trans, labels, is_entity, is_per, b_per, probs, begins):
+    """crfsuite's scaled forward-backward; ``probs``/``begins`` as ``CRFTagger.tag`` wants them."""
+    n, L = S.shape
+    es = np.exp(S)
+    et = np.exp(trans)
+    alpha = np.zeros((n, L))
+    beta = np.zeros((n, L))
+    scale = np.empty(n)
+    s = 0.0
+    for j in range(L):
+        alpha[0, j] = es[0, j]
+        s += alpha[0, j]
+    scale[0] = 1.0 / s if s != 0.0 else 1.0
+    for j in range(L):
+        alpha[0, j] *= scale[0]
+    for t in range(1, n):
+        for i in range(L):
+            a = alpha[t - 1, i]
+            for j in range(L):
+                alpha[t, j] += a * et[i, j]
+        s = 0.0
+        for j in range(L):
+            alpha[t, j] *= es[t, j]
+            s += alpha[t, j]
+        scale[t] = 1.0 / s if s != 0.0 else 1.0
+        for j in range(L):
+            alpha[t, j] *= scale[t]
+    for j in range(L):
+        beta[n - 1, j] = scale[n - 1]
+    row = np.empty(L)
+    for t in range(n - 2, -1, -1):
+        for j in range(L):
+            row[j] = beta[t + 1, j] * es[t + 1, j]
+        for i in range(L):
+            d = 0.0
+            for j in range(L):
+                d += et[i, j] * row[j]
+            beta[t, i] = d * scale[t]
+    for t in range(n):
+        lab = labels[t]
+        if is_entity[lab]:
+            probs[t] = alpha[t, lab] * beta[t, lab] / scale[t]
+            if is_per[lab]:
+                if b_per >= 0:
+                    begins[t] = alpha[t, b_per] * beta[t, b_per] / scale[t]
+
+
+@njit(cache=True)
+def _tag_text(cps, bounds, marginals, W, trans, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
+              cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
+              db_keys, db_vals, db_bits, max_word, n_tags, is_entity, is_per, b_per):
+    """Label ids, probabilities and name-start probabilities of every chunk ``bounds[k]:bounds[k+1]``."""
+    n = cps.size
+    labels = np.zeros(n, dtype=np.int64)
+    probs = np.ones(n)
+    begins = np.zeros(n)
+    for k in range(bounds.size - 1):
+        i, j = bounds[k], bounds[k + 1]
+        if j <= i:
+            continue
+        S = _state_scores(cps[i:j], W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
+                          cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
+                          db_keys, db_vals, db_bits, max_word, n_tags)
+        _viterbi(S, trans, labels[i:j])
+        if marginals:
+            _marginals(S, trans, labels[i:j], is_entity, is_per, b_per, probs[i:j], begins[i:j])
+    return labels, probs, begins

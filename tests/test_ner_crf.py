@@ -1,0 +1,195 @@
+"""analysis/ner/crf.py + fastcrf.py: the compiled (numba) CRF engine gives
+pycrfsuite's labels on every character and its marginals within 1e-6."""
+from __future__ import annotations
+
+import logging
+import os
+import pickle
+import subprocess
+import sys
+
+import pytest
+
+from analysis.ner import fastcrf
+from analysis.ner.crf import NGRAM_TEMPLATES, CRFTagger, char_features, get_lexicon, normalise
+from conftest import ROOT, shared_file
+
+TOL = 1e-6
+
+
+@pytest.fixture(scope="module")
+def fast() -> CRFTagger:
+    return CRFTagger(engine="numba")
+
+
+@pytest.fixture(scope="module")
+def ref() -> CRFTagger:
+    return CRFTagger(engine="crfsuite")
+
+
+def assert_same(fast: CRFTagger, ref: CRFTagger, text: str) -> int:
+    """Labels identical, marginals within TOL; returns the number of entity characters."""
+    labels, probs, begins = fast.tag(text, marginals=True)
+    want, wprobs, wbegins = ref.tag(text, marginals=True)
+    assert len(labels) == len(text)
+    bad = [(i, text[i], a, b) for i, (a, b) in enumerate(zip(labels, want)) if a != b]
+    assert labels == want, f"first differences: {bad[:5]}"
+    assert max((abs(a - b) for a, b in zip(probs, wprobs)), default=0.0) <= TOL
+    assert max((abs(a - b) for a, b in zip(begins, wbegins)), default=0.0) <= TOL
+    assert fast.tag(text) == want  # without marginals too
+    return sum(lab != "O" for lab in want)
+
+
+def test_engines_are_what_they_say(fast, ref):
+    assert fast.engine == "numba" and ref.engine == "crfsuite"
+    assert CRFTagger().engine == "numba"  # the default when numba is installed
+    assert fast.model_hash == ref.model_hash  # cache keys do not depend on the engine
+    with pytest.raises(Exception, match="engine"):
+        CRFTagger(engine="torch")
+
+
+def test_same_labels_and_marginals_on_the_shipped_related_reports(fast, ref, related_records):
+    texts = [r["content"] for r in related_records]
+    assert len(texts) >= 100
+    entity_chars = sum(assert_same(fast, ref, t) for t in texts)
+    assert entity_chars > 10000  # real reports full of names, places, bodies
+    # the seed's people, places and bodies come out of the fast engine as spans
+    assert fast.spans(texts[0], confidence=True) == ref.spans(texts[0], confidence=True)
+
+
+def _pd_text(line: str) -> str:
+    return "".join(tok.rpartition("/")[0].lstrip("[") for tok in line.split())
+
+
+def test_same_on_peoples_daily_slice(fast, ref):
+    path = shared_file("eval", "ner", "peoples_daily_1998", "199801_pos_tagged.txt")
+    with open(path, encoding="utf-8") as fh:
+        lines = [ln for ln in fh if ln.strip()]
+    texts = [_pd_text(ln) for ln in lines[::60][:300]]
+    assert len(texts) == 300 and "１" in "".join(texts)  # full-width digits as People's Daily writes them
+    assert sum(assert_same(fast, ref, t) for t in texts) > 1000
+
+
+@pytest.mark.parametrize("text", [
+    "",
+    "江",
+    "。",
+    "ꙮ𖿡𘀀ᚠᛁ",                                   # never seen in training (Cyrillic, Tangut, runes)
+    "😀江泽民😀在北京𠀀会见🇨🇳克林顿。👍",             # astral-plane characters between names
+    "１９９８年１２月３１日，ＣＣＴＶ记者在北京报道。",        # full-width digits and letters
+    "^^江泽民$$在^北京$会见克林顿^$",                  # the padding characters inside the text
+    "欧阳中石和司马光在广西壮族自治区崇左市江州区委员会。",   # lexicon, double surnames, suffix words
+    "邓小平同志治丧委员会办公室、北京大学研究生院和中国人民银行",
+    "江泽民李鹏乔石李瑞环朱镕基会见了他们",                # a run of names (begins marginals)
+    "\t\u3000 江 泽 民 \n在 北京",
+])
+def test_edge_cases(fast, ref, text):
+    assert_same(fast, ref, text)
+    assert fast.spans(text, confidence=True) == ref.spans(text, confidence=True)
+
+
+def test_chunks_longer_than_max_chunk(related_records):
+    fast = CRFTagger(max_chunk=50, engine="numba")
+    ref = CRFTagger(max_chunk=50, engine="crfsuite")
+    # no sentence end at all: cut every 50 characters, which changes the result
+    body = "".join(r["content"] for r in related_records[:3])
+    no_end = body.replace("。", "，").replace("！", "，").replace("？", "，").replace("；", "，").replace("\n", "")
+    assert len(no_end) > 500
+    assert_same(fast, ref, no_end)
+    # the cuts matter: tagging in one piece labels some characters otherwise
+    whole = CRFTagger(max_chunk=100000, engine="numba").tag(no_end)
+    assert whole != fast.tag(no_end)
+    assert whole == CRFTagger(max_chunk=100000, engine="crfsuite").tag(no_end)
+    # with sentence ends: cut after the last one before 50 characters
+    assert_same(fast, ref, body[:2000])
+    long_fast = CRFTagger(max_chunk=1000, engine="numba")
+    assert_same(long_fast, CRFTagger(max_chunk=1000, engine="crfsuite"), body)
+
+
+def test_lone_surrogate_does_not_crash(fast):
+    labels = fast.tag("江泽民\ud800在北京")
+    assert len(labels) == 7 and labels[5:7] == ["B-LOC", "I-LOC"]
+
+
+def test_ngram_templates_are_char_features():
+    text = normalise("^江泽民在广西1998会见欧阳中石$")
+    feats = char_features(text)
+    padded = "^^" + text + "$$"
+    for i, f in enumerate(feats):
+        want = [name + "=" + "".join(padded[i + 2 + o] for o in offs) for name, offs in NGRAM_TEMPLATES]
+        assert f[:len(NGRAM_TEMPLATES)] == want
+
+
+def test_read_model_matches_pycrfsuite_info(ref):
+    from analysis.config import data_path
+    labels, attrs, state, trans = fastcrf.read_model(data_path("ner", "pd1998_crf.model"))
+    info = ref._tagger.info() if ref._tagger is not None else None
+    assert info is not None
+    assert labels == sorted(info.labels, key=lambda k: int(info.labels[k]))
+    assert {a: str(i) for i, a in enumerate(attrs)} == info.attributes
+    got = {(attrs[s], labels[d]): w for s, d, w in zip(state["src"], state["dst"], state["w"])}
+    assert got.keys() == info.state_features.keys()
+    # info() prints six decimals; the file holds float64
+    assert max(abs(got[k] - w) for k, w in info.state_features.items()) <= 5.1e-7
+    assert max(abs(trans[labels.index(a), labels.index(b)] - w) for (a, b), w in info.transitions.items()) <= 5.1e-7
+
+
+def _train(tmp_path, extra_attr: str | None = None):
+    """A tiny model trained by pycrfsuite with the project's features (+ an unknown attribute)."""
+    import pycrfsuite
+    lex = get_lexicon()
+    data = [("江泽民在北京会见克林顿。", "B-PER I-PER I-PER O B-LOC I-LOC O O B-PER I-PER I-PER O"),
+            ("新华社记者李鹏报道。", "B-ORG I-ORG I-ORG O O B-PER I-PER O O O"),
+            ("广西崇左市江州区委员会召开会议。", "B-LOC I-LOC I-LOC I-LOC I-LOC B-ORG I-ORG I-ORG I-ORG I-ORG "
+             "I-ORG O O O O O")]
+    trainer = pycrfsuite.Trainer(verbose=False)
+    for text, labs in data:
+        feats = char_features(normalise(text), lex)
+        if extra_attr:
+            feats = [f + [extra_attr] for f in feats]
+        trainer.append(feats, labs.split())
+    trainer.set_params({"max_iterations": 30, "c2": 0.01})
+    path = tmp_path / "tiny.model"
+    trainer.train(str(path))
+    return path
+
+
+def test_any_model_with_the_same_features(tmp_path):
+    path = _train(tmp_path)
+    fast = CRFTagger(path, engine="numba")
+    ref = CRFTagger(path, engine="crfsuite")
+    for text in ("江泽民在北京会见克林顿。", "李鹏在广西崇左市考察，新华社记者报道", "未见过的字𠀀😀"):
+        assert_same(fast, ref, text)
+    assert fast.tag("江泽民在北京会见克林顿。")[:3] == ["B-PER", "I-PER", "I-PER"]
+
+
+def test_unknown_features_fall_back_to_crfsuite(tmp_path, caplog):
+    path = _train(tmp_path, extra_attr="zz=1")
+    with pytest.raises(fastcrf.UnsupportedModel, match="zz=1"):
+        fastcrf.CompiledCRF.from_file(path, get_lexicon())
+    with pytest.raises(Exception, match="numba"):
+        CRFTagger(path, engine="numba")
+    from analysis.ner import crf
+    crf._FALLBACK_WARNED.clear()
+    with caplog.at_level(logging.WARNING, logger="analysis.ner.crf"):
+        tagger = CRFTagger(path)
+    assert tagger.engine == "crfsuite"
+    assert "pycrfsuite" in caplog.text
+    assert len(tagger.tag("江泽民在北京")) == 6
+
+
+def test_pickles_with_its_engine(fast):
+    for engine in ("numba", "crfsuite"):
+        t = pickle.loads(pickle.dumps(CRFTagger(engine=engine, max_chunk=77)))
+        assert t.engine == engine and t.max_chunk == 77
+    assert pickle.loads(pickle.dumps(fast)).tag("江泽民在北京") == fast.tag("江泽民在北京")
+
+
+def test_numba_cache_dir_follows_analysis_cache_dir(tmp_path):
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    env["ANALYSIS_CACHE_DIR"] = str(tmp_path / "cache")
+    code = ("import os, numba; from analysis.ner import fastcrf; "
+            "print(os.environ['NUMBA_CACHE_DIR']); print(numba.config.CACHE_DIR)")
+    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
+                         check=True).stdout.split("\n")
+    assert out[0] == out[1] == str(tmp_path / "cache" / "numba")
