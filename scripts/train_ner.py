@@ -63,10 +63,20 @@ ORG_SUFFIX = ("委员会", "常委会", "代表大会", "银行", "大学", "学
               "联合会", "基金会", "公司", "集团", "工厂", "党", "党委", "市委", "省委", "县委", "区委",
               "部", "局", "厅", "署", "办公室", "社", "报", "电视台", "电台", "广播电台", "军", "组织",
               "交易所", "联盟", "同盟", "总行", "分行", "支行", "队", "剧团", "乐团", "中心", "军区", "舰队",
-              "工会", "政协", "人大", "大会", "理事会", "议会", "参议院", "众议院", "内阁")
+              "工会", "政协", "人大", "大会", "理事会", "议会", "参议院", "众议院", "内阁",
+              # 2026-11-29 (MSRA dev half: 中国民主促进会, 中国代表团, 中国大使馆, 中央党校, ...党组)
+              "促进会", "建国会", "商会", "党校", "代表团", "使馆", "党组", "学社", "办事处", "公证处", "工委")
 ORG_START_WORDS = {"全国", "中央", "国家", "最高", "国务院", "中共中央", "中国"}
 ORG_INNER_TAGS = {"n", "nz", "nx", "vn", "j", "ns", "nt", "b", "m", "q", "an", "a", "nr", "c", "w"}
 NUM_ORDINAL = re.compile(r"^第?[一二三四五六七八九十０-９0-9]+$")
+#: a session inside a body's name: 中国/ns 共产党/n 第十五/m 次/q 全国/n 代表大会/n,
+#: 政协/j 第八/m 届/q 全国/n 委员会/n (MSRA: one organisation)
+SESSION_WORDS = {"届", "次"}
+#: longest token run rebuilt into one organisation
+MAX_ORG_TOKENS = 10
+#: an office word that starts with its body's name: 外交部长/n → 外交部 (MSRA:
+#: 外交部/nt 长钱其琛, 俄罗斯外交部/nt 长普里马科夫)
+OFFICE_OF_BODY = re.compile(r"^(.{2,8}[部局])长$")
 
 
 MEDIA_ENDINGS = ("日报", "晚报", "时报", "通讯社", "电视台", "广播电台")
@@ -78,6 +88,12 @@ LOC_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝�
 LOC_WORDS = {"两岸", "海峡两岸", "大陆", "亚太", "中华", "内地"}
 #: a person's name inside a doctrine word (邓小平理论/n): MSRA tags the name
 DOCTRINE = re.compile(r"^(.{2,4}?)(理论|思想|主义者|主义|同志)$")
+
+
+def office_body(w: str, tag: str) -> int:
+    """Length of the body's name at the start of an office word (外交部长/n → 3), else 0."""
+    m = OFFICE_OF_BODY.match(w) if tag == "n" else None
+    return len(m.group(1)) if m and not m.group(1).endswith(("副部", "副局", "总部")) else 0
 
 
 def is_org_word(w: str, tag: str) -> bool:
@@ -97,7 +113,9 @@ NOT_ORG_ENDINGS = ("干部", "内部", "外部", "全部", "东部", "西部", "
                    "部署", "预报", "全党", "我党", "政党", "部队", "军队", "球队")
 #: named bodies PKU tags n (MSRA nt); with 省/市 in front (省人大/j) too
 ORG_NOUNS = {"解放军", "国民党", "共产党", "总政治部", "总参谋部", "总后勤部", "总装备部", "人民检察院",
-             "人民法院", "最高人民法院", "最高人民检察院", "省人大", "省政协", "市人大", "市政协", "县人大", "县政协"}
+             "人民法院", "最高人民法院", "最高人民检察院", "省人大", "省政协", "市人大", "市政协", "县人大", "县政协",
+             # party committees PKU tags n; MSRA tags 县委 alone nt
+             "县委", "市委", "省委", "地委", "州委", "区委", "团县委", "团市委", "团省委"}
 #: start words of a named international or national body only with one of these ends:
 #: 世界/n 卫生/an 组织/n, 国际/n 货币/n 基金/n 组织/n, 人民/n 检察院/n
 LIMITED_STARTS = {"世界": ("组织", "联盟", "委员会", "协会", "联合会", "银行", "基金会", "理事会", "大会", "集团"),
@@ -106,6 +124,8 @@ LIMITED_STARTS = {"世界": ("组织", "联盟", "委员会", "协会", "联合�
 
 
 def has_org_suffix(w: str, tag: str) -> bool:
+    if tag == "l" and w in ORG_NOUNS:
+        return True  # 最高/a 人民法院/l
     if tag not in {"n", "nz", "j", "nt", "vn"}:
         return False
     if w.endswith(NOT_ORG_ENDINGS) and w not in {"日报"}:
@@ -171,9 +191,18 @@ def name_starts(toks: list[tuple[str, str]]) -> set[int]:
     return out
 
 
+def in_session(toks, j: int) -> bool:
+    """Is token ``j`` part of a session number inside a name (第十五/m 次/q, 八/m 届/q)?"""
+    w, t = toks[j]
+    if t == "m":
+        return bool(NUM_ORDINAL.match(w)) and j + 1 < len(toks) and toks[j + 1][0] in SESSION_WORDS
+    return t == "q" and w in SESSION_WORDS and j > 0 and toks[j - 1][1] == "m" and bool(NUM_ORDINAL.match(toks[j - 1][0]))
+
+
 def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
     """Entity type per token (PER/LOC/ORG or None), with an ``_`` prefix
-    meaning "continues the previous token's entity"."""
+    meaning "continues the previous token's entity" and a ``:N`` suffix
+    meaning "only the first N characters of the token" (外交部长 → 外交部)."""
     n = len(toks)
     out: list[str | None] = [None] * n
     starts = name_starts(toks)
@@ -181,18 +210,25 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
     while i < n:
         w, t = toks[i]
         if can_start(toks, i):
-            # longest run ending in an org-suffixed word, at most 8 tokens, no 、
+            # longest run ending in an org-suffixed word, at most MAX_ORG_TOKENS tokens, no 、
             best = None
-            for j in range(i, min(n, i + 8)):
+            cut = 0  # characters of the last token in the name (0 = all)
+            for j in range(i, min(n, i + MAX_ORG_TOKENS)):
                 wj, tj = toks[j]
+                if j > i and tj == "n" and office_body(wj, tj):
+                    best, cut = j, office_body(wj, tj)  # 俄罗斯/ns 外交部长/n → 俄罗斯外交部
+                    break
+                if tj == "l" and wj in ORG_NOUNS:
+                    best, cut = j, 0  # 最高/a 人民法院/l
+                    break
                 if tj not in ORG_INNER_TAGS or (tj == "w" and wj != "·") or tj == "c":
                     break
-                if tj in {"m", "q"} and not (toks[i][1] == "m" and j <= i + 1):
+                if tj in {"m", "q"} and not (toks[i][1] == "m" and j <= i + 1) and not (j > i and in_session(toks, j)):
                     break
                 if tj == "nr":
                     break
                 if j > i and has_org_suffix(wj, tj):
-                    best = j
+                    best, cut = j, 0
             if best is not None and t in {"nz", "nx"} and not toks[best][0].endswith(COMPANY_SUFFIX):
                 best = None  # a brand starts only a company (马克思主义/nz 政党 is no organisation)
             if best is not None and w in LIMITED_STARTS and not toks[best][0].endswith(LIMITED_STARTS[w]):
@@ -204,6 +240,8 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
                     out[i] = "ORG"
                     for k in range(i + 1, best + 1):
                         out[k] = "_ORG"
+                    if cut:
+                        out[best] += f":{cut}"
                     i = best + 1
                     continue
         nxt = toks[i + 1] if i + 1 < n else ("", "")
@@ -213,6 +251,10 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
             out[i], out[i + 1] = "LOC", "_LOC"  # 香港特别行政区 is one place in MSRA
             i += 2
             continue
+        elif w in ORG_ABBREV:
+            out[i] = "ORG"  # 东盟/ns: MSRA nt
+        elif office_body(w, t):
+            out[i] = f"ORG:{office_body(w, t)}"  # 外交部长/n: 外交部 is the body
         elif is_loc_word(w, t):
             out[i] = "LOC"
         elif t in ("n", "nz") and DOCTRINE.match(w) and DOCTRINE.match(w).group(1) in PERSON_NAMES:
@@ -244,6 +286,14 @@ def sentences(path: Path, holdout: int = 0, part: str = "train"):
                     chars.append(ch)
                     if typ is not None and typ.startswith("PER:"):
                         labels.append(("B-PER" if k == 0 else "I-PER") if k < int(typ[4:]) else "O")
+                    elif typ is not None and ":" in typ:  # only the first N characters (外交部|长)
+                        kind, _, cut = typ.partition(":")
+                        if k >= int(cut):
+                            labels.append("O")
+                        elif kind.startswith("_"):
+                            labels.append("I-" + kind[1:])
+                        else:
+                            labels.append(("B-" if k == 0 else "I-") + kind)
                     elif typ is None:
                         labels.append("O")
                     elif typ.startswith("_"):
