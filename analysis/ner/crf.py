@@ -313,6 +313,9 @@ def split_name_run(name: str, surnames: dict[str, int], starts: list[float] | No
 
 
 ENGINES = ("auto", "numba", "crfsuite")
+#: a chunk is cut after the last of these in its window (looked up in the
+#: normalised text, where ！？； have become !?; and so never cut)
+CHUNK_CUTS = "。！？；\n"
 _FALLBACK_WARNED: list[bool] = []
 
 
@@ -343,6 +346,8 @@ class CRFTagger:
     def __init__(self, model_path: str | Path | None = None, max_chunk: int = 400, engine: str = "auto"):
         self.model_path = Path(model_path) if model_path else data_path("ner", MODEL_NAME)
         self.max_chunk = max_chunk
+        if int(max_chunk) < 1:
+            raise ExtractionError(f"max_chunk must be at least 1, not {max_chunk}")
         if engine not in ENGINES:
             raise ExtractionError(f"unknown CRF engine {engine!r} (one of {', '.join(ENGINES)})")
         self._engine_arg = engine
@@ -401,7 +406,7 @@ class CRFTagger:
         while i < n:
             j = min(n, i + self.max_chunk)
             if j < n:
-                cut = max(text.rfind(p, i, j) for p in "。！？；\n")
+                cut = max(text.rfind(p, i, j) for p in CHUNK_CUTS)
                 if cut > i:
                     j = cut + 1
             yield i, j
@@ -417,9 +422,9 @@ class CRFTagger:
         labelled as part of a person (0.0 elsewhere): where a name may start
         inside a run of names.
         """
-        norm = normalise(text)
         if self._fast is not None:
-            return self._tag_fast(norm, marginals)
+            return self._tag_fast(text, marginals)
+        norm = normalise(text)
         out: list[str] = []
         probs: list[float] = []
         begins: list[float] = []
@@ -440,13 +445,8 @@ class CRFTagger:
                     begins.extend(b)
         return (out, probs, begins) if marginals else out
 
-    def _tag_fast(self, norm: str, marginals: bool):
-        from .fastcrf import code_points
-        if not norm:
-            return ([], [], []) if marginals else []
-        import numpy as np
-        bounds = [0] + [j for _, j in self._chunks(norm)]
-        ids, probs, begins = self._fast.tag_ids(code_points(norm), np.array(bounds, dtype=np.int64), marginals)
+    def _tag_fast(self, text: str, marginals: bool):
+        ids, probs, begins = self._fast.tag(text, self.max_chunk, marginals)
         names = self._fast.labels
         out = [names[k] for k in ids.tolist()]
         return (out, probs.tolist(), begins.tolist()) if marginals else out

@@ -156,27 +156,34 @@ def _slot(key, shift):
 
 
 @njit(cache=True)
-def _hfill(tkeys, tvals, base, bits, keys, vals):
-    """Insert ``keys`` → ``vals`` into the table at ``tkeys[base:base + 2**bits]``."""
+def _hput(tab, base, bits, key, val):
+    """Set ``key`` → ``val`` in the table ``tab[base:base + 2**bits]`` (rows of key, value);
+    returns the value now stored (the old one when the key was there)."""
     mask = (1 << bits) - 1
-    shift = 64 - bits
-    for m in range(keys.size):
-        h = _slot(keys[m], shift)
-        while tkeys[base + h] != _EMPTY and tkeys[base + h] != keys[m]:
-            h = (h + 1) & mask
-        tkeys[base + h] = keys[m]
-        tvals[base + h] = vals[m]
+    h = _slot(key, 64 - bits)
+    while tab[base + h, 0] != _EMPTY and tab[base + h, 0] != key:
+        h = (h + 1) & mask
+    if tab[base + h, 0] == _EMPTY:
+        tab[base + h, 0] = key
+        tab[base + h, 1] = val
+    return tab[base + h, 1]
 
 
 @njit(cache=True)
-def _hget(tkeys, tvals, base, bits, key):
+def _hfill(tab, base, bits, keys, vals):
+    for m in range(keys.size):
+        _hput(tab, base, bits, keys[m], vals[m])
+
+
+@njit(cache=True)
+def _hget(tab, base, bits, key):
     """Value of ``key`` in the table at ``base`` (``-1`` when absent)."""
     mask = (1 << bits) - 1
     h = _slot(key, 64 - bits)
     while True:
-        k = tkeys[base + h]
+        k = tab[base + h, 0]
         if k == key:
-            return tvals[base + h]
+            return tab[base + h, 1]
         if k == _EMPTY:
             return -1
         h = (h + 1) & mask
@@ -188,46 +195,32 @@ def _bits_for(n: int) -> int:
 
 
 class _Tables:
-    """Several open-addressing hash tables (int64 key → int32 value) in two flat arrays."""
+    """Open-addressing hash tables (int64 key → int64 value), one after the other in
+    ``tab`` (rows of key, value: one cache line per probe); table ``k`` starts at
+    ``base[k]`` and has ``2**bits[k]`` slots."""
 
-    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]):
-        bits = [_bits_for(len(k)) for k, _ in parts]
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]] = (), sizes: list[int] = ()):
+        bits = [_bits_for(len(k)) for k, _ in parts] + [_bits_for(n) for n in sizes]
         base = np.cumsum([0] + [1 << b for b in bits])
-        self.keys = np.full(int(base[-1]), _EMPTY, dtype=np.int64)
-        self.vals = np.full(int(base[-1]), -1, dtype=np.int32)
-        for (k, v), b0, b in zip(parts, base[:-1], bits):
-            _hfill(self.keys, self.vals, int(b0), b, np.ascontiguousarray(k, dtype=np.int64),
-                   np.ascontiguousarray(v, dtype=np.int32))
+        self.tab = np.full((int(base[-1]), 2), _EMPTY, dtype=np.int64)
         self.base = np.asarray(base[:-1], dtype=np.int64)
         self.bits = np.asarray(bits, dtype=np.int64)
-
-
-def _pack(s: str) -> int:
-    """Code points of ``s`` packed 21 bits each, first character highest."""
-    key = 0
-    for ch in s:
-        key = (key << 21) | ord(ch)
-    return key
+        for k, (keys, vals) in enumerate(parts):
+            _hfill(self.tab, self.base[k], self.bits[k], np.ascontiguousarray(keys, dtype=np.int64),
+                   np.ascontiguousarray(vals, dtype=np.int64))
 
 
 @njit(cache=True)
-def _build_trie(flat, starts, vals, tkeys, tvals, bits, mark):
+def _build_trie(flat, starts, vals, tab, bits, mark):
     """Insert word ``m`` (``flat[starts[m]:starts[m + 1]]``) with mark ``vals[m]``."""
-    mask = (1 << bits) - 1
-    shift = 64 - bits
     n_nodes = 1
     for m in range(starts.size - 1):
         node = 0
         for q in range(starts[m], starts[m + 1]):
-            key = (node << 21) | flat[q]
-            h = _slot(key, shift)
-            while tkeys[h] != _EMPTY and tkeys[h] != key:
-                h = (h + 1) & mask
-            if tkeys[h] == _EMPTY:
-                tkeys[h] = key
-                tvals[h] = n_nodes
+            child = _hput(tab, 0, bits, (node << 21) | flat[q], n_nodes)
+            if child == n_nodes:
                 n_nodes += 1
-            node = tvals[h]
+            node = child
         mark[node] = vals[m]
     return n_nodes
 
@@ -243,20 +236,20 @@ def _trie(words: dict[str, int], reverse: bool = False) -> tuple[_Tables, np.nda
     starts = np.zeros(len(keys) + 1, dtype=np.int64)
     np.cumsum(np.fromiter(map(len, keys), dtype=np.int64, count=len(keys)), out=starts[1:])
     vals = np.fromiter(words.values(), dtype=np.int32, count=len(words))
-    tables = _Tables([(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int32))])
-    bits = _bits_for(flat.size)
-    tables.keys = np.full(1 << bits, _EMPTY, dtype=np.int64)
-    tables.vals = np.full(1 << bits, -1, dtype=np.int32)
-    tables.bits[0] = bits
+    tables = _Tables(sizes=[flat.size])
     mark = np.zeros(flat.size + 1, dtype=np.int32)
-    n_nodes = _build_trie(flat, starts, vals, tables.keys, tables.vals, bits, mark)
+    n_nodes = _build_trie(flat, starts, vals, tables.tab, tables.bits[0], mark)
     return tables, mark[:n_nodes].copy()
 
 
 class LexiconTables:
-    """A :class:`~analysis.ner.crf.Lexicon` and the suffix words as arrays (built once per lexicon).
+    """The text tables: normalisation, chunk cuts, a :class:`~analysis.ner.crf.Lexicon`
+    and the suffix words as arrays (built once per lexicon).
 
     Attributes:
+        shape: code point → the shape :func:`~analysis.ner.crf.normalise` gives it
+            (for code points below ``shape.size``; the others stay themselves).
+        cuts: code points after which a chunk may be cut (``CHUNK_CUTS``).
         cls: uint8 class per code point (common/rare surname, organisation end, place end).
         tags: the lexicon's word tags (``r``, ``s``, ``t``), index + 1 in ``pmark``.
         ptrie, pmark: the prefix trie of ``Lexicon.prefixes`` and each node's tag number.
@@ -266,7 +259,12 @@ class LexiconTables:
     """
 
     def __init__(self, lex):
-        from .crf import LOC_END_CHARS, ORG_END_CHARS, ORG_SUFFIX_WORDS
+        from .crf import _SHAPE, CHUNK_CUTS, LOC_END_CHARS, ORG_END_CHARS, ORG_SUFFIX_WORDS
+        shape = np.arange(max(0x10000, max(map(ord, _SHAPE)) + 1), dtype=np.int64)
+        for k, v in _SHAPE.items():
+            shape[ord(k)] = ord(v)
+        self.shape = shape
+        self.cuts = np.array([ord(c) for c in CHUNK_CUTS], dtype=np.int64)
         cls = np.zeros(_NCP, dtype=np.uint8)
         for chars, bit in ((lex.common_surnames, _COMMON), (lex.rare_surnames, _RARE),
                            (ORG_END_CHARS, _ORG_END), (LOC_END_CHARS, _LOC_END)):
@@ -278,9 +276,15 @@ class LexiconTables:
         self.ptrie, self.pmark = _trie({w: num.get(t, 0) for w, t in lex.prefixes.items()})
         self.suffix_words = list(ORG_SUFFIX_WORDS)
         self.strie, self.smark = _trie({w: k + 1 for k, w in enumerate(self.suffix_words)}, reverse=True)
-        dbl = [_pack(w) for w in lex.double_surnames if len(w) == 2]
-        self.double = _Tables([(np.array(dbl, dtype=np.int64), np.zeros(len(dbl), dtype=np.int32))])
+        dbl = [(ord(w[0]) << 21) | ord(w[1]) for w in lex.double_surnames if len(w) == 2]
+        self.double = _Tables([(np.array(dbl, dtype=np.int64), np.zeros(len(dbl), dtype=np.int64))])
         self.max_word = int(lex.MAX_WORD)
+
+    def arrays(self) -> tuple:
+        """What the compiled functions take (one tuple)."""
+        return (self.shape, self.cuts, self.cls, self.ptrie.tab, self.ptrie.bits[0], self.pmark,
+                self.strie.tab, self.strie.bits[0], self.smark, self.double.tab, self.double.bits[0],
+                self.max_word, len(self.tags))
 
 
 # -- the compiled model ----------------------------------------------------------
@@ -291,7 +295,9 @@ class CompiledCRF:
         labels: label names by id (crfsuite's order, which decides ties).
         W: ``(rows, L)`` state weights; row 0 is zeros (unused).
         trans: ``(L, L)`` transition weights.
-        ngram: hash tables, one per n-gram template, packed code points → row.
+        cid: code point → dense id of the characters the n-gram attributes use (0: none).
+        uni: ``(templates, ids)`` rows of the one-character templates (``-1``: none).
+        ngram: hash tables of the longer templates, dense ids packed ``id_bits`` each → row.
         extra_rows: rows of the extra features (``-1`` absent), see :meth:`_bind`.
     """
 
@@ -307,10 +313,12 @@ class CompiledCRF:
         W = np.zeros((len(used) + 1, L))
         W[row_of[state["src"]], state["dst"]] = state["w"]
         self.W = W
+        n_tpl = len(NGRAM_TEMPLATES)
+        if any(len(offs) > 3 for _, offs in NGRAM_TEMPLATES):
+            raise UnsupportedModel("n-gram templates of more than 3 characters")
         tpl_index = {name: k for k, (name, _) in enumerate(NGRAM_TEMPLATES)}
         tpl_len = [len(offs) for _, offs in NGRAM_TEMPLATES]
-        ng_keys: list[list[int]] = [[] for _ in NGRAM_TEMPLATES]
-        ng_rows: list[list[int]] = [[] for _ in NGRAM_TEMPLATES]
+        ngrams: list[list[tuple[str, int]]] = [[] for _ in NGRAM_TEMPLATES]
         extra: dict[str, int] = {}
         unknown = []
         for a in used.tolist():
@@ -319,8 +327,7 @@ class CompiledCRF:
             k = tpl_index.get(prefix)
             if k is not None and eq:
                 if len(value) == tpl_len[k]:  # other lengths can never fire
-                    ng_keys[k].append(_pack(value))
-                    ng_rows[k].append(int(row_of[a]))
+                    ngrams[k].append((value, int(row_of[a])))
             elif prefix in _EXTRA_FAMILIES:
                 extra[name] = int(row_of[a])
             else:
@@ -328,12 +335,32 @@ class CompiledCRF:
         if unknown:
             raise UnsupportedModel(f"{len(unknown)} attributes of unknown templates, e.g. {unknown[:3]} "
                                    "(features changed without FEATURES_VERSION?)")
-        self.ngram = _Tables([(np.array(k, dtype=np.int64), np.array(r, dtype=np.int32))
-                              for k, r in zip(ng_keys, ng_rows)])
-        offs = np.zeros((len(NGRAM_TEMPLATES), 3), dtype=np.int64)
+        # dense ids of the characters the n-grams use (the padding ^ and $ among them)
+        chars = sorted({c for grams in ngrams for v, _ in grams for c in v} | {"^", "$"})
+        cid = np.zeros(_NCP, dtype=np.int32)
+        cid[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.int32)
+        self.cid = cid
+        self.id_bits = len(chars).bit_length()
+        uni = np.full((n_tpl, len(chars) + 1), -1, dtype=np.int32)
+        parts = []
+        for k, grams in enumerate(ngrams):
+            ids = [[int(cid[ord(c)]) for c in v] for v, _ in grams]
+            rows = [r for _, r in grams]
+            if tpl_len[k] == 1:
+                uni[k, [i[0] for i in ids]] = rows
+                parts.append((np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)))
+            else:
+                keys = []
+                for i in ids:
+                    key = 0
+                    for d in i:
+                        key = (key << self.id_bits) | d
+                    keys.append(key)
+                parts.append((np.array(keys, dtype=np.int64), np.array(rows, dtype=np.int64)))
+        self.uni = uni
+        self.ngram = _Tables(parts)
+        offs = np.zeros((n_tpl, 3), dtype=np.int64)
         for k, (_, o) in enumerate(NGRAM_TEMPLATES):
-            if len(o) > 3:
-                raise UnsupportedModel("n-gram templates of more than 3 characters")
             offs[k, :len(o)] = o
         self.tpl_len = np.array(tpl_len, dtype=np.int64)
         self.tpl_off = offs
@@ -342,6 +369,10 @@ class CompiledCRF:
         self.is_entity = np.array([lab != "O" for lab in labels], dtype=np.bool_)
         self.is_per = np.array([lab[2:] == "PER" for lab in labels], dtype=np.bool_)
         self.b_per = labels.index("B-PER") if "B-PER" in labels else -1
+        self._model = (self.W, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
+                       self.tpl_len, self.tpl_off, self.id_bits, self.extra_rows, self.is_entity, self.is_per,
+                       self.b_per)
+        self._text = lex_tables.arrays()
 
     @classmethod
     def from_file(cls, path: str | Path, lex) -> "CompiledCRF":
@@ -365,15 +396,12 @@ class CompiledCRF:
         rows += [extra.get("osw=" + w, -1) for w in lt.suffix_words]
         return np.array(rows, dtype=np.int64)
 
-    def tag_ids(self, cps: np.ndarray, bounds: np.ndarray, marginals: bool):
-        """Label ids (and marginals) of the chunks ``bounds`` of the code points ``cps``."""
-        lt = self.lex
-        return _tag_text(cps, bounds, marginals, self.W, self.trans, self.ngram.keys, self.ngram.vals,
-                         self.ngram.base, self.ngram.bits, self.tpl_len, self.tpl_off, self.extra_rows,
-                         lt.cls, lt.ptrie.keys, lt.ptrie.vals, int(lt.ptrie.bits[0]), lt.pmark,
-                         lt.strie.keys, lt.strie.vals, int(lt.strie.bits[0]), lt.smark,
-                         lt.double.keys, lt.double.vals, int(lt.double.bits[0]), lt.max_word,
-                         len(lt.tags), self.is_entity, self.is_per, self.b_per)
+    def tag(self, text: str, max_chunk: int, marginals: bool):
+        """Label ids, marginal of each label (1.0 for ``O``) and of ``B-PER`` (0.0 outside
+        people) of the raw ``text``: normalised, cut into chunks of at most ``max_chunk``
+        characters (after the last sentence end) and tagged as ``CRFTagger`` does."""
+        raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
+        return _tag_text(raw, max_chunk, marginals, self._model, self._text)
 
 
 _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"])
@@ -408,38 +436,44 @@ def _spread(S, W, ends_mask, width, rows):
     """Add ``rows[d]`` to each character 1 <= d <= width before the next marked one."""
     n = ends_mask.size
     nxt = -1
-    dist = np.zeros(n, dtype=np.int64)
     for i in range(n - 1, -1, -1):
-        dist[i] = nxt - i if nxt >= 0 else 0
+        if nxt >= 0:
+            d = nxt - i
+            if d <= width:
+                _add(S, i, W, rows[d])
         if ends_mask[i]:
             nxt = i
-    for i in range(n):
-        d = dist[i]
-        if 1 <= d <= width:
-            _add(S, i, W, rows[d])
 
 
 @njit(cache=True)
-def _state_scores(cps, W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
-                  cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
-                  db_keys, db_vals, db_bits, max_word, n_tags):
-    """State scores ``(n, L)`` of one chunk, summed in char_features' order."""
+def _state_scores(cps, model, text):
+    """State scores ``(n, L)`` of one chunk of normalised code points, summed in
+    char_features' order (each pass adds to every character before the next pass)."""
+    W, _, cid, uni, ng_tab, ng_base, ng_bits, tpl_len, tpl_off, id_bits, xr, _, _, _ = model
+    _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags = text
     n = cps.size
     L = W.shape[1]
     S = np.zeros((n, L))
-    P = np.empty(n + 4, dtype=np.int64)
-    P[0] = 94  # "^"
-    P[1] = 94
-    P[2:n + 2] = cps
-    P[n + 2] = 36  # "$"
-    P[n + 3] = 36
+    # n-grams over the text padded with ^^ and $$, by dense character id
+    D = np.empty(n + 4, dtype=np.int64)
+    D[0] = D[1] = cid[94]  # "^"
+    D[n + 2] = D[n + 3] = cid[36]  # "$"
+    for t in range(n):
+        D[t + 2] = cid[cps[t]]
     n_tpl = tpl_len.size
     for t in range(n):
         for k in range(n_tpl):
-            key = 0
-            for m in range(tpl_len[k]):
-                key = (key << 21) | P[t + 2 + tpl_off[k, m]]
-            r = _hget(ng_keys, ng_vals, ng_base[k], ng_bits[k], key)
+            if tpl_len[k] == 1:
+                r = uni[k, D[t + 2 + tpl_off[k, 0]]]
+            else:
+                key = 0
+                for m in range(tpl_len[k]):
+                    d = D[t + 2 + tpl_off[k, m]]
+                    if d == 0:  # a character no attribute has
+                        key = -1
+                        break
+                    key = (key << id_bits) | d
+                r = _hget(ng_tab, ng_base[k], ng_bits[k], key) if key >= 0 else -1
             if r >= 0:
                 for y in range(L):
                     S[t, y] += W[r, y]
@@ -458,15 +492,15 @@ def _state_scores(cps, W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, 
     # distance to the next organisation / place end character
     _spread(S, W, (c & 4) != 0, 12, xr[5:18])
     _spread(S, W, (c & 8) != 0, 8, xr[18:31])
-    # lexicon matches (BMES without S: words of 2+ characters)
+    # lexicon matches (begin, middle, end of words of 2+ characters)
     lbase = 44
     for i in range(n - 1):
-        node = _hget(pt_keys, pt_vals, 0, pt_bits, cps[i])
+        node = _hget(pt_tab, 0, pt_bits, cps[i])
         if node < 0:
             continue
         jmax = min(n, i + max_word)
         for j in range(i + 2, jmax + 1):
-            node = _hget(pt_keys, pt_vals, 0, pt_bits, (node << 21) | cps[j - 1])
+            node = _hget(pt_tab, 0, pt_bits, (node << 21) | cps[j - 1])
             if node < 0:
                 break
             tg = pmark[node]
@@ -482,7 +516,7 @@ def _state_scores(cps, W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, 
     for i in range(n):
         node = 0
         for k in range(1, i + 2):
-            node = _hget(st_keys, st_vals, 0, st_bits, (node << 21) | cps[i - k + 1])
+            node = _hget(st_tab, 0, st_bits, (node << 21) | cps[i - k + 1])
             if node < 0:
                 break
             if smark[node] > 0:
@@ -496,7 +530,7 @@ def _state_scores(cps, W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, 
             _add(S, i, W, xr[4])
     # two-character surnames
     for k in range(n - 1):
-        if _hget(db_keys, db_vals, 0, db_bits, (cps[k] << 21) | cps[k + 1]) >= 0:
+        if _hget(db_tab, 0, db_bits, (cps[k] << 21) | cps[k + 1]) >= 0:
             _add(S, k, W, xr[3])
     return S
 
@@ -574,28 +608,59 @@ def _marginals(S, trans, labels, is_entity, is_per, b_per, probs, begins):
         lab = labels[t]
         if is_entity[lab]:
             probs[t] = alpha[t, lab] * beta[t, lab] / scale[t]
-            if is_per[lab]:
-                if b_per >= 0:
-                    begins[t] = alpha[t, b_per] * beta[t, b_per] / scale[t]
+            if is_per[lab] and b_per >= 0:
+                begins[t] = alpha[t, b_per] * beta[t, b_per] / scale[t]
 
 
 @njit(cache=True)
-def _tag_text(cps, bounds, marginals, W, trans, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
-              cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
-              db_keys, db_vals, db_bits, max_word, n_tags, is_entity, is_per, b_per):
-    """Label ids, probabilities and name-start probabilities of every chunk ``bounds[k]:bounds[k+1]``."""
+def _chunk_bounds(cps, max_chunk, cuts):
+    """``CRFTagger._chunks``: pieces of at most ``max_chunk`` characters, cut after the
+    last of ``cuts`` in the window when there is one past its first character."""
     n = cps.size
+    bounds = np.zeros(n + 1, dtype=np.int64)
+    nb = 0
+    i = 0
+    while i < n:
+        j = min(n, i + max_chunk)
+        if j < n:
+            cut = -1
+            for q in range(j - 1, i, -1):
+                for c in cuts:
+                    if cps[q] == c:
+                        cut = q
+                        break
+                if cut >= 0:
+                    break
+            if cut > i:
+                j = cut + 1
+        nb += 1
+        bounds[nb] = j
+        i = j
+    return bounds[:nb + 1]
+
+
+@njit(cache=True)
+def _tag_text(raw, max_chunk, marginals, model, text):
+    """Normalise, chunk and tag ``raw`` code points: label ids, probabilities and
+    name-start probabilities (see :meth:`CompiledCRF.tag`)."""
+    trans, is_entity, is_per, b_per = model[1], model[11], model[12], model[13]
+    shape, cuts = text[0], text[1]
+    n = raw.size
+    cps = np.empty(n, dtype=np.int64)
+    for t in range(n):
+        cp = np.int64(raw[t])
+        cps[t] = shape[cp] if cp < shape.size else cp
     labels = np.zeros(n, dtype=np.int64)
     probs = np.ones(n)
     begins = np.zeros(n)
+    bounds = _chunk_bounds(cps, max_chunk, cuts)
     for k in range(bounds.size - 1):
         i, j = bounds[k], bounds[k + 1]
-        if j <= i:
-            continue
-        S = _state_scores(cps[i:j], W, ng_keys, ng_vals, ng_base, ng_bits, tpl_len, tpl_off, xr,
-                          cls, pt_keys, pt_vals, pt_bits, pmark, st_keys, st_vals, st_bits, smark,
-                          db_keys, db_vals, db_bits, max_word, n_tags)
+        S = _state_scores(cps[i:j], model, text)
         _viterbi(S, trans, labels[i:j])
         if marginals:
-            _marginals(S, trans, labels[i:j], is_entity, is_per, b_per, probs[i:j], begins[i:j])
+            for t in range(i, j):  # a chunk without entities keeps probs 1.0, begins 0.0
+                if is_entity[labels[t]]:
+                    _marginals(S, trans, labels[i:j], is_entity, is_per, b_per, probs[i:j], begins[i:j])
+                    break
     return labels, probs, begins
