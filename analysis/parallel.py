@@ -325,12 +325,13 @@ def annotate_document(doc_id: str, body: str, spec: AnnotateSpec,
 
 def _annotate_packed(chunk: Sequence[tuple[str, str, tuple[str, ...]]],
                      spec: AnnotateSpec) -> list[tuple[str, dict[str, bytes] | None, str | None]]:
-    """(doc_id, {kind: zlib JSON as the store keeps it}, error) per document of a chunk.
+    """(doc_id, {kind: the payload encoded as the store keeps it}, error) per document of a chunk.
 
     Packing happens here, in the worker: what travels back is the bytes the
-    store writes, a few KB per document."""
+    store writes, a few KB per document. The stage payloads are plain JSON
+    types with fixed string keys (``store.pack(plain=True)`` skips the check)."""
     from .store import pack
-    return [(did, None if out is None else {k: pack(v) for k, v in out.items()}, err)
+    return [(did, None if out is None else {k: pack(v, True) for k, v in out.items()}, err)
             for did, out, err in _worker(spec).annotate_many(chunk)]
 
 

@@ -13,7 +13,8 @@ Tables (schema version in ``meta``):
 - ``annotations``: cached per-document results of a stage (``tokens``,
   ``figures``, ``entities``, ``dates``) keyed by ``(kind, config, doc_id)``,
   where ``config`` is a hash of everything that affects the result (segmenter
-  dictionaries included). The payload is zlib-compressed JSON.
+  dictionaries included). The payload is msgpack + LZ4 (``pack``), or
+  zlib-compressed JSON (what earlier versions wrote and ``unpack`` still reads).
 - ``configs``: what each config hash means (JSON), for reports and audits.
 - ``terms``: the corpus user dictionary (terms a researcher accepted with
   ``analysis terms add``), used by every later segmentation of this corpus.
@@ -31,6 +32,7 @@ import threading
 import time
 import zlib
 from contextlib import contextmanager
+from itertools import chain
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
@@ -122,12 +124,93 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).astimezone().isoformat(timespec="seconds")
 
 
-def pack(obj: Any) -> bytes:
-    """Compress a JSON-able payload for the annotations table."""
+#: first bytes of a payload blob in the msgpack + LZ4 format (a zlib stream starts with 0x78)
+_MP_LZ4 = b"m4"
+_PLAIN = frozenset([str, int, float, bool, type(None), dict, list, tuple])
+_NESTED = frozenset([dict, list, tuple])
+_STR = frozenset([str])
+_CODEC: list = []
+
+
+def _lz4():
+    """pyarrow's LZ4 frame codec, or None when this pyarrow build has none (loaded on first use)."""
+    if not _CODEC:
+        try:
+            import pyarrow as pa
+            _CODEC.append(pa.Codec("lz4") if pa.Codec.is_available("lz4") else None)
+        except ImportError:  # pragma: no cover - a dependency
+            _CODEC.append(None)
+    return _CODEC[0]
+
+
+def _plain(obj: Any) -> bool:
+    """Whether ``obj`` holds only JSON's types with string dict keys (dicts,
+    lists, tuples, str, int, float, bool, None, exact types): then msgpack
+    gives back exactly what a JSON round trip gives (tuples become lists in
+    both). Anything else goes the JSON way, which keeps its conversions and
+    its errors. Checked a depth at a time, each container's types in one C
+    pass (a list of records costs two passes over all their keys and values)."""
+    t = type(obj)
+    if t not in _NESTED:
+        return t in _PLAIN
+    todo: list = [obj]
+    while todo:
+        dicts = [o for o in todo if type(o) is dict]
+        if dicts:
+            if not set(map(type, chain.from_iterable(dicts))) <= _STR:  # JSON turns 1, True, None keys into strings
+                return False
+            todo = [o for o in todo if type(o) is not dict]
+            todo.append(list(chain.from_iterable(map(dict.values, dicts))))
+        nested: list = []
+        for seq in todo:
+            types = set(map(type, seq))
+            if not types <= _PLAIN:
+                return False
+            if types & _NESTED:
+                nested.extend(v for v in seq if type(v) in _NESTED)
+        todo = nested
+    return True
+
+
+def pack(obj: Any, plain: bool = False) -> bytes:
+    """Encode a JSON-able payload for the annotations table.
+
+    Payloads of JSON's plain types (see :func:`_plain`) are stored as msgpack
+    compressed with LZ4 (``b"m4"``, the msgpack length as 4 bytes
+    little-endian, an LZ4 frame): about 3x cheaper to write and 1.4x faster
+    to read than JSON + zlib, about 20 % larger. Anything else (a non-string
+    key, an integer beyond 64 bits) is stored as before, zlib-compressed
+    JSON. :func:`unpack` reads both and gives back what
+    ``json.loads(json.dumps(obj))`` gives.
+
+    Args:
+        obj: the payload.
+        plain: the caller guarantees that ``obj`` passes :func:`_plain` (the
+            stage payloads of ``annotate``: token payloads and flat records
+            with fixed string keys); skips the check, which costs about half
+            of the encoding.
+    """
+    codec = _lz4()
+    if codec is not None and (plain or _plain(obj)):
+        import msgpack
+        try:
+            raw = msgpack.packb(obj)
+        except (OverflowError, ValueError, TypeError):  # e.g. an int beyond 64 bits: JSON decides
+            pass
+        else:
+            return _MP_LZ4 + len(raw).to_bytes(4, "little") + codec.compress(raw, asbytes=True)
     return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
 
 def unpack(blob: bytes) -> Any:
+    """Decode a payload written by :func:`pack` (either format)."""
+    if blob[:2] == _MP_LZ4:
+        import msgpack
+        codec = _lz4()
+        if codec is None:  # pragma: no cover - a pyarrow build without LZ4
+            raise StoreError("this payload is LZ4-compressed and this pyarrow build has no LZ4 codec")
+        view = memoryview(blob)
+        return msgpack.unpackb(codec.decompress(view[6:], int.from_bytes(view[2:6], "little"), asbytes=True))
     return json.loads(zlib.decompress(blob))
 
 
