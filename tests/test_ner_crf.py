@@ -193,3 +193,34 @@ def test_numba_cache_dir_follows_analysis_cache_dir(tmp_path):
     out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True,
                          check=True).stdout.split("\n")
     assert out[0] == out[1] == str(tmp_path / "cache" / "numba")
+
+
+def _bio_spans_reference(labels):
+    """bio_spans as it was before it skipped the O labels (one test per label)."""
+    spans = []
+    start, kind = None, None
+    for i, lab in enumerate(labels):
+        if lab == "O" or lab.startswith("B-") or (lab.startswith("I-") and lab[2:] != kind):
+            if start is not None:
+                spans.append((start, i, kind))
+                start, kind = None, None
+            if lab != "O":
+                start, kind = i, lab[2:]
+    if start is not None:
+        spans.append((start, len(labels), kind))
+    return spans
+
+
+def test_bio_spans_same_as_one_label_at_a_time(fast, related_records):
+    from hypothesis import given, settings, strategies as st
+    from analysis.ner.crf import bio_spans
+    labels = fast.tag(related_records[0]["content"])
+    assert bio_spans(labels) == _bio_spans_reference(labels) and bio_spans(labels)
+    assert bio_spans(["I-PER", "I-PER", "O", "I-LOC", "B-LOC", "I-ORG", "O"]) == \
+        [(0, 2, "PER"), (3, 4, "LOC"), (4, 5, "LOC"), (5, 6, "ORG")]
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(st.sampled_from(["O", "B-PER", "I-PER", "B-LOC", "I-LOC", "I-ORG", "X"]), max_size=30))
+    def same(labs):
+        assert bio_spans(labs) == _bio_spans_reference(labs)
+    same()

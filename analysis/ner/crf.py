@@ -238,18 +238,26 @@ _SD = {d: "sd=" + b for d, b in _BUCKET.items()}
 
 
 def bio_spans(labels: list[str]) -> list[tuple[int, int, str]]:
-    """(start, end, type) spans from BIO labels (a stray I- starts a span)."""
+    """(start, end, type) spans from BIO labels (a stray I- starts a span).
+
+    Only the labels other than ``O`` are visited one by one (an ``O`` before
+    one of them ends the open span).
+    """
     spans = []
     start, kind = None, None
-    for i, lab in enumerate(labels):
-        if lab == "O" or lab.startswith("B-") or (lab.startswith("I-") and lab[2:] != kind):
+    prev = -2
+    for i in [i for i, lab in enumerate(labels) if lab != "O"]:
+        if start is not None and i != prev + 1:  # the O at prev + 1 ended the span
+            spans.append((start, prev + 1, kind))
+            start, kind = None, None
+        lab = labels[i]
+        if lab.startswith("B-") or (lab.startswith("I-") and lab[2:] != kind):
             if start is not None:
                 spans.append((start, i, kind))
-                start, kind = None, None
-            if lab != "O":
-                start, kind = i, lab[2:]
+            start, kind = i, lab[2:]
+        prev = i
     if start is not None:
-        spans.append((start, len(labels), kind))
+        spans.append((start, prev + 1, kind))
     return spans
 
 
@@ -447,8 +455,7 @@ class CRFTagger:
 
     def _tag_fast(self, text: str, marginals: bool):
         ids, probs, begins = self._fast.tag(text, self.max_chunk, marginals)
-        names = self._fast.labels
-        out = [names[k] for k in ids.tolist()]
+        out = self._fast.label_names[ids].tolist()
         return (out, probs.tolist(), begins.tolist()) if marginals else out
 
     def spans(self, text: str, split_names: bool = True, confidence: bool = False) -> list[tuple]:

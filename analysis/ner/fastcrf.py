@@ -304,6 +304,7 @@ class CompiledCRF:
     def __init__(self, labels, attrs, state, trans, lex_tables: LexiconTables):
         from .crf import NGRAM_TEMPLATES
         self.labels = list(labels)
+        self.label_names = np.array(self.labels, dtype=object)  # ids → names in one numpy take
         L = len(labels)
         self.trans = np.ascontiguousarray(trans, dtype=np.float64)
         # one row per attribute that has state features (row 0: zeros)
