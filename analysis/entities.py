@@ -266,6 +266,15 @@ _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
 _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
+#: a verb or preposition of one character after a named body inside a CRF
+#: organisation (中共中央致中国致公党): the body ends there
+_ORG_GLUE_CHARS = set("致向同和与及对给在为把被将是")
+#: ... or a dictionary word of these tags (谨向 a, 博大 a)
+_ORG_GLUE_TAGS = {"v", "d", "ad", "p", "c", "u", "r", "a"}
+#: after 党: a compound word (党建, 党员, 党委), not a party
+#: words that end in an organisation character but name no body (政局, 当局)
+_NOT_BODY_ENDINGS = {"政局", "当局", "时局", "格局", "大局", "全局", "布局", "结局", "赛局", "开局", "骗局"}
+_PARTY_WORD_NEXT = set("建员性风务史课龄费纪旗徽章")  # with the dictionary word they make (党建, 党员)
 _NICKNAME_BEFORE = re.compile(r"(?:称为|称作|誉为|叫做|号称|昵称|绰号|[馆场机舰船])$")
 _THEME_BEFORE = re.compile(r"(?:主题是|主题为|主题：|主题:)$")
 _THEME_AFTER = re.compile(r"(?:等?主题|为主题)")
@@ -688,8 +697,40 @@ class _Doc:
                 continue  # 丽金社区党员社
             if not sure and self._has_words(text[s:e], _STRICT_TAGS):
                 continue  # 党组织牵头组织 (a sure one keeps its verbs: 中国保护消费者基金会)
-            self.orgs.append(dict(start=s, end=e, text=text[s:e], label="organization", name=text[s:e]))
+            if text[e - 2:e] in _NOT_BODY_ENDINGS:
+                continue  # 东亚政局, 台湾当局: a situation or the authorities, no named body
+            if text[e - 1] == "党" and text[e:e + 1] in _PARTY_WORD_NEXT and text[e - 1:e + 1] in self.res.common_words \
+                    and self.res.common_words.get(text[s:e]) != "nt":
+                continue  # 全国高校党|建, 基层党|员: the party of a compound word, no body
+            for a, b in self._split_org(s, e):
+                self.orgs.append(dict(start=a, end=b, text=text[a:b], label="organization", name=text[a:b]))
         self.orgs.sort(key=lambda r: r["start"])
+
+    def _split_org(self, s: int, e: int) -> list[tuple[int, int]]:
+        """A CRF organisation that runs on past a named body through a verb or
+        preposition (中共中央|致|中国致公党, 中共中央|谨向|致公党, 中共中央|博大):
+        the named body (a jieba ``nt`` word), and what follows the function
+        word when it is a body too (a ``nt`` word or a name ending in an
+        organisation suffix word). Otherwise the span itself."""
+        from .ner.crf import ORG_SUFFIX_WORDS
+        text, words = self.text, self.res.common_words
+        for k in range(e - 1, s + 1, -1):
+            if words.get(text[s:k]) != "nt":
+                continue
+            if text[k] in _ORG_GLUE_CHARS and words.get(text[k:k + 2], "v") in _ORG_GLUE_TAGS:
+                skip = 1  # 致, 向 (not 同 of 黄埔军校|同学会)
+            elif words.get(text[k:k + 2]) in _ORG_GLUE_TAGS:
+                skip = 2
+            else:
+                return [(s, e)]
+            rest = text[k + skip:e]
+            if len(rest) < 2 and text[k:e].endswith(ORG_SUFFIX_WORDS + ("组织",)):
+                return [(s, e)]  # the "verb" is part of the name: 中共中央|统战部, 国际货币基金|组织
+            out = [(s, k)]
+            if len(rest) >= 2 and (words.get(rest) == "nt" or rest.endswith(ORG_SUFFIX_WORDS)):
+                out.append((k + skip, e))
+            return out
+        return [(s, e)]
 
     def _has_words(self, s: str, tags: set[str]) -> bool:
         words = self.res.common_words

@@ -96,9 +96,23 @@ def office_body(w: str, tag: str) -> int:
     return len(m.group(1)) if m and not m.group(1).endswith(("副部", "副局", "总部")) else 0
 
 
+#: bodies MSRA tags on their own (the committee, the senate of the text): 委员会/nt 12 times
+#: in its dev half, never O; 主席团, 参议院, 空军 likewise
+STANDALONE_ORG = {"委员会", "参议院", "众议院", "参院", "众院", "主席团", "筹委会", "预委会", "立法会", "立法局",
+                  "市政局", "区议会", "团委", "空军", "海军", "陆军"}
+#: a word ending in 党 that is no named party
+NOT_PARTY = {"全党", "我党", "政党", "反对党", "在野党", "执政党", "黑手党", "建党", "入党", "反党", "该党", "各党",
+             "贵党", "本党", "两党", "多党", "一党", "老党", "新党"}
+#: a PKU abbreviation (j) of a body: 外经贸部, 外办, 特委会, 证监会 (not 奥运会, 三中全会, 部委)
+ORG_ABBREV_END = re.compile(r"(?:[部委局办署厅院]|委会|理会|监会|促会|基会)$")
+
+
 def is_org_word(w: str, tag: str) -> bool:
     return (tag == "nt" or w in ORG_ABBREV or w in ORG_NOUNS or (tag == "j" and bool(ORG_MEETING.match(w)))
-            or (tag == "nz" and w.endswith(MEDIA_ENDINGS)))
+            or (tag == "nz" and w.endswith(MEDIA_ENDINGS)) or w in STANDALONE_ORG
+            or (tag == "n" and len(w) >= 2 and w.endswith("党") and w not in NOT_PARTY)  # 工党/n, 自民党/n
+            or (tag == "j" and len(w) >= 2 and bool(ORG_ABBREV_END.search(w)) and w not in ("部委", "三总部")
+                and not w.endswith(("东中西部", "中西部"))))
 
 
 def is_loc_word(w: str, tag: str) -> bool:
@@ -106,7 +120,8 @@ def is_loc_word(w: str, tag: str) -> bool:
 
 
 NOT_ORG_ENDINGS = ("干部", "内部", "外部", "全部", "东部", "西部", "南部", "北部", "中部", "局部",
-                   "胸部", "头部", "总部", "基层党", "结局", "格局", "布局", "当局者", "大局", "全局",
+                   "胸部", "头部", "总部", "基层党", "结局", "格局", "布局", "当局者", "大局", "全局", "政局", "当局",
+                   "时局", "赛局", "开局", "骗局",
                    "报社记者", "日报", "画报", "情报", "简报", "海报", "通报", "汇报",
                    # a rank, a title, an action or a room, not a body (世界/n 冠军/n, 战略/n 部署/vn)
                    "冠军", "亚军", "季军", "将军", "全军", "我军", "撤军", "驻军", "友军", "敌军", "大厅",
@@ -120,7 +135,7 @@ ORG_NOUNS = {"解放军", "国民党", "共产党", "总政治部", "总参谋�
 #: 世界/n 卫生/an 组织/n, 国际/n 货币/n 基金/n 组织/n, 人民/n 检察院/n
 LIMITED_STARTS = {"世界": ("组织", "联盟", "委员会", "协会", "联合会", "银行", "基金会", "理事会", "大会", "集团"),
                   "国际": ("组织", "联盟", "委员会", "协会", "联合会", "银行", "基金会", "理事会", "法院", "集团"),
-                  "人民": ("检察院", "法院", "银行", "出版社", "日报", "大学")}
+                  "人民": ("检察院", "法院", "银行", "出版社", "日报", "大学", "政协")}
 
 
 def has_org_suffix(w: str, tag: str) -> bool:
@@ -141,7 +156,7 @@ COMPANY_SUFFIX = ("公司", "集团", "银行", "厂", "出版社", "商场", "�
 
 def can_start(toks, i) -> bool:
     w, t = toks[i]
-    return (t in {"ns", "nt"} or is_org_word(w, t) or w in ORG_START_WORDS
+    return (t in {"ns", "nt"} or is_org_word(w, t) or w in ORG_START_WORDS or (t == "j" and w in LOC_ABBREV)
             or (t == "m" and w.startswith("第")) or t in {"nz", "nx"} or w in LIMITED_STARTS)
 
 
@@ -221,14 +236,16 @@ def relabel(toks: list[tuple[str, str]]) -> list[str | None]:
                 if tj == "l" and wj in ORG_NOUNS:
                     best, cut = j, 0  # 最高/a 人民法院/l
                     break
-                if tj not in ORG_INNER_TAGS or (tj == "w" and wj != "·") or tj == "c":
+                dash = (tj == "w" and wj in ("—", "－", "-") and j > i and toks[j - 1][1] == "ns"
+                        and j + 1 < n and toks[j + 1][1] == "ns")  # 老挝/ns —/w 中国/ns 友好/a 协会/n
+                if tj not in ORG_INNER_TAGS or (tj == "w" and wj != "·" and not dash) or tj == "c":
                     break
                 if tj in {"m", "q"} and not (toks[i][1] == "m" and j <= i + 1) and not (j > i and in_session(toks, j)):
                     break
                 if tj == "nr":
                     break
-                if j > i and has_org_suffix(wj, tj):
-                    best, cut = j, 0
+                if j > i and (has_org_suffix(wj, tj) or (wj == "中央" and is_org_word(*toks[j - 1]))):
+                    best, cut = j, 0  # ... 民革/j 中央/n (MSRA: 民革中央, 九三学社中央)
             if best is not None and t in {"nz", "nx"} and not toks[best][0].endswith(COMPANY_SUFFIX):
                 best = None  # a brand starts only a company (马克思主义/nz 政党 is no organisation)
             if best is not None and w in LIMITED_STARTS and not toks[best][0].endswith(LIMITED_STARTS[w]):
