@@ -640,7 +640,7 @@ def _chunk_bounds(cps, max_chunk, cuts):
     return bounds[:nb + 1]
 
 
-@njit(cache=True)
+@njit(cache=True, nogil=True)
 def _tag_text(raw, max_chunk, marginals, model, text):
     """Normalise, chunk and tag ``raw`` code points: label ids, probabilities and
     name-start probabilities (see :meth:`CompiledCRF.tag`)."""
