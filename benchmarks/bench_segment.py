@@ -14,7 +14,12 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
   the same ratio for pure-Python CPU work (what the machine gave); each worker
   runs in a session of its own (``--same-session`` to keep them in ours);
 - ``segment_corpus`` into a corpus store, then a second, fully cached run
-  (aim: under 5% of the first).
+  (aim: under 5% of the first);
+- ``profile``: where the rjieba words + offsets path spends its time, step by
+  step (:func:`rjieba_profile`), each step's CPU time per report next to bare
+  ``jieba.lcut`` in the same run, the ways of getting offsets the issue
+  suggested, and how often merging numbers on rjieba's whole-text output would
+  give the stored segmentation (:func:`merge_after_cut_agreement`).
 
 Usage::
 
@@ -22,7 +27,7 @@ Usage::
         [--par-mb 3] [--par-reps 5]
 
 ``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
-store) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
+store, profile) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
 of bodies); the POS and store parts use the first ``--pos-mb`` /
 ``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
 """
@@ -44,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 _SEG = None
-PARTS = ("speed", "pos", "agree", "pool", "store")
+PARTS = ("speed", "pos", "agree", "pool", "store", "profile")
 
 
 def _init(backend: str, own_session: bool = False) -> None:
@@ -157,6 +162,111 @@ def pool_speedup(texts, workers: int, reps: int, backend: str = "jieba",
     return times
 
 
+def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
+    """Where ``Segmenter(backend="rjieba")._spans`` spends its time, step by step.
+
+    Each row up to ``_spans`` is a prefix of what ``_spans`` does (as
+    ``Segmenter._cut``), so the difference to the row before is that step's
+    cost; the last rows are other ways of getting the offsets. Every row and
+    ``lcut`` (the baseline) run in turn on the same blocks (:func:`interleaved`).
+
+    Returns:
+        ``(label, note, CPU seconds, wall seconds)`` per row, the baseline first.
+    """
+    from itertools import accumulate
+    from operator import itemgetter
+
+    import numpy as np
+
+    from analysis.segment import _PLACEHOLDER as P
+    be = seg.backend
+    split, cut, hmm, tokenize = be.split_numbers, be.cut, seg.options.hmm, be.tok.tokenize
+
+    def joined_cut(t):
+        parts = split(t)
+        return parts, cut(P.join(parts[::2]), hmm)
+
+    def put_back(t):
+        parts, words = joined_cut(t)
+        index, i = words.index, -1
+        for sep in parts[1::2]:
+            i = index(P, i + 1)
+            words[i] = sep
+        return words
+
+    def offsets(words):
+        starts = list(accumulate(map(len, words), initial=0))
+        starts.pop()
+        return starts
+
+    def rust_offsets(t):
+        toks = tokenize(t, "default", hmm)
+        return list(map(itemgetter(0), toks)), list(map(itemgetter(1), toks))
+
+    def numpy_offsets(t):
+        words = cut(t, hmm)
+        lens = np.fromiter(map(len, words), np.intp, len(words))
+        return words, (np.cumsum(lens) - lens).tolist()
+
+    rows = [
+        ("base", "jieba.lcut (bare, the baseline)", "", lambda t: lcut(t)),
+        ("bare", "rjieba.Jieba.cut (bare)", "the floor", lambda t: cut(t, hmm)),
+        ("split", "number split alone (one re.split)", "", split),
+        ("joined", "split + placeholder join + one cut", "words with placeholders", joined_cut),
+        ("putback", "+ numbers/whitespace put back", "as Segmenter._cut", put_back),
+        ("cut", "Segmenter.cut", "+ whitespace dropped: words only", seg.cut),
+        ("spans", "Segmenter._spans", "+ offsets: words + offsets (stored)", seg._spans),
+        ("bare_acc", "bare cut + offsets (accumulate)", "no numbers merged", lambda t: offsets(cut(t, hmm))),
+        ("bare_np", "bare cut + offsets (numpy cumsum)", "no numbers merged", numpy_offsets),
+        ("rust", "rjieba tokenize -> words, starts", "offsets from Rust", rust_offsets),
+    ]
+    cpu: dict[str, float] = {}
+    wall = interleaved(texts, cpu=cpu, fns={k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows})
+    return [(label, note, cpu[k], wall[k]) for k, label, note, _ in rows]
+
+
+def merge_after_cut_agreement(texts, seg) -> tuple[int, int, int]:
+    """How often cutting the whole text with rjieba and merging the number spans
+    afterwards would give the stored segmentation (``Segmenter._spans``).
+
+    A number joins the neighbouring characters into one of jieba's blocks, so
+    the words beside it can come out differently from the words of the stretch
+    cut alone (the definition), and a number's edges need not fall on token
+    boundaries.
+
+    Returns:
+        ``(reports, reports whose number/whitespace edges are all token
+        boundaries of the whole-text cut, reports identical after merging)``.
+    """
+    from itertools import accumulate
+    be = seg.backend
+    split, cut, hmm = be.split_numbers, be.cut, seg.options.hmm
+    aligned = same = 0
+    for t in texts:
+        words = cut(t, hmm)
+        starts = list(accumulate(map(len, words), initial=0))
+        at = {s: i for i, s in enumerate(starts)}
+        pos, spans = 0, {}
+        for k, part in enumerate(split(t)):
+            if k & 1:
+                spans[pos] = pos + len(part)
+            pos += len(part)
+        if not all(s in at and e in at for s, e in spans.items()):
+            continue
+        aligned += 1
+        out_w, out_s, i = [], [], 0
+        while i < len(words):
+            s = starts[i]
+            e = spans.get(s)
+            w = t[s:e] if e is not None else words[i]
+            i = at[e] if e is not None else i + 1
+            if not w.isspace():
+                out_w.append(w)
+                out_s.append(s)
+        same += (out_w, out_s) == seg._spans(t)
+    return len(texts), aligned, same
+
+
 def timed(fn, *a):
     t0 = time.perf_counter()
     r = fn(*a)
@@ -263,6 +373,24 @@ def main() -> None:
         print(f"  same pools, pure-Python CPU work: speed-up median {statistics.median(burn_r):.2f}x "
               f"(each: {', '.join(f'{r:.2f}' for r in burn_r)}) = the parallelism the machine gave; "
               f"segmenter / that: {statistics.median(a / b for a, b in zip(seg_r, burn_r)):.2f}")
+
+    if "profile" in parts:
+        rows = rjieba_profile(texts, rseg, jieba.lcut)
+        base_cpu, base_wall = rows[0][2], rows[0][3]
+        bare_cpu = rows[1][2]
+        n = len(texts)
+        print(f"rjieba words + offsets, step by step ({n} reports; CPU time of this process, each row "
+              f"timed in turn on the same blocks; ratio = bare jieba.lcut time / row time):")
+        for label, note, c_s, w_s in rows:
+            print(f"  {label:37s}{c_s / n * 1e6:8.1f} us/report  {c_s / bare_cpu:5.2f} of bare rjieba  "
+                  f"ratio {base_cpu / c_s:6.2f}x CPU / {base_wall / w_s:6.2f}x wall  {note}")
+        no_sep = sum(len(rseg.backend.split_numbers(t)) == 1 for t in texts)
+        print(f"  reports without any number or whitespace run (a pre-check could skip the split): "
+              f"{no_sep} of {n} ({no_sep / n:.1%})")
+        total, aligned, same = merge_after_cut_agreement(texts, rseg)
+        print(f"  merging numbers on rjieba's whole-text cut instead: number/whitespace edges all on token "
+              f"boundaries in {aligned / total:.1%} of reports, identical to the stored segmentation in "
+              f"{same / total:.1%}; load average {load()}")
 
     if "store" not in parts:
         return
