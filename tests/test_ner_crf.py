@@ -224,3 +224,22 @@ def test_bio_spans_same_as_one_label_at_a_time(fast, related_records):
     def same(labs):
         assert bio_spans(labs) == _bio_spans_reference(labs)
     same()
+
+
+def test_threads_tag_alike(fast, related_records):
+    from concurrent.futures import ThreadPoolExecutor
+    texts = [r["content"] for r in related_records[:40]]
+    with ThreadPoolExecutor(2) as pool:
+        got = list(pool.map(lambda t: fast.tag(t, marginals=True), texts))
+    assert got == [fast.tag(t, marginals=True) for t in texts]
+
+
+def test_without_numba_falls_back_with_one_warning(monkeypatch, caplog):
+    from analysis.ner import crf
+    monkeypatch.setattr(fastcrf, "HAVE_NUMBA", False)
+    crf._FALLBACK_WARNED.clear()
+    with caplog.at_level(logging.WARNING, logger="analysis.ner.crf"):
+        first, second = CRFTagger(), CRFTagger()
+    assert first.engine == second.engine == "crfsuite"
+    assert caplog.text.count("numba is not installed") == 1
+    assert first.tag("江泽民在北京会见克林顿。")[:3] == ["B-PER", "I-PER", "I-PER"]
