@@ -19,6 +19,7 @@ run segment   benchmarks/bench_segment.py --limit-mb 0 --pos-mb 1.5 --store-mb 6
 run sighan    benchmarks/bench_sighan.py
 run figures   benchmarks/bench_figures.py
 run entities  benchmarks/bench_entities.py --docs 1000
+run crf       benchmarks/bench_crf.py --docs 2000
 run pipeline  benchmarks/bench_pipeline.py
 run topics    benchmarks/bench_topics.py
 run report    benchmarks/bench_report.py
