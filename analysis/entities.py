@@ -295,7 +295,9 @@ _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
                 "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
                 "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖"
-                "卜默瑞蒙夏尤费鲍麦廷贾")
+                "卜默瑞蒙夏尤费鲍麦廷贾京果")
+#: shortest run of Chinese characters read as a list of names (:meth:`_Doc._name_list_gaps`)
+_LIST_MIN = 9
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
@@ -775,6 +777,8 @@ class _Doc:
         nm = text[a:b]
         if self._part_of_word(a, b):
             return True  # 帕金森|病, 陈列馆
+        if re.search(r"[0-9０-９一二三四五六七八九十]号$", text[max(0, a - 2):a]):
+            return True  # 第2号洪峰, 3号台风: a numbered thing
         if self._place_word(nm) or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!)
         k = text.find(nm)
@@ -835,6 +839,8 @@ class _Doc:
         name = self.text[s:e]
         if name in self.res.programmes or self.res.gaz.lookup(name):
             return True
+        if (len(name) >= 4 or _translit_name(name)) and any(self.res.gaz.lookup(name + x) for x in "市县"):
+            return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return False
 
     def find_people(self) -> None:
@@ -880,6 +886,14 @@ class _Doc:
                 b = a + ln
                 nm = text[a:b]
                 end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words)
+                # a given name that is a province's short form (外卖小哥钟|海南): the name wins
+                shadow = [p for p in self.places if ln == 3 and p["start"] == a + 1 and p["end"] == b
+                          and not p.get("_crf") and res.gaz.is_short(text[a + 1:b])
+                          and res.surnames.get(nm[0], 0) >= 20] if end_ok else []
+                for p in shadow:
+                    self.places.remove(p)
+                    for k in range(p["start"], p["end"]):
+                        self.taken[k] = False
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and not self._weak_given_name(a, b) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
@@ -887,6 +901,10 @@ class _Doc:
                         and not self._function_start(a, b, bool(res.roles.get(m.group(0)[:m.start(1) - m.start()]))):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
+                for p in shadow:  # not a name after all: the place stays
+                    self.places.append(p)
+                    for k in range(p["start"], p["end"]):
+                        self.taken[k] = True
         # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
         for m in self._office_re().finditer(text):
             a = b = m.end()
@@ -899,7 +917,8 @@ class _Doc:
                 while b < len(text) and text[b] in _TRANSLIT:
                     b += 1
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
-                    and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"):
+                    and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
+                         or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布")):
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
@@ -920,6 +939,22 @@ class _Doc:
                              or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
+            else:
+                # a transliterated name after a boundary (，赖尔登市长; 威尔逊州长先生)
+                for ln in (5, 4, 3, 2):
+                    a = b - ln
+                    nm = text[a:b]
+                    if a < 0 or any(a0 < b and a < b0 for a0, b0 in found) or not _translit_name(nm) \
+                            or nm[0] in _NOT_SURNAME_START:
+                        continue
+                    if (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "和与及、") \
+                            and res.common_words.get(nm) not in ("ns", "nt") and not self._blocked(a, b) \
+                            and not self._place_word(nm) and self.crf_label[a] not in ("LOC", "ORG") \
+                            and self.crf_label[b - 1] not in ("LOC", "ORG"):
+                        found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                        break
+        # lists of names written without separators (李鹏乔石李瑞环...): the rest of the run
+        self._name_list_gaps(found)
         # more names of a list: 习近平、李克强、栗战书等
         changed = True
         while changed:
@@ -962,6 +997,65 @@ class _Doc:
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
         self.places = [p for p in self.places if not (p.get("_crf") and any(
             q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
+
+    def _name_list_gaps(self, found: dict) -> None:
+        """Names the CRF or the checks missed inside a list of names written
+        without separators (治丧委员会名单: ``李鹏乔石李瑞环彭真...``).
+
+        A list is a stretch of Chinese characters (between punctuation or
+        brackets, ``（女）``) of at least :data:`_LIST_MIN` characters of
+        which the CRF tags at least half as people, in at least three
+        names. Each gap of 2-12 characters between the people found there
+        (a name the CRF left out, tagged as an organisation or joined to its
+        neighbour) is split at surnames (:func:`~analysis.ner.crf.split_name_run`);
+        it is taken when every piece starts with a surname, holds no
+        dictionary word of a function class and is not a place.
+        """
+        from .ner.crf import split_name_run
+        text, res = self.text, self.res
+        crf_people = [(s, e) for s, e, k in self.crf if k == "PER"]
+        if len(crf_people) < 3:
+            return
+        for m in re.finditer(f"[{_HAN}]{{{_LIST_MIN},}}", text):
+            s0, e0 = m.span()
+            inside = [(s, e) for s, e in crf_people if s0 <= s and e <= e0]
+            if len(inside) < 3 or sum(e - s for s, e in inside) * 2 < e0 - s0:
+                continue
+            covered = [False] * (e0 - s0)
+            for a, b in found:
+                if s0 <= a and b <= e0:
+                    for k in range(a, b):
+                        covered[k - s0] = True
+            k = s0
+            while k < e0:
+                if covered[k - s0]:
+                    k += 1
+                    continue
+                g = k
+                while k < e0 and not covered[k - s0]:
+                    k += 1
+                gap = text[g:k]
+                if not 2 <= len(gap) <= 12:
+                    continue
+                pieces = split_name_run(gap, res.surnames) if len(gap) > 3 else [(0, len(gap))]
+                names = [(g + a, g + b) for a, b in pieces]
+                if all(self._list_name_ok(a, b) for a, b in names):
+                    for a, b in names:
+                        found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+                    # the CRF's "organisation" or "place" over these names goes (姬鹏飞黄华黄火青)
+                    self.orgs = [o for o in self.orgs if not (o["start"] < k and g < o["end"])]
+                    self.places = [p for p in self.places if not (p.get("_crf") and p["start"] < k and g < p["end"])]
+
+    def _list_name_ok(self, a: int, b: int) -> bool:
+        """A piece of a name list gap that can be a name (see :meth:`_name_list_gaps`)."""
+        nm, sur = self.text[a:b], self.res.surnames
+        if not (2 <= len(nm) <= 4) or (len(nm) == 4 and nm[:2] not in sur):
+            return False
+        if nm[0] not in sur and nm[:2] not in sur:
+            return False
+        if any(c in _NOT_IN_NAME for c in nm) or self._plain_word(nm) or self._blocked(a, b):
+            return False
+        return not any(self.res.common_words.get(nm[i:i + 2]) in _NOT_NAME_TAGS for i in range(len(nm) - 1))
 
     def _trim_name(self, a: int, b: int) -> tuple[int, int]:
         """The name without what the CRF glued to it: a foreign ruler's title
