@@ -35,7 +35,7 @@ raises :class:`UnsupportedModel` (the tagger then falls back to pycrfsuite).
 
 Compiled functions are cached on disk (``@njit(cache=True)``) in
 ``$NUMBA_CACHE_DIR``, set to ``<analysis cache dir>/numba`` when unset so a
-read-only install works (the first process compiles for about 10 s, later ones
+read-only install works (the first process compiles for about 6 s, later ones
 load the machine code).
 
 Example:
