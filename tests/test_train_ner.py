@@ -102,3 +102,51 @@ def test_ranks_and_forces_are_no_organisations_named_bodies_are():
     # named bodies PKU tags n or j
     assert train_ner.relabel(toks("解放军/n 总政治部/n 、/w 省人大/j")) == ["ORG", "_ORG", None, "ORG"]
     assert train_ner.relabel(toks("中国/ns 政府/n")) == ["LOC", None]  # MSRA: 中国政府 is no organisation
+
+
+def test_session_number_inside_a_name_keeps_one_organisation():
+    # MSRA: 中国共产党第十五次全国代表大会 and 政协第八届全国委员会 are one organisation each
+    t = toks("中国/ns 共产党/n 第十五/m 次/q 全国/n 代表大会/n 胜利/vd 召开/v")
+    assert train_ner.relabel(t) == ["ORG", "_ORG", "_ORG", "_ORG", "_ORG", "_ORG", None, None]
+    t = toks("政协/j 第八/m 届/q 全国/n 委员会/n 第五/m 次/q 会议/n")
+    assert train_ner.relabel(t) == ["ORG", "_ORG", "_ORG", "_ORG", "_ORG", None, None, None]
+    # a session number alone before a meeting is no organisation
+    assert train_ner.relabel(toks("三/m 次/q 会议/n")) == [None, None, None]
+
+
+def test_court_words_tagged_l_and_office_words_that_hold_their_body():
+    assert train_ner.relabel(toks("最高/a 人民法院/l 院长/n")) == ["ORG", "_ORG", None]
+    assert train_ner.relabel(toks("由/p 天津市/ns 高级/a 人民法院/l 审理/v")) == [None, "ORG", "_ORG", "_ORG", None]
+    # 外交部长/n: the first three characters are the ministry (MSRA: 外交部/nt 长钱其琛)
+    t = toks("兼/v 外交部长/n 钱/nr 其琛/nr")
+    assert train_ner.relabel(t)[1] == "ORG:3"
+    chars, labels = next(iter(_sentences_of(["兼/v 外交部长/n 钱/nr 其琛/nr 。/w"])))
+    assert bio_spans(labels) == [(1, 4, "ORG"), (5, 8, "PER")]
+    # with a country in front it is one organisation: 美国国防部
+    chars, labels = next(iter(_sentences_of(["美国/ns 国防部长/n 科恩/nr 。/w"])))
+    assert bio_spans(labels) == [(0, 5, "ORG"), (6, 8, "PER")]
+    assert train_ner.relabel(toks("副/b 部长/n")) == [None, None]
+
+
+def test_named_bodies_msra_tags_on_their_own():
+    assert train_ner.relabel(toks("东盟/ns 国家/n"))[0] == "ORG"           # PKU ns, MSRA nt
+    assert train_ner.relabel(toks("委员会/n 主任/n"))[0] == "ORG"          # the committee of the text
+    assert train_ner.relabel(toks("县委/n 书记/n"))[0] == "ORG"
+    assert train_ner.relabel(toks("工党/n 领袖/n"))[0] == "ORG"            # a party named X党
+    assert train_ner.relabel(toks("全党/n 同志/n")) == [None, None]         # the whole party is no name
+    assert train_ner.relabel(toks("外经贸部/j 部长/n")) == ["ORG", None]   # PKU abbreviations of bodies
+    assert train_ner.relabel(toks("奥运会/j 上/f")) == [None, None]        # ... not of games
+    assert train_ner.relabel(toks("民革/j 中央/n 主席/n")) == ["ORG", "_ORG", None]
+    assert train_ner.relabel(toks("希望/v 人民/n 政协/j 继续/v")) == [None, "ORG", "_ORG", None]
+    assert train_ner.relabel(toks("参与/v 亚/j 太/j 经合/j 组织/n")) == [None, "ORG", "_ORG", "_ORG", "_ORG"]
+    assert train_ner.relabel(toks("老挝/ns —/w 中国/ns 友好/a 协会/n")) == ["ORG", "_ORG", "_ORG", "_ORG", "_ORG"]
+    assert train_ner.relabel(toks("东亚/ns 政局/n")) == ["LOC", None]     # a situation, no body
+
+
+def _sentences_of(lines):
+    """(chars, labels) of hand-written PKU lines, through a temporary corpus file."""
+    import tempfile
+    with tempfile.TemporaryDirectory() as d:
+        path = Path(d) / "pd.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        return list(train_ner.sentences(path))
