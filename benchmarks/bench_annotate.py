@@ -1,30 +1,38 @@
 """Where `annotate` spends its time: per stage, against bare jieba.lcut, in one process.
 
-On the first ``--docs`` digest reports (``../shared/data/xwlb/xwlb_articles.jsonl.gz``)
-this measures, back to back and ``--reps`` times interleaved (the machine is
-shared, so only ratios measured side by side mean much), the CPU time of:
+On ``--docs`` distinct digest reports (``../shared/data/xwlb/xwlb_articles.jsonl.gz``,
+the first ones; duplicates skipped as the store skips them) this measures, for
+each backend (``--backend jieba``, ``rjieba`` or ``both``), ``--reps`` times
+interleaved (the machine is shared, so only ratios measured side by side mean
+much; best CPU time of the repetitions), the CPU time of:
 
-- ``lcut``: bare ``jieba.lcut`` over the bodies (the baseline, 1.0x);
-- ``tokens``: the stored token payload (``segment._payload``: cut, offsets, sentences);
-- ``figures``: ``FigureExtractor.extract`` cutting every clause window itself;
-- ``figures+tokens``: the same with the document's tokens (what annotate does);
+- ``lcut``: bare single-process ``jieba.lcut`` over the bodies (the baseline, 1.0x);
+- ``tokens``: the stored token payload (``segment._payload``), and apart its
+  two parts: ``words + offsets`` (``Segmenter._spans``, the cut) and
+  ``sentences`` (``segment.sentence_spans``);
+- ``figures+tokens``: ``FigureExtractor.extract`` given the document's tokens
+  (what annotate does; with rjieba the extractor cuts its clause windows
+  itself); ``figures (cuts windows)``, the same without tokens, for reference;
 - ``entities``: ``extract_entities``;
-- ``pack``: JSON + zlib of the three payloads (done in the worker);
+- ``pack``: ``store.pack`` of the three payloads as annotate packs them
+  (msgpack + LZ4, done in the worker); ``pack, old format`` is what it cost
+  as zlib JSON (for reference, not part of annotate any more);
 - ``ipc``: pickling a chunk of (doc_id, body, kinds) jobs out and the packed
   results back, and unpickling both (what the pool adds per document);
 - ``read`` / ``write``: reading the bodies from the store, writing the packed
   results in one transaction per 500 documents.
 
-Each row prints seconds, MB/s and the ratio of its throughput to lcut's;
-``annotate per core`` is 1 / the sum of the stage costs in lcut units, the
-best a worker could do. Then ``annotate()`` itself with 1 and N workers
-(wall time), its ratio to lcut, the 2-worker speed-up, and what the
-pool adds beyond the stages. ``--profile`` prints cProfile's top functions of
-``annotate(workers=1)``.
+Each row prints seconds, MB/s, the ratio of its throughput to lcut's and its
+share of annotate; ``annotate per core, sum of the stages`` is 1 / the sum of
+the stage costs in lcut units. Then ``annotate()`` itself: CPU time of all
+processes with 1 worker and with ``--workers`` (ratio to an lcut pass run right
+after), wall times and the speed-up, and what annotate adds beyond the stages.
+``--profile`` prints cProfile's top functions of ``annotate(workers=1)``.
 
 Usage::
 
-    .venv/bin/python benchmarks/bench_annotate.py [--docs 1000] [--reps 2] [--workers 2] [--profile]
+    .venv/bin/python benchmarks/bench_annotate.py [--docs 2500] [--reps 3] [--workers 2]
+                                                  [--backend both] [--profile]
 """
 from __future__ import annotations
 
@@ -35,9 +43,11 @@ import logging
 import os
 import pickle
 import platform
+import resource
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -51,66 +61,75 @@ def cpu(fn) -> float:
     return time.process_time() - t
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--data", default=str(DATA))
-    ap.add_argument("--docs", type=int, default=1000)
-    ap.add_argument("--reps", type=int, default=2)
-    ap.add_argument("--workers", type=int, default=2)
-    ap.add_argument("--backend", default="jieba", choices=["jieba", "rjieba"])
-    ap.add_argument("--profile", action="store_true")
-    args = ap.parse_args()
-    logging.basicConfig(level=logging.WARNING)
-    import jieba
-    jieba.setLogLevel(logging.WARNING)
-    from analysis import Corpus, Document
-    from analysis.parallel import AnnotateSpec, _worker, _write_packed, annotate
-    from analysis.store import pack
-    from analysis.segment import _payload
+def all_cpu() -> float:
+    """CPU seconds of this process and its reaped children."""
+    me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
-    records = []
-    with gzip.open(args.data, "rt", encoding="utf-8") as fh:
+
+def load(path: str, n: int):
+    from analysis import Document
+    docs, seen = [], set()
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
         for line in fh:
-            records.append(json.loads(line))
-            if len(records) >= args.docs:
+            r = json.loads(line)
+            if not r["content"]:
+                continue
+            d = Document(title=r["title"], body=r["content"], published_at=r["date"])
+            if d.doc_id in seen:  # the store keeps one document per content id
+                continue
+            seen.add(d.doc_id)
+            docs.append(d)
+            if len(docs) >= n:
                 break
-    bodies = [r["content"] for r in records]
-    mb = sum(len(b.encode()) for b in bodies) / 1e6
-    tmp = Path(tempfile.mkdtemp(prefix="bench-annotate-"))
-    docs = [Document(title=r["title"], body=r["content"], published_at=r["date"]) for r in records]
+    return docs
+
+
+def bench_backend(backend: str, docs, tmp: Path, args) -> dict:
+    import jieba
+    from analysis import Corpus
+    from analysis.entities import extract_entities
+    from analysis.parallel import AnnotateSpec, _worker, _write_packed, annotate
+    from analysis.segment import _payload, sentence_spans
+    from analysis.store import pack
 
     def fresh(name):
-        c = Corpus.open(tmp / f"{name}.sqlite")
+        c = Corpus.open(tmp / f"{backend}-{name}.sqlite")
         c.store.add_documents(docs)
         return c
 
+    bodies = [d.body for d in docs]
+    ids = [d.doc_id for d in docs]
+    mb = sum(len(b.encode()) for b in bodies) / 1e6
     corpus = fresh("stages")
-    spec = AnnotateSpec.from_corpus(corpus, backend=args.backend)
+    spec = AnnotateSpec.from_corpus(corpus, backend=backend)
     w = _worker(spec)
     w.warm()
-    jieba.lcut("预热")
-    ids = [d.doc_id for d in docs]
-    print(f"# bench_annotate {time.strftime('%Y-%m-%d')} on {platform.machine()}, {os.cpu_count()} cores, "
-          f"load {os.getloadavg()[0]:.1f}, Python {platform.python_version()}; {len(bodies)} reports, "
-          f"{mb:.2f} MB; backend {args.backend}; stages {', '.join(spec.stages)}; "
-          f"figures reuse tokens: {w.fig_tokens}", flush=True)
+    print(f"\n## backend {backend}: stages {', '.join(spec.stages)}; figures reuse tokens: {w.fig_tokens}; "
+          f"load {os.getloadavg()[0]:.1f}", flush=True)
 
-    from analysis.entities import extract_entities
     toks = [_payload(w.seg, b, False) for b in bodies]
-    figs = [w.ext.extract(b, i) for b, i in zip(bodies, ids)]
+    figs = [w.ext.extract(b, i, t if w.fig_tokens else None) for b, i, t in zip(bodies, ids, toks)]
     ents = [extract_entities(b, i, w.ent_opts) for b, i in zip(bodies, ids)] if w.ent_opts else [[]] * len(ids)
-    packed = [{"tokens": pack(t), "figures": pack(f), "entities": pack(e)} for t, f, e in zip(toks, figs, ents)]
+    outs = [{"tokens": t, "figures": f, "entities": e} for t, f, e in zip(toks, figs, ents)]
+    packed = [{k: pack(v, True) for k, v in o.items()} for o in outs]
     kinds = spec.stages
 
-    def figures_plain():
-        w.ext._words_cache.clear()
-        for b, i in zip(bodies, ids):
-            w.ext.extract(b, i)
+    def figures(with_tokens: bool):
+        def run():
+            w.ext._words_cache.clear()  # a cold clause cache, as a fresh worker has
+            if with_tokens and w.fig_tokens:
+                for b, i, t in zip(bodies, ids, toks):
+                    w.ext.extract(b, i, t)
+            else:
+                for b, i in zip(bodies, ids):
+                    w.ext.extract(b, i)
+        return run
 
-    def figures_tokens():
-        w.ext._words_cache.clear()
-        for b, i, t in zip(bodies, ids, toks):
-            w.ext.extract(b, i, t)
+    def old_pack():
+        for o in outs:
+            for v in o.values():
+                zlib.compress(json.dumps(v, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
     def ipc():
         for k in range(0, len(ids), 64):
@@ -131,12 +150,14 @@ def main() -> None:
     stages = {
         "lcut": lambda: [jieba.lcut(b) for b in bodies],
         "tokens": lambda: [_payload(w.seg, b, False) for b in bodies],
-        "figures (cuts windows)": figures_plain,
-        "figures+tokens": figures_tokens,
+        "  words + offsets": lambda: [w.seg._spans(b) for b in bodies],
+        "  sentences": lambda: [sentence_spans(b) for b in bodies],
+        "figures+tokens": figures(True),
+        "figures (cuts windows)": figures(False),
         "entities": (lambda: [extract_entities(b, i, w.ent_opts) for b, i in zip(bodies, ids)])
         if w.ent_opts else (lambda: None),
-        "pack (JSON+zlib)": lambda: [{k: pack(v) for k, v in (("tokens", t), ("figures", f), ("entities", e))}
-                                     for t, f, e in zip(toks, figs, ents)],
+        "pack (msgpack+LZ4)": lambda: [{k: pack(v, True) for k, v in o.items()} for o in outs],
+        "pack, old format (JSON+zlib)": old_pack,
         "ipc (pickle out+back)": ipc,
         "read bodies": lambda: list(corpus.store.iter_documents(["doc_id", "body"], doc_ids=ids)),
         "write (500/txn)": write,
@@ -147,24 +168,19 @@ def main() -> None:
             times[name].append(cpu(fn))
     best = {k: min(v) for k, v in times.items()}
     base = best["lcut"]
-    print(f"\n| stage (CPU, best of {args.reps}) | s | MB/s | × lcut | share of annotate |")
-    print("|---|---:|---:|---:|---:|")
-    used = ["tokens", "figures+tokens", "entities", "pack (JSON+zlib)", "ipc (pickle out+back)",
+    used = ["tokens", "figures+tokens", "entities", "pack (msgpack+LZ4)", "ipc (pickle out+back)",
             "read bodies", "write (500/txn)"]
     total = sum(best[k] for k in used)
+    print(f"\n| stage (CPU, best of {args.reps}) | s | MB/s | × lcut | share of annotate |")
+    print("|---|---:|---:|---:|---:|")
     for name, s in best.items():
         share = f"{100 * s / total:.0f}%" if name in used else ""
-        print(f"| {name} | {s:.2f} | {mb / s if s else float('inf'):.2f} | "
+        print(f"| {name} | {s:.3f} | {mb / s if s else float('inf'):.2f} | "
               f"{base / s if s else float('inf'):.3f} | {share} |")
-    print(f"| **annotate per core, sum of the stages** | {total:.2f} | {mb / total:.2f} | {base / total:.3f} | 100% |")
+    print(f"| **annotate per core, sum of the stages** | {total:.3f} | {mb / total:.2f} | "
+          f"**{base / total:.3f}** | 100% |", flush=True)
 
     # annotate() itself: 1 worker in this process, N workers in the pool; CPU of all processes
-    import resource
-
-    def all_cpu() -> float:
-        me, kids = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
-        return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
-
     wall, cpus = {}, {}
     for n in (1, args.workers):
         c = fresh(f"annotate-{n}")
@@ -174,12 +190,12 @@ def main() -> None:
         assert rep.documents == len(ids) and not rep.failed, rep
         c.close()
     lcpu = cpu(lambda: [jieba.lcut(b) for b in bodies])
-    print(f"\nannotate() CPU of all processes: 1 worker {cpus[1]:.2f} s ({lcpu / cpus[1]:.3f}x lcut's {lcpu:.2f} s), "
-          f"{args.workers} workers {cpus[args.workers]:.2f} s ({lcpu / cpus[args.workers]:.3f}x); "
-          f"beyond the stages: {cpus[1] - total:+.2f} s")
+    print(f"\nannotate() CPU of all processes: 1 worker {cpus[1]:.2f} s (**{lcpu / cpus[1]:.3f}x** lcut's "
+          f"{lcpu:.2f} s right after), {args.workers} workers {cpus[args.workers]:.2f} s "
+          f"({lcpu / cpus[args.workers]:.3f}x); beyond the stages: {cpus[1] - total:+.2f} s")
     print(f"annotate() wall (load {os.getloadavg()[0]:.1f}): 1 worker {wall[1]:.2f} s, {args.workers} workers "
           f"{wall[args.workers]:.2f} s; speed-up {wall[1] / wall[args.workers]:.2f}x "
-          f"(CPU-bound ceiling {args.workers * cpus[1] / cpus[args.workers]:.2f}x on an idle machine)")
+          f"(CPU-bound ceiling {args.workers * cpus[1] / cpus[args.workers]:.2f}x on an idle machine)", flush=True)
     if args.profile:
         import cProfile
         import pstats
@@ -189,6 +205,37 @@ def main() -> None:
         annotate(c, workers=1, spec=spec)
         pr.disable()
         pstats.Stats(pr).sort_stats("tottime").print_stats(25)
+    return {"per_core_stages": base / total, "per_core_annotate": lcpu / cpus[1],
+            "speedup": wall[1] / wall[args.workers]}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--data", default=str(DATA))
+    ap.add_argument("--docs", type=int, default=2500)
+    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument("--backend", default="both", choices=["jieba", "rjieba", "both"])
+    ap.add_argument("--profile", action="store_true")
+    args = ap.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    import jieba
+    jieba.setLogLevel(logging.WARNING)
+    jieba.initialize()
+    docs = load(args.data, args.docs)
+    mb = sum(len(d.body.encode()) for d in docs) / 1e6
+    tmp = Path(tempfile.mkdtemp(prefix="bench-annotate-"))
+    print(f"# bench_annotate {time.strftime('%Y-%m-%d %H:%M %Z')} on {platform.machine()}, {os.cpu_count()} cores, "
+          f"load {' '.join(f'{x:.2f}' for x in os.getloadavg())}, Python {platform.python_version()}; "
+          f"{len(docs)} distinct digest reports, {mb:.2f} MB", flush=True)
+    out = {}
+    for backend in (["jieba", "rjieba"] if args.backend == "both" else [args.backend]):
+        out[backend] = bench_backend(backend, docs, tmp, args)
+    print("\n# summary: annotate per core × bare jieba.lcut (sum of the stages / annotate() with 1 worker); "
+          f"{args.workers} workers vs 1 (wall); load at the end {os.getloadavg()[0]:.2f}")
+    for backend, r in out.items():
+        print(f"- {backend}: {r['per_core_stages']:.3f} / {r['per_core_annotate']:.3f}; "
+              f"speed-up {r['speedup']:.2f}x")
 
 
 if __name__ == "__main__":
