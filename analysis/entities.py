@@ -272,6 +272,18 @@ _ORG_GLUE_CHARS = set("致向同和与及对给在为把被将是")
 #: ... or a dictionary word of these tags (谨向 a, 博大 a)
 _ORG_GLUE_TAGS = {"v", "d", "ad", "p", "c", "u", "r", "a"}
 #: after 党: a compound word (党建, 党员, 党委), not a party
+#: kinds of party or body, not names (参政党)
+_NOT_NAMED_BODIES = {"参政党", "执政党", "在野党", "反对党", "政党", "民主党派", "国际组织"}
+#: after a "body": the rest of a country's name (南斯拉夫联盟|共和国)
+_COUNTRY_WORDS = ("共和国", "王国", "联邦共和国")
+#: a session number before a body's name (第四届|东盟地区论坛) ...
+_SESSION_PREFIX = re.compile(r"^第?[一二三四五六七八九十百0-9０-９]+[届次期]")
+#: ... which stays in front of an assembly (第九届全国人民代表大会)
+_SESSION_BODIES = ("大会", "委员会", "会议", "代表团", "常委会", "人大", "政协", "主席团")
+#: a committee word the CRF tags alone although its name is written before it
+_BARE_BODIES = {"委员会", "联委会", "理事会", "筹委会", "主席团"}
+#: a department written right after its body (人民日报国际部, 九三学社中央)
+_DEPARTMENT_AFTER = re.compile(r"(?:国际部|编辑部|办公厅|宣传部|统战部|秘书处|研究室|党组|中央)(?![员长])")
 #: words that end in an organisation character but name no body (政局, 当局)
 _NOT_BODY_ENDINGS = {"政局", "当局", "时局", "格局", "大局", "全局", "布局", "结局", "赛局", "开局", "骗局"}
 _PARTY_WORD_NEXT = set("建员性风务史课龄费纪旗徽章")  # with the dictionary word they make (党建, 党员)
@@ -705,8 +717,61 @@ class _Doc:
                     and self.res.common_words.get(text[s:e]) != "nt":
                 continue  # 全国高校党|建, 基层党|员: the party of a compound word, no body
             for a, b in self._split_org(s, e):
-                self.orgs.append(dict(start=a, end=b, text=text[a:b], label="organization", name=text[a:b]))
+                self.orgs.append(dict(start=a, end=b, text=text[a:b], label="organization", name=text[a:b],
+                                      _crf=True))
+        self._adjust_orgs()
         self.orgs.sort(key=lambda r: r["start"])
+
+    def _adjust_orgs(self) -> None:
+        """Boundaries of CRF organisations, by how names of bodies are written.
+
+        - a country or place the CRF tags right before the body belongs to it
+          (智利|共产党, 俄罗斯|外交部), and so does one joined by a dash
+          (老挝—|中国友好协会, 中国—|东盟联合合作委员会);
+        - a bare committee word takes the name written before it up to a
+          function word (的迎送|委员会, 不是推选|委员会; at most 10 characters);
+        - a department written right after its body joins it (人民日报|国际部,
+          九三学社|中央, 中国航空工业总公司|党组);
+        - a session number in front of an abbreviation goes (第四届|东盟地区论坛);
+        - a "body" followed by 共和国 is part of a country's name
+          (南斯拉夫联盟共和国), and a kind of party (参政党) is no body.
+        """
+        text = self.text
+        crf_loc = {e: s for s, e, k in self.crf if k == "LOC"}
+        out = []
+        for o in self.orgs:
+            if not o.get("_crf"):
+                out.append(o)
+                continue
+            s, e = o["start"], o["end"]
+            name = text[s:e]
+            if name in _NOT_NAMED_BODIES or text.startswith(_COUNTRY_WORDS, e):
+                continue
+            m = _SESSION_PREFIX.match(name)
+            if m and e - s - m.end() >= 2 and not name.endswith(_SESSION_BODIES):
+                s += m.end()
+            if s in crf_loc and text[e - 1:e] and self._body_end(text[s:e]):
+                s = crf_loc[s]  # 智利共产党, 俄罗斯外交部
+            elif text[s - 1:s] in ("—", "－") and (s - 1) in crf_loc and self._body_end(text[s:e]):
+                s = crf_loc[s - 1]  # 老挝—中国友好协会
+            if name in _BARE_BODIES:
+                a = s
+                while a > 0 and s - a < 10 and "\u4e00" <= text[a - 1] <= "\u9fff" \
+                        and text[a - 1] not in _NOT_IN_NAME and self.crf_label[a - 1] not in ("LOC", "ORG"):
+                    a -= 1
+                if s - a >= 2 and not self.res.plain_words_in(text[a:s]):
+                    s = a  # 迎送委员会, 选举事务委员会
+            dep = _DEPARTMENT_AFTER.match(text, e)
+            if dep:
+                e = dep.end()
+            o.update(start=s, end=e, text=text[s:e], name=text[s:e])
+            out.append(o)
+        self.orgs = out
+
+    def _body_end(self, name: str) -> bool:
+        """Does ``name`` end like a named body (a party, a ministry, an association)?"""
+        from .ner.crf import ORG_SUFFIX_WORDS
+        return name.endswith(ORG_SUFFIX_WORDS) or name.endswith("党")
 
     def _split_org(self, s: int, e: int) -> list[tuple[int, int]]:
         """A CRF organisation that runs on past a named body through a verb or
@@ -1005,7 +1070,7 @@ class _Doc:
         A list is a stretch of Chinese characters (between punctuation or
         brackets, ``（女）``) of at least :data:`_LIST_MIN` characters of
         which the CRF tags at least half as people, in at least three
-        names. Each gap of 2-12 characters between the people found there
+        names. Each gap of 2-20 characters between the people found there
         (a name the CRF left out, tagged as an organisation or joined to its
         neighbour) is split at surnames (:func:`~analysis.ner.crf.split_name_run`);
         it is taken when every piece starts with a surname, holds no
@@ -1035,7 +1100,7 @@ class _Doc:
                 while k < e0 and not covered[k - s0]:
                     k += 1
                 gap = text[g:k]
-                if not 2 <= len(gap) <= 12:
+                if not 2 <= len(gap) <= 20:
                     continue
                 pieces = split_name_run(gap, res.surnames) if len(gap) > 3 else [(0, len(gap))]
                 names = [(g + a, g + b) for a, b in pieces]
