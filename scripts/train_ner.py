@@ -97,9 +97,10 @@ def office_body(w: str, tag: str) -> int:
 
 
 #: bodies MSRA tags on their own (the committee, the senate of the text): 委员会/nt 12 times
-#: in its dev half, never O; 主席团, 参议院, 空军 likewise
+#: in its dev half, never O; 主席团, 参议院 likewise. (Not 海军/空军: as labels they made the
+#: model read 钱海军 as 钱 + an organisation.)
 STANDALONE_ORG = {"委员会", "参议院", "众议院", "参院", "众院", "主席团", "筹委会", "预委会", "立法会", "立法局",
-                  "市政局", "区议会", "团委", "空军", "海军", "陆军"}
+                  "市政局", "区议会", "团委"}
 #: a word ending in 党 that is no named party
 NOT_PARTY = {"全党", "我党", "政党", "反对党", "在野党", "执政党", "黑手党", "建党", "入党", "反党", "该党", "各党",
              "贵党", "本党", "两党", "多党", "一党", "老党", "新党"}
