@@ -482,3 +482,52 @@ def test_role_is_not_a_verb_phrase(related_records):
     # a list separator before a role goes (、省长王正谱)
     for n, r in _related_people(related_records, "20230510-7355"):
         assert r is None or not r.startswith("、")
+
+
+def _orgs(text):
+    return [r["text"] for r in extract_entities(text) if r["label"] == "organization"]
+
+
+def test_organisation_run_on_through_a_verb_is_split():
+    # 中共中央致中国致公党十一大的贺词: 致 ("to") is no part of a body's name
+    orgs = _orgs("中共中央致中国致公党十一大的贺词。它充分体现了中共中央博大的胸怀。")
+    assert "中共中央" in orgs
+    assert not any("致中国" in o or "博大" in o for o in orgs)
+    # a verb-like word inside a real name stays (统战, 组织)
+    assert "中共中央统战部" in _orgs("全国政协副主席、中共中央统战部部长王兆国出席。")
+
+
+def test_situations_and_kinds_of_party_are_no_organisations():
+    orgs = _orgs("东亚政局稳定，国家关系良好。各民主党派充分发挥参政党作用。希望台湾当局及时回应。")
+    assert not {"东亚政局", "参政党", "台湾当局"} & set(orgs)
+
+
+def test_country_before_a_party_is_one_organisation():
+    orgs = _orgs("表示哀悼的还有：智利共产党总书记格拉迪斯·马林。")
+    assert "智利共产党" in orgs and "共产党" not in orgs
+
+
+def test_names_in_a_list_without_separators():
+    # a hand-written list of the kind of MSRA's 治丧委员会名单 (names glued together)
+    text = "出席会议的有：李鹏乔石李瑞环朱镕基刘华清胡锦涛程思远卢嘉锡吴阶平宋健。"
+    got = {n for n, _ in _text_people(text)}
+    assert {"李鹏", "乔石", "李瑞环", "朱镕基", "刘华清", "胡锦涛", "卢嘉锡", "吴阶平", "宋健"} <= got
+    assert "程思远" in got                    # a gap between the names the CRF found
+    assert not any(len(n) > 4 for n in got)
+    # no organisation or place made of the names
+    recs = extract_entities(text)
+    assert not [r for r in recs if r["label"] in ("organization", "place") and r["start"] > 7]
+    # ordinary prose is no list: nothing is split out of it
+    assert _text_people("会议由李鹏主持，出席会议的同志认真讨论了工作报告。") == {("李鹏", None)}
+
+
+def test_known_person_errors_of_issue_5():
+    # 霍尔果斯 is a city (霍尔果斯市), 洪峰 a flood peak
+    assert not _text_people("在新疆，霍尔果斯口岸一片繁忙。霍尔果斯已成为全国最大的汽车出口陆路口岸。")
+    assert not _text_people("受江西赣江第2号洪峰及连续强降雨影响，吉安县河段水位上涨。")
+    # 普京 after an office, before 表示
+    assert ("普京", "俄罗斯总统") in _text_people("俄罗斯总统普京表示，双方将加强合作。")
+    # a given name that is a province's short form (海南) after a role word
+    assert ("钟海南", "外卖小哥") in _text_people("“90后”外卖小哥钟海南是一名退伍军人。")
+    # 委员长 is an office: a leader in a list gets the role written before his name
+    assert ("赵乐际", "全国人大常委会委员长") in _text_people("国务院总理李强，全国人大常委会委员长赵乐际出席。")
