@@ -352,3 +352,34 @@ def test_chunks_run_stage_by_stage_with_the_same_results_and_per_document_errors
         assert out["figures"] and out["tokens"]["w"]
     assert set(res[-1][1]) == {"figures"}  # figures without tokens: windows cut, same records
     assert [dict(r, doc_id="d0") for r in res[-1][1]["figures"]] == res[0][1]["figures"] != []
+
+
+def test_warm_loads_what_the_entity_stage_loads_on_first_use():
+    """warm() (run by the parent before a fork pool starts, so workers share it) takes the
+    entity stage through the paths that load tables lazily: no worker loads them again."""
+    from analysis import entities
+    from analysis.parallel import _worker
+    spec = AnnotateSpec.from_config()
+    assert "entities" in spec.stages
+    w = _worker(spec)
+    w.warm()
+    res = entities._resources(w.ent_opts)
+    # jieba's dictionary words (programmes) and the rare surnames (names after an office)
+    assert getattr(res, "_common", None) is not None, "warm() no longer loads the dictionary words"
+    assert getattr(res, "_rare_starts", None) is not None, "warm() no longer loads the rare surnames"
+
+
+def test_writes_in_key_order_store_the_same_rows(tmp_path, related_records):
+    """_write_packed sorts a batch by the primary key: every row lands once, unchanged."""
+    from analysis.parallel import _annotate_packed, _write_packed
+    from analysis.store import unpack
+    c = _corpus(tmp_path / "w.sqlite", related_records[:9])
+    spec = AnnotateSpec.from_corpus(c, stages=["tokens", "figures"])
+    jobs = [(d["doc_id"], d["body"], None) for d in c.store.iter_documents(["doc_id", "body"])][::-1]
+    rows = [(did, packed) for did, packed, err in _annotate_packed(jobs, spec)]
+    _write_packed(c.store, spec, rows)
+    got = c.store.conn.execute("SELECT kind, config, doc_id, data FROM annotations").fetchall()
+    assert len(got) == 2 * len(jobs)
+    want = {(k, spec.hashes[k], did): blob for did, packed in rows for k, blob in packed.items()}
+    assert {(k, cfg, did): blob for k, cfg, did, blob in got} == want
+    assert unpack(want["tokens", spec.hashes["tokens"], jobs[0][0]])["w"][:1] != []
