@@ -68,7 +68,7 @@ from .errors import ExtractionError
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 4
+ENTITIES_VERSION = 5
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -1278,6 +1278,8 @@ class _Doc:
         name = self.text[s:e]
         if all(c in _TRANSLIT for c in name):
             return [(s, e)]
+        if "·" in name:
+            return self._split_dotted(s, e)
         parts = split_name_run(name, self.res.surnames, self.crf_begin[s:e])
         # a transliterated name (卢卡申科) is not split: a split is kept only
         # where each piece is a Han-style name, not a surname + transliteration
@@ -1285,6 +1287,31 @@ class _Doc:
                 and any(all(c in _TRANSLIT for c in name[a + 1:b]) for a, b in parts):
             return [(s, e)]
         return [(s + a, s + b) for a, b in parts]
+
+    def _split_dotted(self, s: int, e: int) -> list[tuple[int, int]]:
+        """A dotted foreign name glued to Han names in a list (王丙乾|帕巴拉·格列朗杰,
+        阿沛·阿旺晋美赛福鼎·艾则孜|洪学智): a three-character Han name (a frequent
+        surname, not transliteration) is split off the front of a first part, or the
+        back of a last part, of five or more characters."""
+        text, sur = self.text, self.res.surnames
+
+        def han_name(a: int) -> bool:
+            nm = text[a:a + 3]
+            return sur.get(nm[0], 0) >= 20 and not _translit_name(nm) and not self._plain_word(nm)
+
+        out = []
+        first, last = text.find("·", s, e), text.rfind("·", s, e)
+        if first - s >= 5 and han_name(s):
+            out.append((s, s + 3))
+            s += 3
+        tail = None
+        if e - last - 1 >= 5 and han_name(e - 3):
+            tail = (e - 3, e)
+            e -= 3
+        out.append((s, e))
+        if tail:
+            out.append(tail)
+        return out
 
     # -- roles ---------------------------------------------------------------------------
     def assign_roles(self) -> None:
