@@ -1301,7 +1301,7 @@ class _Doc:
 
         out = []
         first, last = text.find("·", s, e), text.rfind("·", s, e)
-        if first - s >= 5 and han_name(s):
+        while first - s >= 5 and han_name(s):  # 王光英卢嘉锡|布赫铁木尔·达瓦买提
             out.append((s, s + 3))
             s += 3
         tail = None

@@ -531,3 +531,10 @@ def test_known_person_errors_of_issue_5():
     assert ("钟海南", "外卖小哥") in _text_people("“90后”外卖小哥钟海南是一名退伍军人。")
     # 委员长 is an office: a leader in a list gets the role written before his name
     assert ("赵乐际", "全国人大常委会委员长") in _text_people("国务院总理李强，全国人大常委会委员长赵乐际出席。")
+
+
+def test_dotted_foreign_name_glued_to_han_names_in_a_list():
+    got = {n for n, _ in _text_people("委员：李锡铭王丙乾帕巴拉·格列朗杰王光英卢嘉锡布赫铁木尔·达瓦买提吴阶平。")}
+    assert {"王丙乾", "帕巴拉·格列朗杰", "卢嘉锡", "布赫铁木尔·达瓦买提"} <= got
+    # a foreign name alone is not cut
+    assert "亚历山大·克瓦希涅夫斯基" in {n for n, _ in _text_people("波兰总统亚历山大·克瓦希涅夫斯基出席。")}
