@@ -379,8 +379,11 @@ def main(argv=None) -> int:
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     ap.add_argument("--out", type=Path, default=ROOT / "analysis" / "data" / "ner" / MODEL_NAME)
     ap.add_argument("--max-iterations", type=int, default=150)
-    ap.add_argument("--c1", type=float, default=0.05, help="L1 weight (sparser, smaller model)")
-    ap.add_argument("--c2", type=float, default=0.01, help="L2 weight")
+    # c1/c2 chosen on People's Daily's held-out tenth (--holdout 10, 150 iterations, labels of
+    # 2026-11-29): 0.1/0.05 gave F1 PER 0.929, LOC 0.940, ORG 0.941 against 0.929/0.941/0.935
+    # for 0.05/0.01
+    ap.add_argument("--c1", type=float, default=0.1, help="L1 weight (sparser, smaller model)")
+    ap.add_argument("--c2", type=float, default=0.05, help="L2 weight")
     ap.add_argument("--minfreq", type=float, default=2, help="drop features seen fewer times")
     ap.add_argument("--limit", type=int, default=0, help="only the first N sentences (for a quick try)")
     ap.add_argument("--holdout", type=int, default=0,
