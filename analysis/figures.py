@@ -556,13 +556,20 @@ class FigureExtractor:
         self._names_re = None
         if names:
             names = sorted(set(names), key=len, reverse=True)
-            first = "".join(sorted({n[0] for n in names}))
-            self._names_re = re.compile(f"(?=[{re.escape(first)}])(?:" + "|".join(map(re.escape, names)) + ")")
+            # the alternatives grouped by first character, longest first within a group: the
+            # same first match at every position as the flat longest-first list, and re scans
+            # for the group characters by itself (2x faster than a look-ahead and a flat list)
+            groups: dict[str, list[str]] = {}
+            for n in names:
+                groups.setdefault(n[0], []).append(n[1:])
+            self._names_re = re.compile("|".join(re.escape(c) + "(?:" + "|".join(map(re.escape, rest)) + ")"
+                                                 for c, rest in groups.items()))
         heads = set((lex.get("nouns") or {}).get("heads", []))
         for c in cats:
             heads.update(c.nouns)
         self._heads = heads
         self._tag_table: dict[str, str] | None = None
+        self._classes: dict[str, str] = {}  # word -> its word class in clause windows (see _clause_words)
         self._words_cache: dict[str, tuple[tuple[str, str], ...]] = {}
         units = dict(_UNITS)
         for item in self.options.extra_units:
@@ -640,10 +647,11 @@ class FigureExtractor:
             if rec["counted"] and rec["kind"] != "duration":
                 prev = (rec["end"], rec["counted"])
             s, e = rec["start"], rec["end"]
-            rec["doc_id"] = doc_id
-            rec["text"] = text[s:e]
-            rec["sentence"] = sent.sentence(s)
-            out.append(dict(zip(FIELDS, map(rec.get, FIELDS))))
+            # the FIELDS, in order (tests/test_figures.py checks the keys)
+            out.append({"doc_id": doc_id, "start": s, "end": e, "text": text[s:e], "sentence": sent.sentence(s),
+                        "number": rec["number"], "value": rec["value"], "low": rec["low"], "high": rec["high"],
+                        "unit": rec["unit"], "approx": rec["approx"], "counted": rec["counted"],
+                        "kind": rec["kind"], "category": rec["category"]})
         return out
 
     def dates(self, text: str, doc_id: str | None = None, reference: str | None = None) -> list[dict[str, Any]]:
@@ -923,23 +931,16 @@ class FigureExtractor:
         cached = self._words_cache.get(piece)
         if cached is not None:
             return list(cached)
-        tags, heads = self._tags, self._heads
+        tags, heads, classes = self._tags, self._heads, self._classes
         out: list[tuple[str, str]] = []
         words = doc.window(at, at + len(piece)) if doc is not None else None
         for w in (words if words is not None else self._cut(piece, True)):
-            if w in heads or w in _NOMINAL_UNITS:  # 46个大项: a nominal unit word is a noun
-                t = "n"
-            else:
-                t = _TAG_FIX.get(w) or tags.get(w)
-                if t is None:
-                    c = w[0]
-                    if c.isdigit() or (c in _CN_DIGITS and all(ch in _CN_CHARS for ch in w)):
-                        t = "m"
-                    elif "\u4e00" <= c <= "\u9fff" and len(w) > 1:
-                        last = tags.get(w[-1], "")
-                        t = "un" if last[:1] == "n" or w[-1] in heads else (last or "x")
-                    else:
-                        t = "x"
+            t = classes.get(w)
+            if t is None:
+                t = self._word_class(w)
+                if len(classes) >= 200_000:
+                    classes.clear()
+                classes[w] = t
             if w == "比" and out and out[-1][0] == "占":  # jieba cuts 占比 into 占 比
                 out[-1] = ("占比", "n")
                 continue
@@ -956,6 +957,27 @@ class FigureExtractor:
             self._words_cache.clear()
         self._words_cache[piece] = tuple(out)
         return out
+
+    def _word_class(self, w: str) -> str:
+        """The class of a word in a clause window (a function of the word
+        alone, memoised in ``self._classes``): ``n`` for lexicon nouns and
+        nominal units, the dictionary tag (with :data:`_TAG_FIX`), ``m`` for
+        numbers, ``un`` for unknown Chinese words ending in a noun character,
+        else the tag of the last character or ``x``."""
+        tags, heads = self._tags, self._heads
+        if w in heads or w in _NOMINAL_UNITS:  # 46个大项: a nominal unit word is a noun
+            return "n"
+        t = _TAG_FIX.get(w) or tags.get(w)
+        if t is None:
+            c = w[0]
+            if c.isdigit() or (c in _CN_DIGITS and all(ch in _CN_CHARS for ch in w)):
+                t = "m"
+            elif "\u4e00" <= c <= "\u9fff" and len(w) > 1:
+                last = tags.get(w[-1], "")
+                t = "un" if last[:1] == "n" or w[-1] in heads else (last or "x")
+            else:
+                t = "x"
+        return t
 
     def _counted(self, norm: str, start: int, end: int, unit: str | None,
                  prev: tuple[int, str] | None = None, doc: "_DocTokens | None" = None) -> str | None:

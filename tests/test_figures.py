@@ -485,3 +485,32 @@ def _has_rjieba() -> bool:
     except ImportError:
         return False
     return True
+
+
+# -- speed-ups that must not change anything ----------------------------------------
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("０１２３４５６７８９．％：－～＋0123.%:江州区，。 ")))
+def test_full_width_normalisation_is_translate(text):
+    from analysis.figures import _FW, _normalise
+    assert _normalise(text) == text.translate(_FW)
+    assert len(_normalise(text)) == len(text)
+
+
+def test_normalised_full_width_figures():
+    r = one("共有１２３名志愿者参加。")
+    assert (r["value"], r["unit"], r["text"]) == (123, "名", "１２３名")  # text as written
+
+
+def test_names_with_numerals_are_no_figures_longest_name_wins():
+    # 十四五 and 十五分钟便民生活圈 are lexicon names; 十五分钟 alone would be a duration
+    assert brief("“十四五”时期，建成十五分钟便民生活圈3个。") == [("3个", 3, "个", "exact")]
+    assert brief("推进千万工程，新建10个站点") == [("10个", 10, "个", "exact")]
+
+
+def test_approximators_and_longest_units_by_first_character():
+    assert brief("不超过5个小时") == [("不超过5个小时", 5, "小时", "at_most")]
+    assert brief("超过3000人次") == [("超过3000人次", 3000, "人次", "more_than")]
+    assert brief("附近2家医院") == [("2家", 2, "家", "exact")]  # 附近 is no 近 (less than)
+    assert brief("1个多月") == [("1个多月", 1, "个月", "more_than")]
+    r = one("百分之三十以上")
+    assert (r["value"], r["approx"]) == (30, "more_than")
