@@ -750,8 +750,9 @@ class _Doc:
             m = _SESSION_PREFIX.match(name)
             if m and e - s - m.end() >= 2 and not name.endswith(_SESSION_BODIES):
                 s += m.end()
-            if s in crf_loc and text[e - 1:e] and self._body_end(text[s:e]):
-                s = crf_loc[s]  # 智利共产党, 俄罗斯外交部
+            country = self._place_before(s, crf_loc)
+            if country is not None and self._body_end(text[s:e]):
+                s = country  # 智利共产党, 俄罗斯外交部
             elif text[s - 1:s] in ("—", "－") and (s - 1) in crf_loc and self._body_end(text[s:e]):
                 s = crf_loc[s - 1]  # 老挝—中国友好协会
             if name in _BARE_BODIES:
@@ -767,6 +768,19 @@ class _Doc:
             o.update(start=s, end=e, text=text[s:e], name=text[s:e])
             out.append(o)
         self.orgs = out
+
+    def _place_before(self, s: int, crf_loc: dict[int, int]) -> int | None:
+        """Where a place written right before ``text[s]`` starts: a CRF place, or a
+        place word of jieba's dictionary (智利/ns) after a boundary; else None."""
+        if s in crf_loc:
+            return crf_loc[s]
+        text = self.text
+        for k in (4, 3, 2):
+            a = s - k
+            if a >= 0 and self.res.common_words.get(text[a:s]) == "ns" and self.crf_label[a] is None \
+                    and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in _ROLE_BOUNDARY):
+                return a
+        return None
 
     def _body_end(self, name: str) -> bool:
         """Does ``name`` end like a named body (a party, a ministry, an association)?"""
