@@ -198,7 +198,8 @@ def pack(obj: Any, plain: bool = False) -> bytes:
         except (OverflowError, ValueError, TypeError):  # e.g. an int beyond 64 bits: JSON decides
             pass
         else:
-            return _MP_LZ4 + len(raw).to_bytes(4, "little") + codec.compress(raw, asbytes=True)
+            if len(raw) < 1 << 32:  # the length field has 4 bytes
+                return _MP_LZ4 + len(raw).to_bytes(4, "little") + codec.compress(raw, asbytes=True)
     return zlib.compress(json.dumps(obj, ensure_ascii=False, separators=(",", ":")).encode(), 3)
 
 
