@@ -272,6 +272,10 @@ _ORG_GLUE_CHARS = set("致向同和与及对给在为把被将是")
 #: ... or a dictionary word of these tags (谨向 a, 博大 a)
 _ORG_GLUE_TAGS = {"v", "d", "ad", "p", "c", "u", "r", "a"}
 #: after 党: a compound word (党建, 党员, 党委), not a party
+#: verbs the CRF glues to a body's name, before or after it (列席|十四届全国人大常委会,
+#: 共青团中央|部署; jieba tags some of them n)
+_ORG_VERBS = {"部署", "列席", "出席", "召开", "举办", "主办", "承办", "发布", "印发", "开展", "举行", "发出", "指导",
+              "会同", "牵头"}
 #: kinds of party or body, not names (参政党)
 _NOT_NAMED_BODIES = {"参政党", "执政党", "在野党", "反对党", "政党", "民主党派", "国际组织"}
 #: after a "body": the rest of a country's name (南斯拉夫联盟|共和国)
@@ -744,6 +748,17 @@ class _Doc:
                 out.append(o)
                 continue
             s, e = o["start"], o["end"]
+            nl, dash = text.rfind("\n", s, e), text.rfind("——", s, e)
+            if nl >= 0 or dash >= 0:
+                s = max(nl + 1, dash + 2)  # 北京\n中央代表团, 海南自贸港——外交部: a line or a title part before
+            if text[s:s + 2] in _ORG_VERBS and e - s >= 5:
+                s += 2  # 列席|十四届全国人大常委会
+            if text[e - 2:e] in _ORG_VERBS and e - s >= 5:
+                e -= 2  # 共青团中央|部署
+            elif text[e - 1:e + 1] in _ORG_VERBS and e - s >= 4:
+                e -= 1  # 中央网信办|部|署
+            if e - s < 2:
+                continue
             name = text[s:e]
             if name in _NOT_NAMED_BODIES or text.startswith(_COUNTRY_WORDS, e):
                 continue
@@ -772,8 +787,8 @@ class _Doc:
     def _place_before(self, s: int, crf_loc: dict[int, int]) -> int | None:
         """Where a place written right before ``text[s]`` starts: a CRF place, or a
         place word of jieba's dictionary (智利/ns) after a boundary; else None."""
-        if s in crf_loc:
-            return crf_loc[s]
+        if s in crf_loc and s - crf_loc[s] >= 2:
+            return crf_loc[s]  # (not 在京|中共中央政治局)
         text = self.text
         for k in (4, 3, 2):
             a = s - k

@@ -538,3 +538,12 @@ def test_dotted_foreign_name_glued_to_han_names_in_a_list():
     assert {"王丙乾", "帕巴拉·格列朗杰", "卢嘉锡", "布赫铁木尔·达瓦买提"} <= got
     # a foreign name alone is not cut
     assert "亚历山大·克瓦希涅夫斯基" in {n for n, _ in _text_people("波兰总统亚历山大·克瓦希涅夫斯基出席。")}
+
+
+def test_organisation_without_the_verbs_and_lines_glued_to_it():
+    # digest reports (related corpus): the CRF glues 部署/列席 and a previous line to a body
+    orgs = _orgs("近日，中央网信办部署开展“清朗”专项行动。连日来，共青团中央部署各级团组织开展活动。")
+    assert not any(o.endswith(("部署", "部")) for o in orgs) and "共青团中央" in orgs
+    orgs = _orgs("中央代表团离开西藏返回北京\n中央代表团在离开西藏时表示感谢。")
+    assert orgs and not any("\n" in o for o in orgs)
+    assert not any(o.startswith("京") for o in _orgs("在京中共中央政治局委员、中央书记处书记出席。"))
