@@ -283,7 +283,7 @@ _COUNTRY_WORDS = ("共和国", "王国", "联邦共和国")
 #: a session number before a body's name (第四届|东盟地区论坛) ...
 _SESSION_PREFIX = re.compile(r"^第?[一二三四五六七八九十百0-9０-９]+[届次期]")
 #: ... which stays in front of an assembly (第九届全国人民代表大会)
-_SESSION_BODIES = ("大会", "委员会", "会议", "代表团", "常委会", "人大", "政协", "主席团")
+_SESSION_BODIES = ("大会", "委员会", "会议", "代表团", "常委会", "人大", "政协", "主席团", "立法会", "议会")
 #: a committee word the CRF tags alone although its name is written before it
 _BARE_BODIES = {"委员会", "联委会", "理事会", "筹委会", "主席团"}
 #: a department written right after its body (人民日报国际部, 九三学社中央)
@@ -763,7 +763,7 @@ class _Doc:
             if name in _NOT_NAMED_BODIES or text.startswith(_COUNTRY_WORDS, e):
                 continue
             m = _SESSION_PREFIX.match(name)
-            if m and e - s - m.end() >= 2 and not name.endswith(_SESSION_BODIES):
+            if m and 2 <= e - s - m.end() <= 4 and not name.endswith(_SESSION_BODIES):
                 s += m.end()
             country = self._place_before(s, crf_loc)
             if country is not None and self._body_end(text[s:e]):
@@ -773,7 +773,7 @@ class _Doc:
             if name in _BARE_BODIES:
                 a = s
                 while a > 0 and s - a < 10 and "\u4e00" <= text[a - 1] <= "\u9fff" \
-                        and text[a - 1] not in _NOT_IN_NAME and self.crf_label[a - 1] not in ("LOC", "ORG"):
+                        and text[a - 1] not in _NOT_IN_NAME and self.crf_label[a - 1] not in ("PER", "ORG"):
                     a -= 1
                 if s - a >= 2 and not self.res.plain_words_in(text[a:s]):
                     s = a  # 迎送委员会, 选举事务委员会
@@ -815,15 +815,16 @@ class _Doc:
                 continue
             if text[k] in _ORG_GLUE_CHARS and words.get(text[k:k + 2], "v") in _ORG_GLUE_TAGS:
                 skip = 1  # 致, 向 (not 同 of 黄埔军校|同学会)
-            elif words.get(text[k:k + 2]) in _ORG_GLUE_TAGS:
-                skip = 2
+            elif words.get(text[k:k + 2]) in _ORG_GLUE_TAGS and text[k:k + 3] not in words:
+                skip = 2  # (not 人民军|总后|勤局: 总后勤 is a word)
             else:
                 return [(s, e)]
             rest = text[k + skip:e]
-            if len(rest) < 2 and text[k:e].endswith(ORG_SUFFIX_WORDS + ("组织",)):
-                return [(s, e)]  # the "verb" is part of the name: 中共中央|统战部, 国际货币基金|组织
+            if (len(rest) < 2 and text[k:e].endswith(ORG_SUFFIX_WORDS + ("组织",))) \
+                    or (len(rest) == 2 and rest.endswith(ORG_SUFFIX_WORDS)):
+                return [(s, e)]  # the "verb" is part of the name: 中共中央|统战部, 国际货币基金|组织, 人民军总后勤局
             out = [(s, k)]
-            if len(rest) >= 2 and (words.get(rest) == "nt" or rest.endswith(ORG_SUFFIX_WORDS)):
+            if len(rest) >= 3 and (words.get(rest) == "nt" or rest.endswith(ORG_SUFFIX_WORDS)):
                 out.append((k + skip, e))
             return out
         return [(s, e)]
