@@ -874,8 +874,9 @@ class _Doc:
             return True  # 帕金森|病, 陈列馆
         if re.search(r"[0-9０-９一二三四五六七八九十]号$", text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
-        if self._place_word(nm) or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
-            return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!)
+        if self._place_word(nm) and not (sure and conf >= _CERTAIN_NAME and _translit_name(nm)) \
+                or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
+            return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!); jieba tags 德桑蒂斯 ns too: a certain CRF wins
         k = text.find(nm)
         while k >= 0:
             after = k + len(nm)
