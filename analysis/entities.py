@@ -37,6 +37,13 @@ dictionary, nothing is downloaded):
   CRF places (美国, 亚洲) keep ``level`` None.
 - **Organisations**: CRF organisations, a place + party organ
   (江州区委, 沿山社区党委), a quoted brand + group word (“江小爱”志愿服务队).
+  CRF boundaries are corrected by how bodies' names are written
+  (:meth:`_Doc._adjust_orgs`, :meth:`_Doc._split_org`): a body run on
+  through a verb is split (中共中央|致|中国致公党), a country before a body
+  joins it (智利共产党), a bare committee word takes its name (迎送委员会), a
+  department joins its body (人民日报国际部), verbs and lines glued to a name go.
+- **Lists of names** written without separators (李鹏乔石李瑞环...): the gaps
+  between the names found are split at surnames (:meth:`_Doc._name_list_gaps`).
 - **Programmes**: short quoted names (“微心愿”, “三码合一”) that are not
   common words (jieba's dictionary), speech, people, places or groups, nor
   by their quoting context nicknames (被称为“万能电工”, 速滑馆“冰丝带”), themes,
