@@ -194,6 +194,16 @@ def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
             words[i] = sep
         return words
 
+    def piecewise(t):  # no placeholder: one cut per stretch, the numbers in between
+        out = []
+        for k, part in enumerate(split(t)):
+            if not k & 1:
+                if part:
+                    out += cut(part, hmm)
+            elif not part.isspace():
+                out.append(part)
+        return out
+
     def offsets(words):
         starts = list(accumulate(map(len, words), initial=0))
         starts.pop()
@@ -216,6 +226,7 @@ def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
         ("putback", "+ numbers/whitespace put back", "as Segmenter._cut", put_back),
         ("cut", "Segmenter.cut", "+ whitespace dropped: words only", seg.cut),
         ("spans", "Segmenter._spans", "+ offsets: words + offsets (stored)", seg._spans),
+        ("piecewise", "cut stretch by stretch, no placeholder", "words only, as Segmenter.cut", piecewise),
         ("bare_acc", "bare cut + offsets (accumulate)", "no numbers merged", lambda t: offsets(cut(t, hmm))),
         ("bare_np", "bare cut + offsets (numpy cumsum)", "no numbers merged", numpy_offsets),
         ("rust", "rjieba tokenize -> words, starts", "offsets from Rust", rust_offsets),
