@@ -1388,6 +1388,17 @@ class _Doc:
         for prev, p in zip(self.people, self.people[1:]):
             if prev["end"] == p["start"] and not p.get("role") and prev.get("role"):
                 p["role"], p["affiliation"] = prev["role"], prev.get("affiliation")
+        # 中共中央政治局常委李强、赵乐际、王沪宁: a title before a list joined by 、 is every listed name's
+        for i, p in enumerate(self.people):
+            if not p.get("role"):
+                continue
+            j = i
+            while j + 1 < len(self.people) and text[self.people[j]["end"]:self.people[j + 1]["start"]] == "、" \
+                    and not self.people[j + 1].get("role"):
+                j += 1
+            if j > i and not text.startswith("等", self.people[j]["end"]):
+                for q in self.people[i + 1:j + 1]:
+                    q["role"], q["affiliation"] = p["role"], p.get("affiliation")
         # "A、B等党和国家领导人": the role after 等 goes to every name of the list
         i = 0
         people = self.people

@@ -547,3 +547,12 @@ def test_organisation_without_the_verbs_and_lines_glued_to_it():
     orgs = _orgs("中央代表团离开西藏返回北京\n中央代表团在离开西藏时表示感谢。")
     assert orgs and not any("\n" in o for o in orgs)
     assert not any(o.startswith("京") for o in _orgs("在京中共中央政治局委员、中央书记处书记出席。"))
+
+
+def test_title_before_a_list_of_names_is_every_name_s(related_records):
+    got = _text_people("中共中央政治局常委李强、赵乐际、王沪宁出席会议。")
+    assert got == {(n, "中共中央政治局常委") for n in ("李强", "赵乐际", "王沪宁")}
+    # a name of the list with its own role keeps it
+    assert _text_people("党员社工何成、居民黄海亮参加。") == {("何成", "党员社工"), ("黄海亮", "居民")}
+    got = _related_people(related_records, "20250124-16272")   # 习近平先后走进村民朱西存、王宝维家
+    assert ("王宝维", "村民") in got and ("朱西存", "村民") in got
