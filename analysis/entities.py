@@ -278,7 +278,6 @@ _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
 _ORG_GLUE_CHARS = set("致向同和与及对给在为把被将是")
 #: ... or a dictionary word of these tags (谨向 a, 博大 a)
 _ORG_GLUE_TAGS = {"v", "d", "ad", "p", "c", "u", "r", "a"}
-#: after 党: a compound word (党建, 党员, 党委), not a party
 #: verbs the CRF glues to a body's name, before or after it (列席|十四届全国人大常委会,
 #: 共青团中央|部署; jieba tags some of them n)
 _ORG_VERBS = {"部署", "列席", "出席", "召开", "举办", "主办", "承办", "发布", "印发", "开展", "举行", "发出", "指导",
@@ -297,7 +296,8 @@ _BARE_BODIES = {"委员会", "联委会", "理事会", "筹委会", "主席团"}
 _DEPARTMENT_AFTER = re.compile(r"(?:国际部|编辑部|办公厅|宣传部|统战部|秘书处|研究室|党组|中央)(?![员长])")
 #: words that end in an organisation character but name no body (政局, 当局)
 _NOT_BODY_ENDINGS = {"政局", "当局", "时局", "格局", "大局", "全局", "布局", "结局", "赛局", "开局", "骗局"}
-_PARTY_WORD_NEXT = set("建员性风务史课龄费纪旗徽章")  # with the dictionary word they make (党建, 党员)
+#: after 党: a compound word (党建, 党员) with the dictionary word they make, not a party
+_PARTY_WORD_NEXT = set("建员性风务史课龄费纪旗徽章")
 _NICKNAME_BEFORE = re.compile(r"(?:称为|称作|誉为|叫做|号称|昵称|绰号|[馆场机舰船])$")
 _THEME_BEFORE = re.compile(r"(?:主题是|主题为|主题：|主题:)$")
 _THEME_AFTER = re.compile(r"(?:等?主题|为主题)")
