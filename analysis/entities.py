@@ -720,7 +720,7 @@ class _Doc:
             inner = [b for a, b in places if s <= a and b <= e]
             if inner and not _ORG_TAIL.search(text[max(inner):e]) and not sure:
                 continue  # 丽金社区党员社
-            if not sure and self._has_words(text[s:e], _STRICT_TAGS):
+            if not sure and self._has_words(text[s:e], _STRICT_TAGS) and not self._verb_then_body(s, e):
                 continue  # 党组织牵头组织 (a sure one keeps its verbs: 中国保护消费者基金会)
             if text[e - 2:e] in _NOT_BODY_ENDINGS:
                 continue  # 东亚政局, 台湾当局: a situation or the authorities, no named body
@@ -835,6 +835,20 @@ class _Doc:
                 out.append((k + skip, e))
             return out
         return [(s, e)]
+
+    def _verb_then_body(self, s: int, e: int) -> bool:
+        """Does the last verb-like word of ``text[s:e]`` lead straight into the
+        body word that ends it (菲律宾国家统计|局, 日本国际贸易促进|会), rather
+        than into another verb (党组织牵头|组织)?"""
+        from .ner.crf import ORG_SUFFIX_WORDS
+        text, words = self.text, self.res.common_words
+        last = max((i + n for n in (2, 3) for i in range(s, e - n + 1)
+                    if words.get(text[i:i + n]) in _STRICT_TAGS), default=None)
+        if last is None or last >= e:
+            return False
+        rest = text[last:e]
+        return (rest in ORG_SUFFIX_WORDS or rest in ("会", "党", "团", "社", "所", "处")) \
+            and words.get(rest) not in _STRICT_TAGS  # (组织 is a verb too)
 
     def _has_words(self, s: str, tags: set[str]) -> bool:
         words = self.res.common_words
