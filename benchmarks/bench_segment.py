@@ -19,7 +19,11 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
   step (:func:`rjieba_profile`), each step's CPU time per report next to bare
   ``jieba.lcut`` in the same run, the ways of getting offsets the issue
   suggested, and how often merging numbers on rjieba's whole-text output would
-  give the stored segmentation (:func:`merge_after_cut_agreement`).
+  give the stored segmentation (:func:`merge_after_cut_agreement`);
+- ``sequential``: bare ``jieba.lcut``, bare rjieba and the rjieba Segmenter
+  each over the whole corpus in one go, twice in ABBA order (:func:`sequential`):
+  throughput as a user gets it, without the cache cost of switching
+  dictionaries every block (needs a quiet machine).
 
 Usage::
 
@@ -27,7 +31,7 @@ Usage::
         [--par-mb 3] [--par-reps 5]
 
 ``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
-store, profile) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
+store, profile, sequential) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
 of bodies); the POS and store parts use the first ``--pos-mb`` /
 ``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
 """
@@ -49,7 +53,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 _SEG = None
-PARTS = ("speed", "pos", "agree", "pool", "store", "profile")
+PARTS = ("speed", "pos", "agree", "pool", "store", "profile", "sequential")
 
 
 def _init(backend: str, own_session: bool = False) -> None:
@@ -162,16 +166,20 @@ def pool_speedup(texts, workers: int, reps: int, backend: str = "jieba",
     return times
 
 
-def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
+def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
     """Where ``Segmenter(backend="rjieba")._spans`` spends its time, step by step.
 
     Each row up to ``_spans`` is a prefix of what ``_spans`` does (as
     ``Segmenter._cut``), so the difference to the row before is that step's
-    cost; the last rows are other ways of getting the offsets. Every row and
-    ``lcut`` (the baseline) run in turn on the same blocks (:func:`interleaved`).
+    cost; the last rows are other ways of getting the same words or offsets.
+    The rows run in turn on the same blocks (:func:`interleaved`). No
+    ``jieba.lcut`` among them: timed between rjieba rows only, its dictionary
+    is evicted from the cache every block and it runs about 8% slower than
+    in the speed part, which would flatter every ratio; the caller converts
+    fractions of bare rjieba into ratios with the speed part's figure.
 
     Returns:
-        ``(label, note, CPU seconds, wall seconds)`` per row, the baseline first.
+        ``(label, note, CPU seconds)`` per row, bare ``rjieba.Jieba.cut`` first.
     """
     from itertools import accumulate
     from operator import itemgetter
@@ -219,7 +227,6 @@ def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
         return words, (np.cumsum(lens) - lens).tolist()
 
     rows = [
-        ("base", "jieba.lcut (bare, the baseline)", "", lambda t: lcut(t)),
         ("bare", "rjieba.Jieba.cut (bare)", "the floor", lambda t: cut(t, hmm)),
         ("split", "number split alone (one re.split)", "", split),
         ("joined", "split + placeholder join + one cut", "words with placeholders", joined_cut),
@@ -232,8 +239,30 @@ def rjieba_profile(texts, seg, lcut) -> list[tuple[str, str, float, float]]:
         ("rust", "rjieba tokenize -> words, starts", "offsets from Rust", rust_offsets),
     ]
     cpu: dict[str, float] = {}
-    wall = interleaved(texts, cpu=cpu, fns={k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows})
-    return [(label, note, cpu[k], wall[k]) for k, label, note, _ in rows]
+    interleaved(texts, cpu=cpu, fns={k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows})
+    return [(label, note, cpu[k]) for k, label, note, _ in rows]
+
+
+def sequential(texts, fns: dict, rounds: int = 2) -> dict[str, float]:
+    """CPU seconds of each function over ALL the texts in one go, in turn, the
+    order reversed every round (ABBA), summed over the rounds.
+
+    Throughput as a user gets it (one segmenter over a whole corpus, its
+    dictionary warm in the cache), where :func:`interleaved` switches between
+    jieba's and rjieba's dictionaries every block of 100 reports, which costs
+    the short rjieba blocks most. Needs a quiet machine (a whole pass has no
+    defence against a change of load).
+    """
+    totals = dict.fromkeys(fns, 0.0)
+    order = list(fns)
+    for r in range(rounds):
+        for name in (order if r % 2 == 0 else order[::-1]):
+            fn = fns[name]
+            c0 = time.process_time()
+            for i in range(0, len(texts), 100):
+                fn(texts[i:i + 100])
+            totals[name] += time.process_time() - c0
+    return totals
 
 
 def merge_after_cut_agreement(texts, seg) -> tuple[int, int, int]:
@@ -320,6 +349,7 @@ def main() -> None:
     for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
         s.cut("预热：服务群众3万多人次")
         s.backend.dict_table()
+    bare_ratio: dict[str, float] = {}
     if "speed" in parts:
         # the machine is shared and noisy: time every contender on the same block in turn
         c: dict[str, float] = {}
@@ -341,6 +371,7 @@ def main() -> None:
         for label, key, note in rows:
             print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
                   f"ratio {t['base'] / t[key]:5.2f}x / {c['base'] / c[key]:5.2f}x  {note}")
+        bare_ratio["interleaved"] = c["base"] / c["rjieba_bare"]
         print(f"load average after the speed runs: {load()}")
 
     if "pos" in parts:
@@ -386,15 +417,16 @@ def main() -> None:
               f"segmenter / that: {statistics.median(a / b for a, b in zip(seg_r, burn_r)):.2f}")
 
     if "profile" in parts:
-        rows = rjieba_profile(texts, rseg, jieba.lcut)
-        base_cpu, base_wall = rows[0][2], rows[0][3]
-        bare_cpu = rows[1][2]
+        rows = rjieba_profile(texts, rseg)
+        bare_cpu = rows[0][2]
         n = len(texts)
-        print(f"rjieba words + offsets, step by step ({n} reports; CPU time of this process, each row "
-              f"timed in turn on the same blocks; ratio = bare jieba.lcut time / row time):")
-        for label, note, c_s, w_s in rows:
-            print(f"  {label:37s}{c_s / n * 1e6:8.1f} us/report  {c_s / bare_cpu:5.2f} of bare rjieba  "
-                  f"ratio {base_cpu / c_s:6.2f}x CPU / {base_wall / w_s:6.2f}x wall  {note}")
+        scale = bare_ratio.get("interleaved")
+        print(f"rjieba words + offsets, step by step ({n} reports; CPU time of this process, each row timed "
+              f"in turn on the same blocks" + (f"; x lcut = the speed part's bare rjieba ratio {scale:.2f}x / "
+                                                "fraction of bare rjieba" if scale else "") + "):")
+        for label, note, c_s in rows:
+            implied = f"  {scale * bare_cpu / c_s:6.2f}x lcut" if scale else ""
+            print(f"  {label:37s}{c_s / n * 1e6:7.1f} us/report  {c_s / bare_cpu:5.2f} of bare rjieba{implied}  {note}")
         no_sep = sum(len(rseg.backend.split_numbers(t)) == 1 for t in texts)
         print(f"  reports without any number or whitespace run (a pre-check could skip the split): "
               f"{no_sep} of {n} ({no_sep / n:.1%})")
@@ -402,6 +434,20 @@ def main() -> None:
         print(f"  merging numbers on rjieba's whole-text cut instead: number/whitespace edges all on token "
               f"boundaries in {aligned / total:.1%} of reports, identical to the stored segmentation in "
               f"{same / total:.1%}; load average {load()}")
+
+    if "sequential" in parts:
+        before = load()
+        c = sequential(texts, {
+            "base": lambda b: [jieba.lcut(x) for x in b],
+            "rjieba_bare": lambda b: [rcut(x, True) for x in b],
+            "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
+        })
+        print(f"whole corpus in one go per contender, twice (ABBA), CPU time; load average before {before}, "
+              f"after {load()}:")
+        for label, key in (("jieba.lcut (bare)", "base"), ("rjieba.Jieba.cut (bare)", "rjieba_bare"),
+                           ("Segmenter(backend=rjieba)", "rjieba"), ("Segmenter(backend=rjieba).cut", "rjieba_cut")):
+            print(f"  {label:31s}{2 * size / c[key]:7.2f} MB/s  ratio {c['base'] / c[key]:5.2f}x")
 
     if "store" not in parts:
         return
