@@ -108,7 +108,18 @@ class Gazetteer:
             self._by_prefix.setdefault(n[:2], []).append(n)
         for lst in self._by_prefix.values():
             lst.sort(key=len, reverse=True)
+        #: a character that starts a name, before one that may be its second
+        #: (finds a superset of the starts of ``_by_prefix`` in C, not per character)
+        self.start_re = re.compile(_char_class({n[0] for n in self._by_prefix})
+                                   + "(?=" + _char_class({n[1] for n in self._by_prefix if len(n) > 1})
+                                   + ("|\\Z)" if any(len(n) == 1 for n in self._by_prefix) else ")"))
+        #: division → codes of its ancestors (:meth:`is_ancestor`, filled as asked)
+        self._ancestors: dict[Division, frozenset[str]] = {}
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
+
+    def has(self, name: str) -> bool:
+        """Is ``name`` a division name or short form (``bool(lookup(name))``, faster)?"""
+        return name in self.names or name in self.short
 
     def lookup(self, name: str) -> list[Division]:
         """Divisions with this full name or short form (full names first)."""
@@ -128,7 +139,14 @@ class Gazetteer:
         return out
 
     def is_ancestor(self, anc: Division, div: Division) -> bool:
-        return any(d.code == anc.code for d in self.chain(div)[1:])
+        return anc.code in self.ancestor_codes(div)
+
+    def ancestor_codes(self, div: Division) -> frozenset[str]:
+        """Codes of the ancestors of ``div`` (its :meth:`chain` but itself), cached."""
+        codes = self._ancestors.get(div)
+        if codes is None:
+            codes = self._ancestors[div] = frozenset(d.code for d in self.chain(div)[1:])
+        return codes
 
     def match_at(self, text: str, i: int) -> tuple[str, list[Division]] | None:
         """The longest division name or short form starting at ``text[i]``."""
@@ -138,6 +156,10 @@ class Gazetteer:
                 if text.startswith(cand, i):
                     return cand, self.lookup(cand)
         return None
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
 _GAZ: dict[str, Gazetteer] = {}
