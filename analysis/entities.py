@@ -53,6 +53,7 @@ from __future__ import annotations
 
 import bisect
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -369,6 +370,7 @@ _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _translit_name(name: str) -> bool:
     """A transliterated foreign name (内塔尼亚胡, 戈尔): 2-8 Chinese
     characters, all but at most one of them transliteration characters."""
@@ -533,6 +535,8 @@ class _Doc:
         """Pick one division among homonyms: the one under the previous unit,
         else one under a division already seen in the text, else the first."""
         gaz = self.res.gaz
+        if len(cands) == 1:
+            return cands[0]  # what the checks below come to
         if prev_div is not None:
             for d in cands:
                 if gaz.is_ancestor(prev_div, d):
@@ -1345,7 +1349,8 @@ class _Doc:
         person_ends = sorted(p["end"] for p in self.people)
         for p in self.people:
             s = p["start"]
-            lo = max([0] + [pe for pe in person_ends if pe <= s])
+            k = bisect.bisect_right(person_ends, s)  # the last end of a person at or before s
+            lo = person_ends[k - 1] if k else 0
             a = s
             while a > lo and s - a < 40 and text[a - 1] not in _ROLE_BOUNDARY:
                 a -= 1
