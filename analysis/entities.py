@@ -430,8 +430,7 @@ class _Doc:
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
-            for i in range(s, e):
-                self.crf_label[i] = k
+            self.crf_label[s:e] = [k] * (e - s)
         self.quotes: list[tuple[int, int, str]] = []   # (start, end) incl. marks, inner text
         self.places: list[dict] = []
         self.orgs: list[dict] = []

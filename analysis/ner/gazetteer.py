@@ -113,6 +113,10 @@ class Gazetteer:
         self.start_re = re.compile(_char_class({n[0] for n in self._by_prefix})
                                    + "(?=" + _char_class({n[1] for n in self._by_prefix if len(n) > 1})
                                    + ("|\\Z)" if any(len(n) == 1 for n in self._by_prefix) else ")"))
+        #: first two characters → the lengths of the names they start, longest first
+        self._prefix_lens: dict[str, tuple[int, ...]] = {
+            p: tuple(sorted({len(n) for n in lst}, reverse=True)) for p, lst in self._by_prefix.items()}
+        self._all_names = set(self.names) | set(self.short)
         #: division → codes of its ancestors (:meth:`is_ancestor`, filled as asked)
         self._ancestors: dict[Division, frozenset[str]] = {}
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
@@ -150,10 +154,11 @@ class Gazetteer:
 
     def match_at(self, text: str, i: int) -> tuple[str, list[Division]] | None:
         """The longest division name or short form starting at ``text[i]``."""
-        cands = self._by_prefix.get(text[i:i + 2])
-        if cands:
-            for cand in cands:
-                if text.startswith(cand, i):
+        lens = self._prefix_lens.get(text[i:i + 2])
+        if lens:
+            for n in lens:  # a name of each length that starts so, longest first
+                cand = text[i:i + n]
+                if cand in self._all_names:
                     return cand, self.lookup(cand)
         return None
 
