@@ -1,0 +1,74 @@
+"""The fast paths of analysis.entities find what the plain regex scans find.
+
+The full record-for-record check against the previous code runs in
+``benchmarks/check_entities_identical.py`` (3,000+ reports); these tests pin
+each replacement on the shipped texts.
+"""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from analysis import entities as E
+
+
+@pytest.fixture(scope="module")
+def texts(seed_text, related_records) -> list[str]:
+    return [seed_text] + [r["content"] for r in related_records]
+
+
+@pytest.fixture(scope="module")
+def doc(seed_text):
+    return E._Doc(seed_text, "seed", E._resources(None))
+
+
+def test_find_all_is_finditer_of_the_literal():
+    text = "黄海亮说，黄海亮黄海亮和黄海"
+    assert list(E._find_all(text, "黄海亮")) == [m.start() for m in re.finditer("黄海亮", text)] == [0, 5, 8]
+    assert list(E._find_all("啊啊啊啊啊", "啊啊")) == [0, 2]  # not overlapping, as finditer
+    assert list(E._find_all(text, "左涛")) == []
+
+
+def test_media_matches_is_the_lookbehind_scan(texts):
+    extra = ["人民日报报道", "据光明日报社消息", "广西日报社", "，日报社", "本报社区", "，中日报社", "新华通讯社电视台"]
+    n = 0
+    for text in texts + extra:
+        want = [m.span() for m in E._MEDIA.finditer(text)]
+        assert [m.span() for m in E._media_matches(text)] == want
+        n += len(want)
+    assert n >= 5
+    # a rejected match (，中|日报) still lets the next position match (中日|报社)
+    assert [m.group(0) for m in E._media_matches("，中日报社")] == ["报社"]
+
+
+def test_post_role_starts_are_the_lookahead_scan(doc, texts):
+    n = 0
+    for text in texts + ["习近平总书记", "郭光灿院士说", "副主席主席"]:
+        want = [m.start(1) for m in doc._post_role_re().finditer(text)]
+        assert list(doc._post_role_starts(text)) == want
+        n += len(want)
+    assert n >= 10
+
+
+def test_sentence_at_bisect_is_the_linear_scan(texts):
+    def linear(text, sents, pos):
+        for s, e in sents:
+            if s <= pos < e:
+                return text[s:e]
+        return ""
+    for text in texts[:20]:
+        sents = E._sentences(text)
+        starts = [s for s, _ in sents]
+        for pos in range(0, len(text), 7):
+            assert E._sentence_at(text, sents, pos, starts) == linear(text, sents, pos)
+            assert E._sentence_at(text, sents, pos) == linear(text, sents, pos)
+    text = "第一句。 \n 第二句！"
+    sents = E._sentences(text)
+    assert E._sentence_at(text, sents, text.index("二")) == "第二句！"
+    assert E._sentence_at(text, sents, text.index("\n")) == ""  # between sentences
+
+
+def test_translit_name_still_judges_names():
+    assert E._translit_name("内塔尼亚胡") and E._translit_name("巴赫")
+    assert not E._translit_name("黄海亮") and not E._translit_name("巴赫1") and not E._translit_name("巴")
