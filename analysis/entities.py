@@ -66,6 +66,7 @@ import pandas as pd
 
 from .config import Config, data_path, load_config, options_from
 from .errors import ExtractionError
+from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: no model is loaded
 
 log = logging.getLogger(__name__)
 
@@ -526,8 +527,7 @@ class _Doc:
         rec = dict(start=s, end=e, text=self.text[s:e], label="place", name=name, level=level,
                    parent=parent, _div=division)
         self.places.append(rec)
-        for i in range(s, e):
-            self.taken[i] = True
+        self.taken[s:e] = [True] * (e - s)
         return rec
 
     def _resolve(self, cands, prev_div=None):
@@ -698,7 +698,7 @@ class _Doc:
 
     def _crf_places(self) -> None:
         for s, e, k in self.crf:
-            if k != "LOC" or any(self.taken[s:e]) or self.in_quote(s):
+            if k != "LOC" or True in self.taken[s:e] or self.in_quote(s):
                 continue
             name = self.text[s:e]
             if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME):
@@ -811,7 +811,6 @@ class _Doc:
 
     def _body_end(self, name: str) -> bool:
         """Does ``name`` end like a named body (a party, a ministry, an association)?"""
-        from .ner.crf import ORG_SUFFIX_WORDS
         return name.endswith(ORG_SUFFIX_WORDS) or name.endswith("党")
 
     def _split_org(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -820,7 +819,6 @@ class _Doc:
         the named body (a jieba ``nt`` word), and what follows the function
         word when it is a body too (a ``nt`` word or a name ending in an
         organisation suffix word). Otherwise the span itself."""
-        from .ner.crf import ORG_SUFFIX_WORDS
         text, words = self.text, self.res.common_words
         for k in range(e - 1, s + 1, -1):
             if words.get(text[s:k]) != "nt":
@@ -873,7 +871,6 @@ class _Doc:
     def _place_word(self, name: str) -> bool:
         """A place in jieba's dictionary that reads as one: transliterated
         (卡塔尔) or ending in a place character (洪泽湖); 罗干, 安南 are kept."""
-        from .ner.crf import LOC_END_CHARS
         return self.res.common_words.get(name) == "ns" and (name[-1] in LOC_END_CHARS or _translit_name(name))
 
     def _bad_context(self, a: int, b: int, sure: bool = False, conf: float = 0.0) -> bool:
@@ -936,7 +933,7 @@ class _Doc:
         return nm[-1] in _NOT_IN_NAME and any(self._plain_word(w) for w in pairs)
 
     def _blocked(self, s: int, e: int) -> bool:
-        if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
+        if True in self.taken[s:e] and any(p["start"] < e and s < p["end"] and not p.get("_crf")
                                         for p in self.places):
             return True
         for q0, q1, _ in self.quotes:
@@ -1328,7 +1325,6 @@ class _Doc:
 
     def _split_names(self, s: int, e: int) -> list[tuple[int, int]]:
         """Split a run of names (李鹏乔石, 阎晋于文哲), not a foreign name (斯卡武佐)."""
-        from .ner.crf import split_name_run
         name = self.text[s:e]
         if all(c in _TRANSLIT for c in name):
             return [(s, e)]
