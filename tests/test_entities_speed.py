@@ -72,3 +72,20 @@ def test_sentence_at_bisect_is_the_linear_scan(texts):
 def test_translit_name_still_judges_names():
     assert E._translit_name("内塔尼亚胡") and E._translit_name("巴赫")
     assert not E._translit_name("黄海亮") and not E._translit_name("巴赫1") and not E._translit_name("巴")
+
+
+def test_longest_first_trie_matches_like_the_sorted_alternation(texts):
+    res = E._resources(None)
+    role_words = [r for r in res.roles if len(r) >= 2]
+    for words, suffix in ((role_words, r"([" + E._HAN + r"]{2,3})"), (sorted(res.programmes), ""),
+                          (["党委", "党委书记", "书记", "党", "委员会", "委员"], "")):
+        plain = re.compile("(?:" + "|".join(sorted(map(re.escape, words), key=len, reverse=True)) + ")" + suffix)
+        trie = re.compile("(?:" + E._longest_first(words) + ")" + suffix)
+        n = 0
+        for text in texts + ["沿山社区党委书记黄朝能说", "党委委员会委员王明"]:
+            want = [m.span(0) + (m.span(1) if suffix else ()) for m in plain.finditer(text)]
+            assert [m.span(0) + (m.span(1) if suffix else ()) for m in trie.finditer(text)] == want
+            n += len(want)
+        assert n > 0
+    assert [m.group(0) for m in re.finditer(E._longest_first(["党委", "党委书记", "书记"]), "党委书记党委书")] \
+        == ["党委书记", "党委"]  # the longest word first; a lone 书 is no word
