@@ -1031,7 +1031,8 @@ class _Doc:
                     for k in range(p["start"], p["end"]):
                         self.taken[k] = True
         # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
-        for m in self._office_re().finditer(text):
+        post_starts = list(self._post_role_starts(text))  # offices start there too
+        for m in self._office_matches(text, post_starts):
             a = b = m.end()
             while b < len(text) and b - a < 8 and text[b] in _TRANSLIT:
                 b += 1
@@ -1048,7 +1049,7 @@ class _Doc:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # a name right before an office or title (习近平总书记, 郭光灿院士)
-        for b in self._post_role_starts(text):
+        for b in post_starts:
             for ln in (3, 2):
                 a = b - ln
                 nm = text[a:b]
@@ -1337,6 +1338,18 @@ class _Doc:
         while m:
             yield m.start()
             m = rx.search(text, m.start() + 1)
+
+    def _office_matches(self, text: str, starts: list[int]):
+        """``_office_re().finditer(text)``, tried only at ``starts`` (every
+        place an office may start, in text order: :meth:`_post_role_starts`)."""
+        rx = self._office_re()
+        end = 0
+        for p in starts:
+            if p >= end:
+                m = rx.match(text, p)
+                if m:
+                    yield m
+                    end = m.end()
 
     def _post_role_re(self):
         if not hasattr(self.res, "_post_re"):

@@ -51,6 +51,15 @@ def test_post_role_starts_are_the_lookahead_scan(doc, texts):
     assert n >= 10
 
 
+def test_office_matches_are_the_finditer_scan(doc, texts):
+    n = 0
+    for text in texts + ["国际奥委会主席巴赫", "副市长斯卡武佐", "副主席主席院士"]:
+        want = [m.span() for m in doc._office_re().finditer(text)]
+        assert [m.span() for m in doc._office_matches(text, list(doc._post_role_starts(text)))] == want
+        n += len(want)
+    assert n >= 10
+
+
 def test_sentence_at_bisect_is_the_linear_scan(texts):
     def linear(text, sents, pos):
         for s, e in sents:
