@@ -1144,8 +1144,10 @@ class _Doc:
         people_starts = [s for s, _ in crf_people]  # in text order
         for m in _HAN_LIST.finditer(text):
             s0, e0 = m.span()
-            inside = [(s, e) for s, e in crf_people[bisect.bisect_left(people_starts, s0):
-                                                    bisect.bisect_left(people_starts, e0)] if e <= e0]
+            lo, hi = bisect.bisect_left(people_starts, s0), bisect.bisect_left(people_starts, e0)
+            if hi - lo < 3:
+                continue  # fewer than three people start in the run
+            inside = [(s, e) for s, e in crf_people[lo:hi] if e <= e0]
             if len(inside) < 3 or sum(e - s for s, e in inside) * 2 < e0 - s0:
                 continue
             covered = [False] * (e0 - s0)
