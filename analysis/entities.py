@@ -964,7 +964,8 @@ class _Doc:
         name = self.text[s:e]
         if name in self.res.programmes or self.res.gaz.has(name):
             return True
-        if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
+        if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市")
+                                                         or self.res.gaz.has(name + "县")):
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return False
 
@@ -1066,7 +1067,8 @@ class _Doc:
                     break
             else:
                 # a transliterated name after a boundary (，赖尔登市长; 威尔逊州长先生)
-                for ln in (5, 4, 3, 2):
+                # (none when neither of the two characters before b is a transliteration one)
+                for ln in (5, 4, 3, 2) if text[b - 1:b] in _TRANSLIT or text[b - 2:b - 1] in _TRANSLIT else ():
                     a = b - ln
                     nm = text[a:b]
                     if a < 0 or not _translit_name(nm) or any(a0 < b and a < b0 for a0, b0 in found) \
