@@ -404,8 +404,9 @@ def _translit_name(name: str) -> bool:
 
 def _find_all(text: str, sub: str):
     """Starts of the non-overlapping occurrences of ``sub`` in ``text``
-    (``re.finditer(re.escape(sub), text)`` without compiling a regex)."""
-    k = text.find(sub)
+    (``re.finditer(re.escape(sub), text)`` without compiling a regex; ``sub``
+    is not empty)."""
+    k = text.find(sub) if sub else -1
     while k >= 0:
         yield k
         k = text.find(sub, k + len(sub))
@@ -1336,8 +1337,16 @@ class _Doc:
         ``m.start(1)``), found by a regex without the look-ahead, which the
         regex engine can scan for fast."""
         if not hasattr(self.res, "_post_plain"):
-            self.res._post_plain = re.compile(self._post_role_re().pattern[3:-1])
+            pat = self._post_role_re().pattern  # (?=(A|B|...))
+            plain = pat.startswith("(?=(") and pat.endswith("))")
+            self.res._post_plain = re.compile(pat[3:-1]) if plain else None
+            # every office is one of these words: it starts where one of them starts
+            self.res._office_in_post = plain and set(self._office_re().pattern.split("|")) <= set(
+                pat[4:-2].split("|"))
         rx = self.res._post_plain
+        if rx is None:  # pragma: no cover - another form of the regex
+            yield from (m.start(1) for m in self._post_role_re().finditer(text))
+            return
         m = rx.search(text)
         while m:
             yield m.start()
@@ -1347,6 +1356,9 @@ class _Doc:
         """``_office_re().finditer(text)``, tried only at ``starts`` (every
         place an office may start, in text order: :meth:`_post_role_starts`)."""
         rx = self._office_re()
+        if not getattr(self.res, "_office_in_post", False):  # pragma: no cover - offices not all titles
+            yield from rx.finditer(text)
+            return
         end = 0
         for p in starts:
             if p >= end:
