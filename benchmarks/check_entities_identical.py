@@ -14,6 +14,13 @@ shipped related reports (``corpus/related/*.jsonl``) and the seed article.
 
     PYTHONPATH=. .venv/bin/python benchmarks/check_entities_identical.py [--docs 3000] [--ref COMMIT]
 
+After merging a speed branch into main, pass ``--ref`` the main commit
+before the merge (the default merge base is then main itself).
+
+Both sides run with ``PYTHONHASHSEED=0`` (the script restarts itself so):
+some records depend on the order of a set of names, so two runs of the
+same code can differ under different hash seeds.
+
 Prints the number of reports and records, the time of each side, and the
 first differences; exits 1 when any report differs.
 """
@@ -77,7 +84,7 @@ def _child(texts_file: str, out_file: str) -> None:
 
 def reference(ref: str, texts: list[str]) -> tuple[list[list[dict]], float]:
     commit = subprocess.check_output(["git", "rev-parse", ref], cwd=ROOT, text=True).strip()
-    key = hashlib.sha1(("\x00".join(texts)).encode()).hexdigest()[:12]
+    key = hashlib.sha1(("\x00".join(texts) + os.environ.get("PYTHONHASHSEED", "")).encode()).hexdigest()[:12]
     cache = Path(tempfile.gettempdir()) / f"entities_ref_{commit[:12]}_{key}.pkl"
     if cache.exists():
         with open(cache, "rb") as fh:
@@ -109,6 +116,11 @@ def main(argv=None) -> int:
     if args.child:
         _child(*args.child)
         return 0
+    if os.environ.get("PYTHONHASHSEED") != "0":
+        # the records depend on set order in places (later mentions of names found,
+        # 林郑月娥 / 郑月娥): both sides run with one hash seed
+        os.execve(sys.executable, [sys.executable, __file__] + (argv if argv is not None else sys.argv[1:]),
+                  dict(os.environ, PYTHONHASHSEED="0"))
     ref = args.ref or subprocess.check_output(["git", "merge-base", "HEAD", "main"], cwd=ROOT, text=True).strip()
     texts = load_texts(args.docs)
     old, t_old = reference(ref, texts)
