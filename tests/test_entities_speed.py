@@ -98,3 +98,28 @@ def test_longest_first_trie_matches_like_the_sorted_alternation(texts):
         assert n > 0
     assert [m.group(0) for m in re.finditer(E._longest_first(["党委", "党委书记", "书记"]), "党委书记党委书")] \
         == ["党委书记", "党委"]  # the longest word first; a lone 书 is no word
+
+
+#: the sentence-end pattern as written before it started with one character class
+_OLD_SENT_END = re.compile(r"(?:[。！？!?；;]+|…+|\.{3,})[”’」』）)》\"'】]*|\n")
+
+
+def test_sentence_end_pattern_finds_the_old_ends(texts):
+    import gzip
+    import json
+
+    from analysis.segment import _SENT_END_RE, sentence_spans
+    from conftest import shared_file
+    edge = ["a...b", "a..b", "a....”b", "。。！？”’x", "好……」他说", "\n\n", "a.b.c...d", "x;y!z?'", "...", "..",
+            ".", "…", "。", "", "“走！”。\n 下一句；", "Mr. Li...\n", "!!!\"'】)", "；;；"]
+    with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
+        digest = [json.loads(line)["content"] for _, line in zip(range(3000), fh)]
+    n = 0
+    for text in texts + edge + digest:
+        want = [m.span() for m in _OLD_SENT_END.finditer(text)]
+        assert [m.span() for m in _SENT_END_RE.finditer(text)] == want, text[:40]
+        n += len(want)
+    assert n > 30000
+    # ！ with its closing quote ends one; the 。 after it is one of its own; the line
+    # break leaves only blanks; ... ends 下一句 (after the blank is trimmed)
+    assert sentence_spans("他说：“走！”。\n 下一句...好") == [(0, 7), (7, 8), (10, 16), (16, 17)]
