@@ -1123,8 +1123,10 @@ class _Doc:
                               if keep_doctrine or not _DOCTRINE_AFTER.match(text, p["end"])),
                              key=lambda r: r["start"])
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
-        self.places = [p for p in self.places if not (p.get("_crf") and any(
-            q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
+        in_person = [False] * (len(text) + 1)  # characters of people's names
+        for q in self.people:
+            in_person[q["start"]:q["end"]] = [True] * (q["end"] - q["start"])
+        self.places = [p for p in self.places if not (p.get("_crf") and True in in_person[p["start"]:p["end"]])]
 
     def _name_list_gaps(self, found: dict) -> None:
         """Names the CRF or the checks missed inside a list of names written
