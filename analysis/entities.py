@@ -1291,12 +1291,13 @@ class _Doc:
             del found[key]
         # parts of longer names
         longer = sorted({p["name"] for p in found.values()}, key=len, reverse=True)
+        parts_of = {full: [full] + (full.split("·") if "·" in full else []) for full in longer}
         for (a, b), p in list(found.items()):
             nm = p["name"]
             for full in longer:
                 if len(full) <= len(nm):
                     break
-                for part in [full] + (full.split("·") if "·" in full else []):
+                for part in parts_of[full]:
                     i = part.find(nm)
                     if i < 0 or len(part) <= len(nm):
                         continue
