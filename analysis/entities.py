@@ -580,8 +580,7 @@ class _Doc:
         known_units: dict[str, tuple[str, str | None]] = {}  # name → (level, parent)
         # where a division name may start (the gazetteer's own first-two-characters
         # table): every other position is skipped one by one anyway
-        prefixes = gaz._by_prefix
-        starts = [k for k in (m.start() for m in gaz.start_re.finditer(text)) if text[k:k + 2] in prefixes]
+        starts = gaz.starts(text)
         si = 0
         while i < n:
             while si < len(starts) and starts[si] < i:

@@ -73,3 +73,21 @@ def test_is_ancestor_follows_the_chain(gaz):
         for other in (jz, cz, gx):
             assert gaz.is_ancestor(other, div) == any(d.code == other.code for d in chain[1:])
     assert re.fullmatch(r"\d{12}", gx.code)
+
+
+def test_starts_are_the_positions_of_name_prefixes(gaz, texts):
+    odd = ["", "崇", "崇左", "\ud800崇左市", "😀崇左市😀江州区", "江州区委书记", "广西广西"]
+    n = 0
+    for text in texts + odd:
+        want = [k for k in range(len(text)) if text[k:k + 2] in gaz._by_prefix]
+        assert gaz.starts(text) == want
+        n += len(want)
+    assert n > 50
+    assert gaz.starts("家住崇左市江州区") == [2, 5]
+    # the regex scan (a gazetteer whose names the code-point tables cannot hold) gives the same
+    tables, gaz._pair_tables = gaz._pair_tables, None
+    try:
+        for text in texts[:5] + odd[1:]:
+            assert gaz.starts(text) == [k for k in range(len(text)) if text[k:k + 2] in gaz._by_prefix]
+    finally:
+        gaz._pair_tables = tables

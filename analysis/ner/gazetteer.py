@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..config import data_path
 
 log = logging.getLogger(__name__)
@@ -117,9 +119,36 @@ class Gazetteer:
         self._prefix_lens: dict[str, tuple[int, ...]] = {
             p: tuple(sorted({len(n) for n in lst}, reverse=True)) for p, lst in self._by_prefix.items()}
         self._all_names = set(self.names) | set(self.short)
+        # :meth:`starts` tables: character → index among first / second characters,
+        # and which pairs start a name (all in the Basic Multilingual Plane, no
+        # one-character names; otherwise :meth:`starts` scans with ``start_re``)
+        firsts = sorted({n[0] for n in self._by_prefix})
+        seconds = sorted({n[1] for n in self._by_prefix if len(n) > 1})
+        self._pair_tables = None
+        if all(len(n) == 2 for n in self._by_prefix) and all(ord(c) < 0xFFFF for c in firsts + seconds):
+            fi = np.full(0x10000, -1, dtype=np.int32)
+            si = np.full(0x10000, -1, dtype=np.int32)
+            fi[[ord(c) for c in firsts]] = np.arange(len(firsts), dtype=np.int32)
+            si[[ord(c) for c in seconds]] = np.arange(len(seconds), dtype=np.int32)
+            pair = np.zeros((len(firsts), len(seconds)), dtype=bool)
+            for n in self._by_prefix:
+                pair[fi[ord(n[0])], si[ord(n[1])]] = True
+            self._pair_tables = (fi, si, pair)
         #: division → codes of its ancestors (:meth:`is_ancestor`, filled as asked)
         self._ancestors: dict[Division, frozenset[str]] = {}
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
+
+    def starts(self, text: str) -> list[int]:
+        """Positions where a name or short form may start: ``[k for k in
+        range(len(text)) if text[k:k + 2] in self._by_prefix]``, computed on
+        the code points at once."""
+        if self._pair_tables is None:
+            return [k for k in (m.start() for m in self.start_re.finditer(text)) if text[k:k + 2] in self._by_prefix]
+        fi, si, pair = self._pair_tables
+        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        f, s = fi[cp[:-1]], si[cp[1:]]
+        cand = np.flatnonzero((f >= 0) & (s >= 0))
+        return cand[pair[f[cand], s[cand]]].tolist()
 
     def has(self, name: str) -> bool:
         """Is ``name`` a division name or short form (``bool(lookup(name))``, faster)?"""
