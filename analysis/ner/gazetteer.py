@@ -134,6 +134,8 @@ class Gazetteer:
             for n in self._by_prefix:
                 pair[fi[ord(n[0])], si[ord(n[1])]] = True
             self._pair_tables = (fi, si, pair)
+        #: name → what :meth:`lookup` gives (filled as asked)
+        self._found: dict[str, tuple[Division, ...]] = {}
         #: division → codes of its ancestors (:meth:`is_ancestor`, filled as asked)
         self._ancestors: dict[Division, frozenset[str]] = {}
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
@@ -156,7 +158,13 @@ class Gazetteer:
 
     def lookup(self, name: str) -> list[Division]:
         """Divisions with this full name or short form (full names first)."""
-        return self.names.get(name, []) + [d for d in self.short.get(name, []) if d.name != name]
+        found = self._found.get(name)
+        if found is None:
+            if name not in self.names and name not in self.short:
+                return []
+            found = self._found[name] = tuple(self.names.get(name, [])) + tuple(
+                d for d in self.short.get(name, []) if d.name != name)
+        return list(found)
 
     def is_short(self, name: str) -> bool:
         return name not in self.names and name in self.short
