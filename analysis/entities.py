@@ -58,7 +58,9 @@ Example:
 """
 from __future__ import annotations
 
+import bisect
 import dataclasses
+import functools
 import hashlib
 import json
 import logging
@@ -71,6 +73,7 @@ import pandas as pd
 
 from .config import Config, data_path, load_config, options_from
 from .errors import ExtractionError
+from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: no model is loaded
 
 log = logging.getLogger(__name__)
 
@@ -154,10 +157,9 @@ class _Resources:
                 if len(parts) >= 3 and parts[2] == "nz" and parts[0] not in stop and len(parts[0]) >= 3:
                     self.programmes.add(parts[0])
         #: a role word of 2+ characters and the 2-3 Chinese characters after it (a name the CRF missed)
-        self.role_names_re = re.compile(r"(?:" + "|".join(sorted(map(re.escape, (r for r in self.roles if len(r) >= 2)),
-                                                                 key=len, reverse=True))
+        self.role_names_re = re.compile(r"(?:" + _longest_first(r for r in self.roles if len(r) >= 2)
                                         + r")([" + _HAN + r"]{2,3})")
-        self.programme_re = (re.compile("|".join(sorted(map(re.escape, self.programmes), key=len, reverse=True)))
+        self.programme_re = (re.compile(_longest_first(self.programmes))
                              if self.programmes else None)
         self._common: dict[str, str] | None = None
         self._rare_starts: dict[str, int] | None = None
@@ -221,6 +223,29 @@ def _read_lines(path: Path) -> list[str]:
         raise ExtractionError(f"{path}: cannot read lexicon ({exc})") from exc
 
 
+def _longest_first(words: Iterable[str]) -> str:
+    """A regex of literal words that, like
+    ``"|".join(sorted(map(re.escape, words), key=len, reverse=True))``, tries
+    the words matching at a position longest first, written as a trie
+    (``党委(?:书记)?|...``): the regex engine tests each character once
+    instead of once per word."""
+    root: dict = {}
+    for w in words:
+        node = root
+        for c in w:
+            node = node.setdefault(c, {})
+        node[""] = {}
+
+    def branch(node: dict) -> str:
+        alts = [re.escape(c) + branch(child) for c, child in sorted(node.items()) if c]
+        if not alts:
+            return ""
+        body = alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+        return "(?:" + body + ")?" if "" in node else body
+
+    return branch(root)
+
+
 _RESOURCES: dict[str, _Resources] = {}
 
 
@@ -267,7 +292,11 @@ _NOT_NAME_TAGS = {"v", "vn", "vd", "d", "ad", "a", "p", "c", "r", "u", "m", "q",
 _ORG_TAIL = re.compile(r"(?:党工委|党委|党支部|党总支|居委会|村委会|委员会|委|政府|人大|政协|法院|检察院|公安局|"
                        r"局|厅|部|办|办公室|中心|学校|学院|大学|中学|小学|医院|银行|公司|集团|协会|学会|联合会|"
                        r"总工会|工会|妇联|团委|报社|日报|电视台|广播电台|党校|军区|支队|大队|服务队|志愿服务队)$")
-_MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:日报|晚报|时报|新闻社|通讯社|电视台|广播电台|报社)")
+_MEDIA_WORDS = "日报|晚报|时报|新闻社|通讯社|电视台|广播电台|报社"
+_MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:{_MEDIA_WORDS})")
+#: ... the same words without the look-behind, which keeps the regex engine
+#: from trying every position (:func:`_media_matches`)
+_MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
 _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
@@ -362,16 +391,48 @@ _ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
 _ROLE_LEAD_VERBS = ("走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
 _ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
+_HAN_RUN = re.compile(f"[{_HAN}]+")
+_HAN_CHAR = re.compile(f"[{_HAN}]")
+_HAN_2_3 = re.compile(f"[{_HAN}]{{2,3}}")
+_HAN_2_4 = re.compile(f"[{_HAN}]{{2,4}}")
+_HAN_2_6 = re.compile(f"[{_HAN}]{{2,6}}")
+_HAN_LIST = re.compile(f"[{_HAN}]{{{_LIST_MIN},}}")
+_UNIT_ANY = re.compile(f"(?:{_UNIT_SUFFIX})")
+_UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
+_NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def _translit_name(name: str) -> bool:
     """A transliterated foreign name (内塔尼亚胡, 戈尔): 2-8 Chinese
     characters, all but at most one of them transliteration characters."""
     n = len(name)
-    return 2 <= n <= 8 and bool(re.fullmatch(f"[{_HAN}]+", name)) and \
+    return 2 <= n <= 8 and _HAN_RUN.fullmatch(name) is not None and \
         sum(c in _TRANSLIT for c in name) >= max(2, n - 1)
+
+
+def _find_all(text: str, sub: str):
+    """Starts of the non-overlapping occurrences of ``sub`` in ``text``
+    (``re.finditer(re.escape(sub), text)`` without compiling a regex; ``sub``
+    is not empty)."""
+    k = text.find(sub) if sub else -1
+    while k >= 0:
+        yield k
+        k = text.find(sub, k + len(sub))
+
+
+def _media_matches(text: str):
+    """``_MEDIA.finditer(text)``: a media word after two Chinese characters."""
+    m = _MEDIA_WORD.search(text)
+    while m:
+        p = m.start()
+        if p >= 2 and "\u4e00" <= text[p - 2] <= "\u9fff" and "\u4e00" <= text[p - 1] <= "\u9fff":
+            yield m
+            m = _MEDIA_WORD.search(text, m.end())
+        else:
+            m = _MEDIA_WORD.search(text, p + 1)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -404,8 +465,7 @@ class _Doc:
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
-            for i in range(s, e):
-                self.crf_label[i] = k
+            self.crf_label[s:e] = [k] * (e - s)
         self.quotes: list[tuple[int, int, str]] = []   # (start, end) incl. marks, inner text
         self.places: list[dict] = []
         self.orgs: list[dict] = []
@@ -433,7 +493,7 @@ class _Doc:
             name = inner.strip().strip("'\"‘’“”")
             if not name or len(name) > res.opts.max_programme_len or len(name) < 2:
                 continue
-            if _SPEECH_PUNCT.search(name) or "、" in name or not re.search(f"[{_HAN}]", name):
+            if _SPEECH_PUNCT.search(name) or "、" in name or not _HAN_CHAR.search(name):
                 continue  # speech, or a list of principles
             if name[0] in "是的在就也都很更太越" or re.fullmatch(r"[0-9０-９]+后", name):
                 continue  # a clause (“是世界上最好的赛道”, “更团结”) or a generation label (“90后”)
@@ -444,9 +504,9 @@ class _Doc:
                 continue
             if _GROUP_AFTER_QUOTE.search(name) and _GROUP_AFTER_QUOTE.search(name).end() == len(name):
                 continue  # a group (…志愿服务队) is an organisation
-            if res.gaz.lookup(name) or re.search(f"(?:{_UNIT_SUFFIX})$", name) and len(name) <= 5:
+            if res.gaz.has(name) or _UNIT_END.search(name) and len(name) <= 5:
                 continue
-            if re.fullmatch(r"[\u4e00-\u9fff]{2,3}", name) and name[0] in res.surnames and \
+            if _HAN_2_3.fullmatch(name) and name[0] in res.surnames and \
                     self.crf_label[s + 1] == "PER" and name not in res.programmes and \
                     not re.search(r"[小爱心]", name):
                 continue  # a quoted person's name
@@ -501,22 +561,26 @@ class _Doc:
         rec = dict(start=s, end=e, text=self.text[s:e], label="place", name=name, level=level,
                    parent=parent, _div=division)
         self.places.append(rec)
-        for i in range(s, e):
-            self.taken[i] = True
+        self.taken[s:e] = [True] * (e - s)
         return rec
 
     def _resolve(self, cands, prev_div=None):
         """Pick one division among homonyms: the one under the previous unit,
         else one under a division already seen in the text, else the first."""
         gaz = self.res.gaz
+        if len(cands) == 1:
+            return cands[0]  # what the checks below come to
         if prev_div is not None:
             for d in cands:
                 if gaz.is_ancestor(prev_div, d):
                     return d
-        seen = [p["_div"] for p in self.places if p.get("_div") is not None]
-        for d in cands:
-            if any(gaz.is_ancestor(x, d) or gaz.is_ancestor(d, x) for x in seen):
-                return d
+        seen = {p["_div"].code for p in self.places if p.get("_div") is not None}
+        if seen:
+            # d is an ancestor of a division seen, or has one of them among its ancestors
+            below = set().union(*(gaz.ancestor_codes(p["_div"]) for p in self.places if p.get("_div") is not None))
+            for d in cands:
+                if d.code in below or not seen.isdisjoint(gaz.ancestor_codes(d)):
+                    return d
         return cands[0]
 
     def find_places(self) -> None:
@@ -527,8 +591,7 @@ class _Doc:
         known_units: dict[str, tuple[str, str | None]] = {}  # name → (level, parent)
         # where a division name may start (the gazetteer's own first-two-characters
         # table): every other position is skipped one by one anyway
-        prefixes = gaz._by_prefix
-        starts = [k for k in range(n) if text[k:k + 2] in prefixes]
+        starts = gaz.starts(text)
         si = 0
         while i < n:
             while si < len(starts) and starts[si] < i:
@@ -613,7 +676,7 @@ class _Doc:
             if not m:
                 return pos
             name = m.group(1)
-            stem = re.sub(f"(?:{_UNIT_SUFFIX})$", "", name)
+            stem = _UNIT_END.sub("", name)
             if any(c in _NOT_IN_NAME for c in stem) or self.in_quote(pos) or self.res.plain_words_in(stem):
                 return pos
             level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
@@ -632,11 +695,11 @@ class _Doc:
         covered = self.taken
         # later mentions of units already placed in a chain
         for name, (level, parent) in known.items():
-            for m in re.finditer(re.escape(name), text):
-                if not covered[m.start()]:
-                    self._add_place(m.start(), m.end(), name, level, parent)
+            for k in _find_all(text, name):
+                if not covered[k]:
+                    self._add_place(k, k + len(name), name, level, parent)
         # new units after a boundary, when the CRF sees a place or an organisation there
-        for m in re.finditer(f"(?:{_UNIT_SUFFIX})", text):
+        for m in _UNIT_ANY.finditer(text):
             e = m.end()
             if covered[m.start()] or self.in_quote(m.start()):
                 continue
@@ -668,7 +731,7 @@ class _Doc:
 
     def _crf_places(self) -> None:
         for s, e, k in self.crf:
-            if k != "LOC" or any(self.taken[s:e]) or self.in_quote(s):
+            if k != "LOC" or True in self.taken[s:e] or self.in_quote(s):
                 continue
             name = self.text[s:e]
             if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME):
@@ -684,11 +747,11 @@ class _Doc:
             if m and text[s] != "‘":
                 self.orgs.append(dict(start=s, end=m.end(), text=text[s:m.end()], label="organization",
                                       name=inner + m.group(0)))
-        for m in _MEDIA.finditer(text):
+        for m in _media_matches(text):
             # 光明日报, 人民日报; a place before the two characters joins (广西日报, 崇左日报)
             s0 = m.start() - 2
             for k in (4, 3):
-                if s0 - k >= 0 and self.res.gaz.lookup(text[m.start() - k:m.start()]):
+                if s0 - k >= 0 and self.res.gaz.has(text[m.start() - k:m.start()]):
                     s0 = m.start() - k
                     break
             if self.in_quote(s0) or self.res.common_words.get(text[s0:m.start()]) in _STRICT_TAGS:
@@ -806,7 +869,6 @@ class _Doc:
 
     def _body_end(self, name: str) -> bool:
         """Does ``name`` end like a named body (a party, a ministry, an association)?"""
-        from .ner.crf import ORG_SUFFIX_WORDS
         return name.endswith(ORG_SUFFIX_WORDS) or name.endswith("党")
 
     def _split_org(self, s: int, e: int) -> list[tuple[int, int]]:
@@ -815,7 +877,6 @@ class _Doc:
         the named body (a jieba ``nt`` word), and what follows the function
         word when it is a body too (a ``nt`` word or a name ending in an
         organisation suffix word). Otherwise the span itself."""
-        from .ner.crf import ORG_SUFFIX_WORDS
         text, words = self.text, self.res.common_words
         for k in range(e - 1, s + 1, -1):
             if words.get(text[s:k]) != "nt":
@@ -859,7 +920,7 @@ class _Doc:
         sur = self.res.surnames
         if _FOREIGN.match(name):
             return True
-        if not re.fullmatch(f"[{_HAN}]{{2,4}}", name) or name[0] in _NOT_SURNAME_START:
+        if not _HAN_2_4.fullmatch(name) or name[0] in _NOT_SURNAME_START:
             return False
         if name[:2] in sur and len(name) in (3, 4):
             return True
@@ -874,7 +935,7 @@ class _Doc:
         certain (本报记者向兵)."""
         if _FOREIGN.match(name):
             return True
-        if not re.fullmatch(f"[{_HAN}]{{2,6}}", name):
+        if not _HAN_2_6.fullmatch(name):
             return False
         if name[0] in _NOT_SURNAME_START and not (conf >= _CERTAIN_NAME and name[0] in self.res.surnames):
             return False
@@ -883,7 +944,6 @@ class _Doc:
     def _place_word(self, name: str) -> bool:
         """A place in jieba's dictionary that reads as one: transliterated
         (卡塔尔) or ending in a place character (洪泽湖); 罗干, 安南 are kept."""
-        from .ner.crf import LOC_END_CHARS
         return self.res.common_words.get(name) == "ns" and (name[-1] in LOC_END_CHARS or _translit_name(name))
 
     def _bad_context(self, a: int, b: int, sure: bool = False, conf: float = 0.0) -> bool:
@@ -893,7 +953,7 @@ class _Doc:
         nm = text[a:b]
         if self._part_of_word(a, b):
             return True  # 帕金森|病, 陈列馆
-        if re.search(r"[0-9０-９一二三四五六七八九十]号$", text[max(0, a - 2):a]):
+        if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
         if self._place_word(nm) and not (sure and conf >= _CERTAIN_NAME and _translit_name(nm)) \
                 or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
@@ -947,16 +1007,17 @@ class _Doc:
         return nm[-1] in _NOT_IN_NAME and any(self._plain_word(w) for w in pairs)
 
     def _blocked(self, s: int, e: int) -> bool:
-        if any(self.taken[s:e]) and any(p["start"] < e and s < p["end"] and not p.get("_crf")
+        if True in self.taken[s:e] and any(p["start"] < e and s < p["end"] and not p.get("_crf")
                                         for p in self.places):
             return True
         for q0, q1, _ in self.quotes:
             if q0 < s and e <= q1 - 1 and q1 - q0 - 2 <= self.res.opts.max_programme_len:
                 return True  # inside a short quote: a brand or nickname
         name = self.text[s:e]
-        if name in self.res.programmes or self.res.gaz.lookup(name):
+        if name in self.res.programmes or self.res.gaz.has(name):
             return True
-        if (len(name) >= 4 or _translit_name(name)) and any(self.res.gaz.lookup(name + x) for x in "市县"):
+        if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市")
+                                                         or self.res.gaz.has(name + "县")):
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return False
 
@@ -1006,7 +1067,7 @@ class _Doc:
                 # a given name that is a province's short form (外卖小哥钟|海南): the name wins
                 shadow = [p for p in self.places if ln == 3 and p["start"] == a + 1 and p["end"] == b
                           and not p.get("_crf") and res.gaz.is_short(text[a + 1:b])
-                          and res.surnames.get(nm[0], 0) >= 20] if end_ok else []
+                          and res.surnames.get(nm[0], 0) >= 20] if end_ok and ln == 3 else []
                 for p in shadow:
                     self.places.remove(p)
                     for k in range(p["start"], p["end"]):
@@ -1023,7 +1084,8 @@ class _Doc:
                     for k in range(p["start"], p["end"]):
                         self.taken[k] = True
         # a transliterated name after an office (国际奥委会主席巴赫, 副市长斯卡武佐)
-        for m in self._office_re().finditer(text):
+        post_starts = list(self._post_role_starts(text))  # offices start there too
+        for m in self._office_matches(text, post_starts):
             a = b = m.end()
             while b < len(text) and b - a < 8 and text[b] in _TRANSLIT:
                 b += 1
@@ -1040,8 +1102,7 @@ class _Doc:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # a name right before an office or title (习近平总书记, 郭光灿院士)
-        for m in self._post_role_re().finditer(text):
-            b = m.start(1)
+        for b in post_starts:
             for ln in (3, 2):
                 a = b - ln
                 nm = text[a:b]
@@ -1058,10 +1119,11 @@ class _Doc:
                     break
             else:
                 # a transliterated name after a boundary (，赖尔登市长; 威尔逊州长先生)
-                for ln in (5, 4, 3, 2):
+                # (none when neither of the two characters before b is a transliteration one)
+                for ln in (5, 4, 3, 2) if text[b - 1:b] in _TRANSLIT or text[b - 2:b - 1] in _TRANSLIT else ():
                     a = b - ln
                     nm = text[a:b]
-                    if a < 0 or any(a0 < b and a < b0 for a0, b0 in found) or not _translit_name(nm) \
+                    if a < 0 or not _translit_name(nm) or any(a0 < b and a < b0 for a0, b0 in found) \
                             or nm[0] in _NOT_SURNAME_START:
                         continue
                     if (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "和与及、") \
@@ -1092,10 +1154,10 @@ class _Doc:
         # later bare mentions of a name already found
         names = {p["name"] for p in found.values() if len(p["name"]) >= 2}  # not 江 of 江主席
         for nm in names:
-            for m in re.finditer(re.escape(nm), text):
-                if not any(a <= m.start() < b for a, b in found) and not self._blocked(m.start(), m.end()):
-                    found[(m.start(), m.end())] = dict(start=m.start(), end=m.end(), text=nm,
-                                                       label="person", name=nm)
+            for k in _find_all(text, nm):
+                if not any(a <= k < b for a, b in found) and not self._blocked(k, k + len(nm)):
+                    found[(k, k + len(nm))] = dict(start=k, end=k + len(nm), text=nm,
+                                                   label="person", name=nm)
         # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
         # a "name" listed with places (太湖、洪泽湖) is a place
         place_spans = {(p["start"], p["end"]) for p in self.places} | {(a, b) for a, b, k in self.crf if k == "LOC"}
@@ -1112,8 +1174,10 @@ class _Doc:
                               if keep_doctrine or not _DOCTRINE_AFTER.match(text, p["end"])),
                              key=lambda r: r["start"])
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
-        self.places = [p for p in self.places if not (p.get("_crf") and any(
-            q["start"] < p["end"] and p["start"] < q["end"] for q in self.people))]
+        in_person = [False] * (len(text) + 1)  # characters of people's names
+        for q in self.people:
+            in_person[q["start"]:q["end"]] = [True] * (q["end"] - q["start"])
+        self.places = [p for p in self.places if not (p.get("_crf") and True in in_person[p["start"]:p["end"]])]
 
     def _name_list_gaps(self, found: dict) -> None:
         """Names the CRF or the checks missed inside a list of names written
@@ -1133,9 +1197,13 @@ class _Doc:
         crf_people = [(s, e) for s, e, k in self.crf if k == "PER"]
         if len(crf_people) < 3:
             return
-        for m in re.finditer(f"[{_HAN}]{{{_LIST_MIN},}}", text):
+        people_starts = [s for s, _ in crf_people]  # in text order
+        for m in _HAN_LIST.finditer(text):
             s0, e0 = m.span()
-            inside = [(s, e) for s, e in crf_people if s0 <= s and e <= e0]
+            lo, hi = bisect.bisect_left(people_starts, s0), bisect.bisect_left(people_starts, e0)
+            if hi - lo < 3:
+                continue  # fewer than three people start in the run
+            inside = [(s, e) for s, e in crf_people[lo:hi] if e <= e0]
             if len(inside) < 3 or sum(e - s for s, e in inside) * 2 < e0 - s0:
                 continue
             covered = [False] * (e0 - s0)
@@ -1274,12 +1342,13 @@ class _Doc:
             del found[key]
         # parts of longer names
         longer = sorted({p["name"] for p in found.values()}, key=len, reverse=True)
+        parts_of = {full: [full] + (full.split("·") if "·" in full else []) for full in longer}
         for (a, b), p in list(found.items()):
             nm = p["name"]
             for full in longer:
                 if len(full) <= len(nm):
                     break
-                for part in [full] + (full.split("·") if "·" in full else []):
+                for part in parts_of[full]:
                     i = part.find(nm)
                     if i < 0 or len(part) <= len(nm):
                         continue
@@ -1317,6 +1386,41 @@ class _Doc:
             self.res._office_re = re.compile("|".join(sorted(map(re.escape, offices), key=len, reverse=True)))
         return self.res._office_re
 
+    def _post_role_starts(self, text: str):
+        """Where an office or title starts (``_post_role_re().finditer``'s
+        ``m.start(1)``), found by a regex without the look-ahead, which the
+        regex engine can scan for fast."""
+        if not hasattr(self.res, "_post_plain"):
+            pat = self._post_role_re().pattern  # (?=(A|B|...))
+            plain = pat.startswith("(?=(") and pat.endswith("))")
+            self.res._post_plain = re.compile(pat[3:-1]) if plain else None
+            # every office is one of these words: it starts where one of them starts
+            self.res._office_in_post = plain and set(self._office_re().pattern.split("|")) <= set(
+                pat[4:-2].split("|"))
+        rx = self.res._post_plain
+        if rx is None:  # pragma: no cover - another form of the regex
+            yield from (m.start(1) for m in self._post_role_re().finditer(text))
+            return
+        m = rx.search(text)
+        while m:
+            yield m.start()
+            m = rx.search(text, m.start() + 1)
+
+    def _office_matches(self, text: str, starts: list[int]):
+        """``_office_re().finditer(text)``, tried only at ``starts`` (every
+        place an office may start, in text order: :meth:`_post_role_starts`)."""
+        rx = self._office_re()
+        if not getattr(self.res, "_office_in_post", False):  # pragma: no cover - offices not all titles
+            yield from rx.finditer(text)
+            return
+        end = 0
+        for p in starts:
+            if p >= end:
+                m = rx.match(text, p)
+                if m:
+                    yield m
+                    end = m.end()
+
     def _post_role_re(self):
         if not hasattr(self.res, "_post_re"):
             offices = [r for r, office in self.res.roles.items() if office or r in ("院士", "教授")] + ["同志"]
@@ -1326,7 +1430,6 @@ class _Doc:
 
     def _split_names(self, s: int, e: int) -> list[tuple[int, int]]:
         """Split a run of names (李鹏乔石, 阎晋于文哲), not a foreign name (斯卡武佐)."""
-        from .ner.crf import split_name_run
         name = self.text[s:e]
         if all(c in _TRANSLIT for c in name):
             return [(s, e)]
@@ -1373,7 +1476,8 @@ class _Doc:
         person_ends = sorted(p["end"] for p in self.people)
         for p in self.people:
             s = p["start"]
-            lo = max([0] + [pe for pe in person_ends if pe <= s])
+            k = bisect.bisect_right(person_ends, s)  # the last end of a person at or before s
+            lo = person_ends[k - 1] if k else 0
             a = s
             while a > lo and s - a < 40 and text[a - 1] not in _ROLE_BOUNDARY:
                 a -= 1
@@ -1534,22 +1638,25 @@ class _Doc:
         for p in self.people:
             if not p.get("role") and p["name"] in roles_by_name:
                 p["role"], p["affiliation"] = roles_by_name[p["name"]]
+        sent_starts = [s for s, _ in sents]
         for rec in self.people + self.places + self.orgs + self.programmes:
             if rec["label"] not in labels:
                 continue
             r = {c: rec.get(c) for c in COLUMNS}
             r["doc_id"] = self.doc_id
             r["entity_id"] = f"{rec['label']}:{rec['name']}"
-            r["sentence"] = _sentence_at(text, sents, rec["start"])
+            r["sentence"] = _sentence_at(text, sents, rec["start"], sent_starts)
             out.append(r)
         out.sort(key=lambda r: (r["start"], -r["end"]))
         return out
 
 
-def _sentence_at(text: str, sents: list[tuple[int, int]], pos: int) -> str:
-    for s, e in sents:
-        if s <= pos < e:
-            return text[s:e]
+def _sentence_at(text: str, sents: list[tuple[int, int]], pos: int, starts: list[int] | None = None) -> str:
+    """The sentence around ``pos`` (sentences in text order, not overlapping;
+    ``starts``: their starts, for a binary search)."""
+    k = bisect.bisect_right(starts if starts is not None else [s for s, _ in sents], pos) - 1
+    if k >= 0 and pos < sents[k][1]:
+        return text[sents[k][0]:sents[k][1]]
     return ""
 
 

@@ -117,7 +117,11 @@ _TIME_UNITS = frozenset("年月日号时分秒天周")
 _PLACEHOLDER = "\ue000"
 _PUNCT_RE = re.compile(r"^[\W_]+$")
 _HAN_RE = re.compile(r"^[\u3400-\u9fff]+$")
-_SENT_END_RE = re.compile(r"(?:[。！？!?；;]+|…+|\.{3,})[”’」』）)》\"'】]*|\n")
+#: a sentence end: ``(?:[。！？!?；;]+|…+|\.{3,})[”’」』）)》\"'】]*|\n``, written to start
+#: with one character class (the regex engine then skips to those characters
+#: instead of trying every position; the kind of end is told by a look-behind)
+_SENT_END_RE = re.compile(r"[。！？!?；;….\n](?:(?<=[。！？!?；;])[。！？!?；;]*[”’」』）)》\"'】]*"
+                          r"|(?<=…)…*[”’」』）)》\"'】]*|(?<=\.)\.{2,}[”’」』）)》\"'】]*|(?<=\n))")
 
 
 class Token(NamedTuple):

@@ -25,6 +25,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+import numpy as np
+
 from ..config import data_path
 
 log = logging.getLogger(__name__)
@@ -108,11 +110,61 @@ class Gazetteer:
             self._by_prefix.setdefault(n[:2], []).append(n)
         for lst in self._by_prefix.values():
             lst.sort(key=len, reverse=True)
+        #: a character that starts a name, before one that may be its second
+        #: (finds a superset of the starts of ``_by_prefix`` in C, not per character)
+        self.start_re = re.compile(_char_class({n[0] for n in self._by_prefix})
+                                   + "(?=" + _char_class({n[1] for n in self._by_prefix if len(n) > 1})
+                                   + ("|\\Z)" if any(len(n) == 1 for n in self._by_prefix) else ")"))
+        #: first two characters → the lengths of the names they start, longest first
+        self._prefix_lens: dict[str, tuple[int, ...]] = {
+            p: tuple(sorted({len(n) for n in lst}, reverse=True)) for p, lst in self._by_prefix.items()}
+        self._all_names = set(self.names) | set(self.short)
+        # :meth:`starts` tables: character → index among first / second characters,
+        # and which pairs start a name (all in the Basic Multilingual Plane, no
+        # one-character names; otherwise :meth:`starts` scans with ``start_re``)
+        firsts = sorted({n[0] for n in self._by_prefix})
+        seconds = sorted({n[1] for n in self._by_prefix if len(n) > 1})
+        self._pair_tables = None
+        if all(len(n) == 2 for n in self._by_prefix) and all(ord(c) < 0xFFFF for c in firsts + seconds):
+            fi = np.full(0x10000, -1, dtype=np.int32)
+            si = np.full(0x10000, -1, dtype=np.int32)
+            fi[[ord(c) for c in firsts]] = np.arange(len(firsts), dtype=np.int32)
+            si[[ord(c) for c in seconds]] = np.arange(len(seconds), dtype=np.int32)
+            pair = np.zeros((len(firsts), len(seconds)), dtype=bool)
+            for n in self._by_prefix:
+                pair[fi[ord(n[0])], si[ord(n[1])]] = True
+            self._pair_tables = (fi, si, pair)
+        #: name → what :meth:`lookup` gives (filled as asked)
+        self._found: dict[str, tuple[Division, ...]] = {}
+        #: division → codes of its ancestors (:meth:`is_ancestor`, filled as asked)
+        self._ancestors: dict[Division, frozenset[str]] = {}
         log.debug("gazetteer: %d divisions, %d short forms", len(self.by_code), len(self.short))
+
+    def starts(self, text: str) -> list[int]:
+        """Positions where a name or short form may start: ``[k for k in
+        range(len(text)) if text[k:k + 2] in self._by_prefix]``, computed on
+        the code points at once."""
+        if self._pair_tables is None:
+            return [k for k in (m.start() for m in self.start_re.finditer(text)) if text[k:k + 2] in self._by_prefix]
+        fi, si, pair = self._pair_tables
+        cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
+        f, s = fi[cp[:-1]], si[cp[1:]]
+        cand = np.flatnonzero((f >= 0) & (s >= 0))
+        return cand[pair[f[cand], s[cand]]].tolist()
+
+    def has(self, name: str) -> bool:
+        """Is ``name`` a division name or short form (``bool(lookup(name))``, faster)?"""
+        return name in self.names or name in self.short
 
     def lookup(self, name: str) -> list[Division]:
         """Divisions with this full name or short form (full names first)."""
-        return self.names.get(name, []) + [d for d in self.short.get(name, []) if d.name != name]
+        found = self._found.get(name)
+        if found is None:
+            if name not in self.names and name not in self.short:
+                return []
+            found = self._found[name] = tuple(self.names.get(name, [])) + tuple(
+                d for d in self.short.get(name, []) if d.name != name)
+        return list(found)
 
     def is_short(self, name: str) -> bool:
         return name not in self.names and name in self.short
@@ -128,16 +180,28 @@ class Gazetteer:
         return out
 
     def is_ancestor(self, anc: Division, div: Division) -> bool:
-        return any(d.code == anc.code for d in self.chain(div)[1:])
+        return anc.code in self.ancestor_codes(div)
+
+    def ancestor_codes(self, div: Division) -> frozenset[str]:
+        """Codes of the ancestors of ``div`` (its :meth:`chain` but itself), cached."""
+        codes = self._ancestors.get(div)
+        if codes is None:
+            codes = self._ancestors[div] = frozenset(d.code for d in self.chain(div)[1:])
+        return codes
 
     def match_at(self, text: str, i: int) -> tuple[str, list[Division]] | None:
         """The longest division name or short form starting at ``text[i]``."""
-        cands = self._by_prefix.get(text[i:i + 2])
-        if cands:
-            for cand in cands:
-                if text.startswith(cand, i):
+        lens = self._prefix_lens.get(text[i:i + 2])
+        if lens:
+            for n in lens:  # a name of each length that starts so, longest first
+                cand = text[i:i + n]
+                if cand in self._all_names:
                     return cand, self.lookup(cand)
         return None
+
+
+def _char_class(chars) -> str:
+    return "[" + "".join(re.escape(c) for c in sorted(chars)) + "]"
 
 
 _GAZ: dict[str, Gazetteer] = {}
