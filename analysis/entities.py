@@ -78,7 +78,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 6
+ENTITIES_VERSION = 7
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -1152,10 +1152,11 @@ class _Doc:
                             changed = True
                             break
         # later bare mentions of a name already found
-        names = {p["name"] for p in found.values() if len(p["name"]) >= 2}  # not 江 of 江主席
-        for nm in names:
+        # longest first (林郑月娥 before 郑月娥), then by name: the same order under any hash seed
+        names = sorted({p["name"] for p in found.values() if len(p["name"]) >= 2}, key=lambda s: (-len(s), s))
+        for nm in names:  # (not 江 of 江主席)
             for k in _find_all(text, nm):
-                if not any(a <= k < b for a, b in found) and not self._blocked(k, k + len(nm)):
+                if not any(a < k + len(nm) and k < b for a, b in found) and not self._blocked(k, k + len(nm)):
                     found[(k, k + len(nm))] = dict(start=k, end=k + len(nm), text=nm,
                                                    label="person", name=nm)
         # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
@@ -1341,7 +1342,7 @@ class _Doc:
         for key in [k for k, p in found.items() if p["name"] in not_people]:
             del found[key]
         # parts of longer names
-        longer = sorted({p["name"] for p in found.values()}, key=len, reverse=True)
+        longer = sorted({p["name"] for p in found.values()}, key=lambda s: (-len(s), s))  # hash-seed free
         parts_of = {full: [full] + (full.split("·") if "·" in full else []) for full in longer}
         for (a, b), p in list(found.items()):
             nm = p["name"]

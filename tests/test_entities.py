@@ -556,3 +556,48 @@ def test_title_before_a_list_of_names_is_every_name_s(related_records):
     assert _text_people("党员社工何成、居民黄海亮参加。") == {("何成", "党员社工"), ("黄海亮", "居民")}
     got = _related_people(related_records, "20250124-16272")   # 习近平先后走进村民朱西存、王宝维家
     assert ("王宝维", "村民") in got and ("朱西存", "村民") in got
+
+
+def _digest_reports(indices: set[int]) -> list[str]:
+    import gzip
+    from conftest import shared_file
+    out = []
+    with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i in indices:
+                out.append(json.loads(line)["content"])
+            if i >= max(indices):
+                break
+    return out
+
+
+def test_person_mentions_never_overlap(related_records):
+    """Later bare mentions of a name never overlap a mention already found
+    (digest report 2766: 林郑月娥 ... 郑月娥 once gave 林郑 at 254 and 郑月娥 at 255)."""
+    from analysis.entities import extract_entities
+    texts = [r["content"] for r in related_records[:150]] + _digest_reports({2766})
+    for text in texts:
+        people = sorted((r["start"], r["end"]) for r in extract_entities(text) if r["label"] == "person")
+        for (a, b), (c, d) in zip(people, people[1:]):
+            assert b <= c, (text[a:b], text[c:d], a, c)
+
+
+def test_entities_do_not_depend_on_the_hash_seed(tmp_path):
+    """Two processes with different PYTHONHASHSEED give the same records (names
+    were once taken in set order: which of 林郑月娥 / 郑月娥 won depended on it)."""
+    import os
+    import subprocess
+    import sys
+    texts = _digest_reports({2766, 2767, 2768, 100, 2000})
+    src = tmp_path / "texts.json"
+    src.write_text(json.dumps(texts, ensure_ascii=False), encoding="utf-8")
+    code = ("import json,sys; from analysis.entities import extract_entities; "
+            "t=json.load(open(sys.argv[1],encoding='utf-8')); "
+            "print(json.dumps([extract_entities(x) for x in t], ensure_ascii=False, sort_keys=True, default=str))")
+    outs = []
+    for seed in ("1", "977"):
+        env = dict(os.environ, PYTHONHASHSEED=seed)
+        outs.append(subprocess.run([sys.executable, "-c", code, str(src)], env=env, check=True,
+                                   capture_output=True, text=True).stdout)
+    assert outs[0] == outs[1]
+    assert "郑月娥" in outs[0]
