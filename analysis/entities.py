@@ -78,7 +78,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 7
+ENTITIES_VERSION = 8
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -286,6 +286,8 @@ _UNIT_LEVEL = [(re.compile(f"(?:{_STREET})$"), "street"), (re.compile(f"(?:{_COM
                (re.compile(f"(?:{_COMPOUND})$"), "compound")]
 #: a chained unit after a county/unit: 2-7 Chinese characters + unit word (shortest)
 _CHAIN_UNIT = re.compile(f"([{_HAN}]{{1,7}}?(?:{_UNIT_SUFFIX}))(?!服务|工作|治理|干部)")
+#: a county the gazetteer no longer has at the start of a chained unit (绍兴县|湖塘镇, 田阳县|百育乡)
+_OLD_COUNTY = re.compile(f"[{_HAN}]{{2,4}}?[县旗](?=[{_HAN}])")
 #: dictionary tags of words that do not occur inside a unit's name (积极搭建社区)
 _NOT_NAME_TAGS = {"v", "vn", "vd", "d", "ad", "a", "p", "c", "r", "u", "m", "q", "t", "f", "l", "i"}
 #: an organisation that contains a place must end in one of these (not 党员社)
@@ -365,6 +367,8 @@ _PLACE_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津�
 _TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生|小姐|女士|老师|教授|大夫|医生|师傅|大爷|大妈|"
                                   r"大娘|阿姨|老伯|奶奶|爷爷|书记|主任|局长|厂长|所长|院长|校长|部长|省长|市长|县长|"
                                   r"区长|镇长|乡长|村长|经理|总|工|老|副主席|副总理)")
+#: ... for a surname with a title after it (周总理, 江主席): the title is the evidence
+_SURNAME_TITLE = 0.6
 #: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
 _CERTAIN_NAME = 0.95
 #: a "name" ending in a unit word is the tail of that unit's name (师|范学院)
@@ -609,6 +613,12 @@ class _Doc:
                 continue
             name, cands = m
             e = i + len(name)
+            if i > 0 and prev_end != i and self.crf_label[i - 1] == "LOC" and self.crf_label[i] == "LOC" \
+                    and not self.taken[i - 1] and "\u4e00" <= text[i - 1] <= "\u9fff" \
+                    and text[i - 1] not in LOC_END_CHARS \
+                    and self._crf_loc_conf(i) >= _SURE_NAME:
+                i += 1  # the tail of a longer place the CRF is sure of (绍|兴县, 钓|鱼台, 法|兰西)
+                continue
             div = self._resolve(cands, prev_div if prev_end == i else None)
             short = gaz.is_short(name)
             if short:
@@ -642,6 +652,14 @@ class _Doc:
         self._standalone_units(known_units)
         self._crf_places()
         self.places.sort(key=lambda r: r["start"])
+
+    def _crf_loc_conf(self, i: int) -> float:
+        """The CRF's confidence in the place span that holds ``text[i - 1]`` and
+        ``text[i]`` (0.0 when none)."""
+        for (s, e), k in self.crf_at.items():
+            if k == "LOC" and s < i < e:
+                return self.crf_conf[(s, e)]
+        return 0.0
 
     def in_quote(self, i: int) -> bool:
         """Is ``text[i]`` inside a quoted programme name or brand (“江小爱”,
@@ -679,6 +697,13 @@ class _Doc:
             stem = _UNIT_END.sub("", name)
             if any(c in _NOT_IN_NAME for c in stem) or self.in_quote(pos) or self.res.plain_words_in(stem):
                 return pos
+            county = _OLD_COUNTY.match(name)
+            if county and len(name) - county.end() >= 3:
+                # an old county before the unit (浙江省绍兴县湖塘镇): a place of its own, the unit's parent
+                self._add_place(pos, pos + county.end(), county.group(0), "district", parent)
+                parent = county.group(0)
+                pos += county.end()
+                name = name[county.end():]
             level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
             self._add_place(pos, m.end(1), name, level, parent)
             organ = _ORGAN_AFTER_PLACE.match(text, m.end(1))
@@ -726,14 +751,28 @@ class _Doc:
             before = [p for p in self.places if p["end"] == s and p.get("level") in _UNIT_RANK
                       and _UNIT_RANK[p["level"]] < _UNIT_RANK[level]]
             parent = before[0]["name"] if before else None
+            county = _OLD_COUNTY.match(name)
+            if county and len(name) - county.end() >= 3 and (not before or before[0]["level"] in ("province", "city")):
+                # an old county before the unit (浙江省绍兴县|湖塘镇)
+                self._add_place(s, s + county.end(), county.group(0), "district", parent)
+                parent, s, name = county.group(0), s + county.end(), name[county.end():]
             self._add_place(s, e, name, level, parent)
             known.setdefault(name, (level, parent))
 
     def _crf_places(self) -> None:
         for s, e, k in self.crf:
-            if k != "LOC" or True in self.taken[s:e] or self.in_quote(s):
+            if k != "LOC" or True in self.taken[s:e]:
                 continue
+            quoted = self.in_quote(s)
+            if quoted and (self.crf_conf[(s, e)] < _SURE_NAME or e - s < 2):
+                continue  # a place the CRF is sure of counts inside a programme's name too (“苏南模式”)
             name = self.text[s:e]
+            divs = self.res.gaz.lookup(name) if quoted else None
+            if divs:  # (the division scan skips quotes: “冬游广西” → 广西壮族自治区)
+                div = self._resolve(divs)
+                parent = self.res.gaz.parent(div)
+                self._add_place(s, e, div.name, div.level, parent.name if parent else None, div)
+                continue
             if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME):
                 continue
             level = "venue" if _VENUE.search(name) else None
@@ -955,8 +994,10 @@ class _Doc:
             return True  # 帕金森|病, 陈列馆
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
-        if self._place_word(nm) and not (sure and conf >= _CERTAIN_NAME and _translit_name(nm)) \
-                or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
+        # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; 记者陈天湖)
+        certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
+        if self._place_word(nm) and not certain \
+                or nm[-1] in "湖河岛湾港" and len(nm) >= 3 and not certain:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!); jieba tags 德桑蒂斯 ns too: a certain CRF wins
         k = text.find(nm)
         while k >= 0:
@@ -979,6 +1020,10 @@ class _Doc:
         while k < len(text) and text[k] in _TRANSLIT and k - b < 6:
             k += 1
         return k > b and text[k:k + 1] in ("市", "州", "省", "县", "镇", "村", "岛", "港")
+
+    def _surname_name(self, nm: str) -> bool:
+        """A Han name of three characters after a frequent surname (江建国, 陈天湖)."""
+        return len(nm) == 3 and self.res.surnames.get(nm[0], 0) >= 20 and not _translit_name(nm)
 
     def _part_of_word(self, a: int, b: int) -> bool:
         """The candidate ends a longer dictionary word that is not a name:
@@ -1006,7 +1051,7 @@ class _Doc:
             return True
         return nm[-1] in _NOT_IN_NAME and any(self._plain_word(w) for w in pairs)
 
-    def _blocked(self, s: int, e: int) -> bool:
+    def _blocked(self, s: int, e: int, conf: float = 0.0) -> bool:
         if True in self.taken[s:e] and any(p["start"] < e and s < p["end"] and not p.get("_crf")
                                         for p in self.places):
             return True
@@ -1014,8 +1059,11 @@ class _Doc:
             if q0 < s and e <= q1 - 1 and q1 - q0 - 2 <= self.res.opts.max_programme_len:
                 return True  # inside a short quote: a brand or nickname
         name = self.text[s:e]
-        if name in self.res.programmes or self.res.gaz.has(name):
+        if name in self.res.programmes:
             return True
+        if self.res.gaz.has(name) and not (conf >= _CERTAIN_NAME and self.res.gaz.is_short(name)
+                                           and self.res.surnames.get(name[0], 0) >= 20):
+            return True  # (a short form the CRF is certain is a name and no place took: 王平、江华、李德生)
         if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市")
                                                          or self.res.gaz.has(name + "县")):
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
@@ -1031,7 +1079,7 @@ class _Doc:
             # (周恩来, 罗干, 安南 are words of jieba's dictionary)
             if e - s == 1:
                 # a surname with a title (江主席, 何大爷), when the CRF is sure
-                if text[s] in res.surnames and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME \
+                if text[s] in res.surnames and self.crf_conf.get((s, e), 0.0) >= _SURNAME_TITLE \
                         and _TITLE_AFTER_SURNAME.match(text, e) and not self._blocked(s, e):
                     found[(s, e)] = dict(start=s, end=e, text=text[s], label="person", name=text[s])
                 continue
@@ -1052,7 +1100,7 @@ class _Doc:
                         nm = text[a:b]
                     else:
                         continue
-                if self._blocked(a, b) or self._bad_context(a, b, sure, conf):
+                if self._blocked(a, b, conf) or self._bad_context(a, b, sure, conf):
                     continue
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         # names right after a role word that the CRF missed
@@ -1335,7 +1383,8 @@ class _Doc:
                 not_people.add(nm)  # the start of a longer transliterated word
             elif len(nm) <= 3 and self.res.surnames.get(nm[0], 0) >= 20:
                 continue  # 林丹, 马兴瑞: a Chinese name of transliteration characters
-            elif text[a - 1:a] in _PLACE_BEFORE or _PLACE_LIST_END.match(text, b):
+            elif text[a - 1:a] in _PLACE_BEFORE and text[a - 2:a] not in self.res.common_words \
+                    or _PLACE_LIST_END.match(text, b):  # (not 排在汤普森之后)
                 not_people.add(nm)
             elif a > 0 and text[a - 1] in "州省国" and self.crf_label[a - 1] == "LOC":
                 not_people.add(nm)
