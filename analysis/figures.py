@@ -322,6 +322,7 @@ _AFTER_BY_FIRST = _by_char(_AFTER_APPROX, 0)
 _AFTER7_BY_FIRST = _by_char(_AFTER_APPROX[:7], 0)
 
 _QUOTES = {"“": "”", "‘": "’", "「": "」", "『": "』", "\"": "\""}
+_QUOTE_PAIRS = (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("\"", "\""))  # the order _in_name tries
 _CLAUSE_STOP = set("，,。！？!?；;：:\n、（）()【】[]《》")
 _SENT_STOP = re.compile(r"[。！？!?；;\n]")
 _SENT_SPLIT = re.compile(r"([。！？!?；;\n])").split
@@ -576,6 +577,10 @@ class FigureExtractor:
         self._tag_table: dict[str, str] | None = None
         self._classes: dict[str, str] = {}  # word -> its word class in clause windows (see _clause_words)
         self._words_cache: dict[str, tuple[tuple[str, str], ...]] = {}
+        # counted noun phrases per (window, cut inside its clause, kind, unit): windows recur
+        # across reports (a third of them on digest reports), the phrase rules need not run again
+        self._after_cache: dict[tuple, tuple[str | None, bool]] = {}
+        self._before_cache: dict[tuple, tuple[str | None, bool]] = {}
         units = dict(_UNITS)
         for item in self.options.extra_units:
             word, _, kind = item.partition(":")
@@ -600,6 +605,13 @@ class FigureExtractor:
         self.description = desc
         self.config_hash = "figures-" + hashlib.sha1(
             json.dumps(desc, sort_keys=True, ensure_ascii=False).encode()).hexdigest()[:16]
+
+    def _clear_caches(self) -> None:
+        """Forget the clause windows' words and counted noun phrases (a fresh
+        worker's state; benchmarks and tests of the caches)."""
+        self._words_cache.clear()
+        self._after_cache.clear()
+        self._before_cache.clear()
 
     # -- public ------------------------------------------------------------
     @property
@@ -634,17 +646,21 @@ class FigureExtractor:
         if tokens is not None and self.tokens_hash is not None:
             words, starts = (tokens["w"], tokens["s"]) if isinstance(tokens, Mapping) else tokens
             doc = _DocTokens(text, norm, words, starts, self._segmenter.backend.split_numbers)
-        names = self._name_spans(norm)
+        # what makes a number part of a name, looked up once per document: the lexicon's names,
+        # whether a 《title》 can be open, which quote marks occur (_in_name tries only those)
+        names = (self._name_spans(norm), "《" in norm, tuple(q for q in _QUOTE_PAIRS if q[0] in norm))
         out: list[dict[str, Any]] = []
         sent = _Sentences(text)
         prev: tuple[int, str] | None = None  # end and counted noun of the last figure with one
         for m in SCAN_RE.finditer(norm):
-            if m.group("pct") is not None:
-                rec = self._percent(norm, m, prev, doc)
-            elif m.group("num") is not None:
+            # the branch that matched is the last group closed (num closes after a, sep and b)
+            branch = m.lastgroup
+            if branch == "num":
                 if m.start() == m.end():
                     continue
                 rec = self._figure(norm, m, names, prev, doc)
+            elif branch == "pct":
+                rec = self._percent(norm, m, prev, doc)
             else:
                 continue
             if rec is None:
@@ -698,21 +714,27 @@ class FigureExtractor:
             return []
         return [(m.start(), m.end()) for m in self._names_re.finditer(norm)]
 
-    def _in_name(self, norm: str, s: int, e: int, names: list[tuple[int, int]]) -> bool:
-        for a, b in names:  # few per document
+    def _in_name(self, norm: str, s: int, e: int,
+                 names: tuple[list[tuple[int, int]], bool, tuple[tuple[str, str], ...]]) -> bool:
+        """Whether the number ``norm[s:e]`` is part of a name; ``names``: the
+        document's lexicon name spans, whether it has a ``《``, the quote pairs
+        whose opening mark it has (see :meth:`extract`)."""
+        spans, titles, quotes = names
+        for a, b in spans:  # few per document
             if a < e and s < b:
                 return True
         # 1+8+N, 党建+网格: a number joined by + is part of a formula/name
         if (s > 0 and norm[s - 1] in "+×") or (e < len(norm) and norm[e] in "+×"):
             return True
         # inside 《title》
-        lt = norm.rfind("《", max(0, s - 40), s)
-        if lt >= 0 and norm.find("》", lt, s) < 0 and norm.find("》", e, e + 40) >= 0:
-            return True
+        if titles:
+            lt = norm.rfind("《", max(0, s - 40), s)
+            if lt >= 0 and norm.find("》", lt, s) < 0 and norm.find("》", e, e + 40) >= 0:
+                return True
         # inside a short quote: “一年10件实事”, “543”工作法, “六个一”改革
         limit = self.options.quote_name_max
         lo = max(0, s - limit)
-        for q_open, q_close in (("“", "”"), ("‘", "’"), ("「", "」"), ("『", "』"), ("\"", "\"")):
+        for q_open, q_close in quotes:
             i = norm.rfind(q_open, lo, s)
             if i < 0 or norm.find(q_close, i + 1, s) >= 0:
                 continue
@@ -1031,12 +1053,27 @@ class FigureExtractor:
         if e < n and norm[e] in "（(":
             close = norm.find("）" if norm[e] == "（" else ")", e + 1, e + 8)
             paren = norm[e:close + 1] if close > 0 else None
-        words = self._clause_words(norm[pos:e], doc, pos)
+        key = (norm[pos:e], e == lim and e < n and norm[e] not in _BOUND, kind, unit)
+        found = self._after_cache.get(key)
+        if found is None:
+            found = _remember(self._after_cache, key, self._after_phrase(key[0], key[1], kind, unit, doc, pos))
+        out, with_paren = found
+        if out is not None and paren and with_paren:
+            return out + paren
+        return out
+
+    def _after_phrase(self, piece: str, cut: bool, kind: str, unit: str | None,
+                      doc: "_DocTokens | None", at: int) -> tuple[str | None, bool]:
+        """The counted noun phrase at the start of the window ``piece`` (a
+        function of the window, whether it ends inside its clause, the kind
+        and the unit; cached by :meth:`_counted_after`): (phrase or None,
+        whether a parenthesis right after the window belongs to it)."""
+        words = self._clause_words(piece, doc, at)
         cut_off = None  # the window ends inside the clause: its last word may be cut in two
-        if e == lim and e < n and norm[e] not in _BOUND and len(words) > 1:
+        if cut and len(words) > 1:
             cut_off = words.pop()  # kept only as the look-ahead of the word before it
         if words and len(words[0][0]) == 1 and words[0][0] in _AFTER_STOP:
-            return None
+            return None, False
         heads = self._heads
         # a classifier that needs a noun (家, 类, 台) may take a verb-led one: 10类高发电信网络诈骗类型
         lead_verb = kind == "count"
@@ -1088,12 +1125,9 @@ class FigureExtractor:
             if nw == 1 and cut_off is None and kind == "count" and not people and unit not in _NOMINAL_UNITS \
                     and words[0][1][:1] == "v" \
                     and len(words[0][0]) >= 2 and words[0][0] not in _LINK and words[0][0] not in _CHANGE:
-                return words[0][0]
-            return None
-        out = "".join(w for w, _ in phrase)
-        if paren and i >= nw:
-            out += paren
-        return out
+                return words[0][0], False
+            return None, False
+        return "".join(w for w, _ in phrase), i >= nw
 
     def _counted_before(self, norm: str, start: int, kind: str,
                         doc: "_DocTokens | None" = None, unit: str | None = None) -> tuple[str | None, bool]:
@@ -1109,8 +1143,19 @@ class FigureExtractor:
             s -= 1
         if s == start:
             return None, True
-        words = self._clause_words(norm[s:start], doc, s)
-        if s == lim and s > 0 and norm[s - 1] not in _BOUND and len(words) > 1:
+        key = (norm[s:start], s == lim and s > 0 and norm[s - 1] not in _BOUND, kind, unit)
+        found = self._before_cache.get(key)
+        if found is None:
+            found = _remember(self._before_cache, key, self._before_phrase(key[0], key[1], kind, unit, doc, s))
+        return found
+
+    def _before_phrase(self, piece: str, cut: bool, kind: str, unit: str | None,
+                       doc: "_DocTokens | None", at: int) -> tuple[str | None, bool]:
+        """:meth:`_counted_before` of the window ``piece`` before the number (a
+        function of the window, whether it starts inside its clause, the
+        kind and the unit; cached by :meth:`_counted_before`)."""
+        words = self._clause_words(piece, doc, at)
+        if cut and len(words) > 1:
             del words[0]  # the window starts inside the clause: its first word may be cut in two
         heads = self._heads
         if words and words[-1][0] in _CONJ_WORDS:
@@ -1290,6 +1335,15 @@ def _jieba_block_char():
 
 
 _JIEBA_BLOCK = _jieba_block_char()  # (text, pos) -> match when text[pos] belongs to a jieba block
+
+
+def _remember(cache: dict, key: Any, value: Any, limit: int = 50_000) -> Any:
+    """``cache[key] = value`` (the cache emptied first when it holds ``limit``
+    entries); returns ``value``."""
+    if len(cache) >= limit:
+        cache.clear()
+    cache[key] = value
+    return value
 
 
 def _is_noun(word: str, tag: str, heads: frozenset[str] | set[str]) -> bool:

@@ -118,7 +118,7 @@ def bench_backend(backend: str, docs, tmp: Path, args) -> dict:
 
     def figures(with_tokens: bool):
         def run():
-            w.ext._words_cache.clear()  # a cold clause cache, as a fresh worker has
+            w.ext._clear_caches()  # cold clause caches, as a fresh worker has
             if with_tokens and w.fig_tokens:
                 for b, i, t in zip(bodies, ids, toks):
                     w.ext.extract(b, i, t)

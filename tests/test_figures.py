@@ -514,3 +514,40 @@ def test_approximators_and_longest_units_by_first_character():
     assert brief("1个多月") == [("1个多月", 1, "个月", "more_than")]
     r = one("百分之三十以上")
     assert (r["value"], r["approx"]) == (30, "more_than")
+
+
+# -- the counted-noun caches (clause windows recur across reports) ----------------------
+def test_same_window_with_another_unit_is_not_answered_from_the_cache():
+    """The phrase caches are keyed by window, kind and unit: the window before the number
+    is the same (累计服务, 签约) but a people unit counts nothing there, money is what
+    the verb is for; a parenthesis after a cached window is added each time."""
+    ext = FigureExtractor(FigureOptions.from_config())
+
+    def counted(text):
+        return [(r["text"], r["counted"]) for r in ext.extract(text)]
+
+    for _ in range(2):  # the second round answers from the caches
+        assert counted("累计服务1.3万余人次") == [("1.3万余人次", None)]
+        assert counted("累计服务1.3万余元") == [("1.3万余元", "服务")]
+        assert counted("签约845.3亿元") == [("845.3亿元", "签约")]
+        assert counted("签约845.3万人") == [("845.3万人", None)]
+        assert counted("建成30个省（区、市）") == [("30个", "省（区、市）")]
+        assert counted("建成30个省") == [("30个", "省")]
+    assert ext._after_cache and ext._before_cache
+
+
+def test_warm_caches_give_the_records_of_cold_ones(seed_text, related_records):
+    """Every record of the shipped corpus is the same whether the extractor has seen the
+    other reports before (warm clause and phrase caches, both orders) or not (cleared)."""
+    texts = [seed_text] + [r["content"] for r in related_records]
+    ext = FigureExtractor(FigureOptions.from_config())
+    cold = []
+    for i, t in enumerate(texts):
+        ext._clear_caches()
+        cold.append(ext.extract(t, f"d{i}"))
+    assert sum(map(len, cold)) > 2000
+    ext._clear_caches()
+    assert [ext.extract(t, f"d{i}") for i, t in enumerate(texts)] == cold
+    assert len(ext._before_cache) > 100
+    rev = [ext.extract(t, f"d{i}") for i, t in reversed(list(enumerate(texts)))]
+    assert rev[::-1] == cold
