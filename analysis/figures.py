@@ -558,6 +558,7 @@ class FigureExtractor:
         # per category: (name, units, "a noun is in" test, cues, "a cue is in" test) - one
         # regex search instead of a test per noun (the same answer as trying each)
         self._category_tests = [(c.name, c.units, _any_in(c.nouns), c.cues, _any_in(c.cues)) for c in cats]
+        self._category_by_unit: dict[str | None, tuple] = {}  # unit -> the tests of the categories allowing it
         names = list((lex.get("names") or {}).get("terms", [])) + list(self.options.extra_names)
         self._names_re = None
         if names:
@@ -1227,11 +1228,16 @@ class FigureExtractor:
         """The first category whose units allow ``unit`` and one of whose nouns
         is in ``counted``, or one of whose cues ends the 8 characters before
         the figure or is in the last 6 of them."""
+        tests = self._category_by_unit.get(unit)
+        if tests is None:  # the categories that allow this unit, in lexicon order (once per unit)
+            tests = self._category_by_unit[unit] = tuple(
+                (name, nouns, cues, cue_in) for name, units, nouns, cues, cue_in in self._category_tests
+                if not units or unit in units)
+        if not tests:
+            return None
         clause = norm[max(0, start - 8):start]
         tail = clause[-6:]
-        for name, units, nouns, cues, cue_in in self._category_tests:
-            if units and unit not in units:
-                continue
+        for name, nouns, cues, cue_in in tests:
             if counted and nouns is not None and nouns(counted):
                 return name
             if cues and (clause.endswith(cues) or cue_in(tail)):
