@@ -363,6 +363,8 @@ _UNIT_RANK = {"province": 0, "city": 1, "district": 2, "street": 3, "community":
 _PROPER_TAGS = {"nr", "nrt", "ns", "nt", "nz"}
 #: one-character place abbreviations (中美关系, 访华, 港人), taken when the CRF is sure
 _PLACE_ABBREV = set("中美日俄英法德意加澳韩朝印巴港台京沪津渝华欧亚非拉越泰新马菲墨")
+#: ... or at this confidence when written next to another (中俄, 英日)
+_PAIRED_ABBREV = 0.6
 #: titles after a bare surname (江主席, 周总理, 何大爷): a one-character CRF person
 _TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生|小姐|女士|老师|教授|大夫|医生|师傅|大爷|大妈|"
                                   r"大娘|阿姨|老伯|奶奶|爷爷|书记|主任|局长|厂长|所长|院长|校长|部长|省长|市长|县长|"
@@ -773,10 +775,21 @@ class _Doc:
                 parent = self.res.gaz.parent(div)
                 self._add_place(s, e, div.name, div.level, parent.name if parent else None, div)
                 continue
-            if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= _SURE_NAME):
+            if len(name) < 2 and not (name in _PLACE_ABBREV and self.crf_conf.get((s, e), 0.0) >= (
+                    _PAIRED_ABBREV if self._paired_abbrev(s) else _SURE_NAME)):
                 continue
             level = "venue" if _VENUE.search(name) else None
             self._add_place(s, e, name, level, None)["_crf"] = True
+
+    def _paired_abbrev(self, s: int) -> bool:
+        """Is the one-character place at ``s`` written next to another the CRF
+        tags (中俄, 英日, 中、俄、哈)?"""
+        text, lab = self.text, self.crf_label
+        for k in (s - 1, s + 1, s - 2, s + 2):
+            if 0 <= k < len(text) and text[k] in _PLACE_ABBREV and lab[k] == "LOC" \
+                    and (abs(k - s) == 1 or text[(k + s) // 2] == "、"):
+                return True
+        return False
 
     # -- organisations -------------------------------------------------------------
     def find_orgs(self) -> None:
@@ -967,6 +980,11 @@ class _Doc:
             return True
         return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
 
+    def _familiar_name(self, name: str) -> bool:
+        """老 or 小 and a frequent surname (老张, 小田), not a dictionary word (小康)."""
+        return len(name) == 2 and name[0] in "老小" and self.res.surnames.get(name[1], 0) >= 20 \
+            and name not in self.res.common_words
+
     def _sure_name(self, name: str, conf: float = 1.0) -> bool:
         """A name the CRF is sure of: 2-6 Chinese characters (or a foreign
         name with ·), not a common word of a function class, not starting
@@ -994,10 +1012,10 @@ class _Doc:
             return True  # 帕金森|病, 陈列馆
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
-        # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; 记者陈天湖)
+        # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
         certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
         if self._place_word(nm) and not certain \
-                or nm[-1] in "湖河岛湾港" and len(nm) >= 3 and not certain:
+                or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!); jieba tags 德桑蒂斯 ns too: a certain CRF wins
         k = text.find(nm)
         while k >= 0:
@@ -1051,13 +1069,14 @@ class _Doc:
             return True
         return nm[-1] in _NOT_IN_NAME and any(self._plain_word(w) for w in pairs)
 
-    def _blocked(self, s: int, e: int, conf: float = 0.0) -> bool:
+    def _blocked(self, s: int, e: int, conf: float = 0.0, known: bool = False) -> bool:
         if True in self.taken[s:e] and any(p["start"] < e and s < p["end"] and not p.get("_crf")
                                         for p in self.places):
             return True
         for q0, q1, _ in self.quotes:
-            if q0 < s and e <= q1 - 1 and q1 - q0 - 2 <= self.res.opts.max_programme_len:
-                return True  # inside a short quote: a brand or nickname
+            if q0 < s and e <= q1 - 1 and q1 - q0 - 2 <= self.res.opts.max_programme_len \
+                    and not (known and q1 - q0 - 2 > e - s):
+                return True  # inside a short quote: a brand or nickname (a ``known`` name: only alone in it)
         name = self.text[s:e]
         if name in self.res.programmes:
             return True
@@ -1092,7 +1111,7 @@ class _Doc:
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
                 if not (self._looks_like_name(nm) or sure and self._sure_name(nm, conf)
-                        or conf >= _TRANSLIT_NAME and _translit_name(nm)):
+                        or conf >= _TRANSLIT_NAME and (_translit_name(nm) or self._familiar_name(nm))):
                     # trim one trailing character glued to the name (何成一脸)
                     if b - a >= 3 and self._looks_like_name(text[a:b - 1]) and \
                             _NAME_END_OK.match(text, b - 1):
@@ -1120,6 +1139,9 @@ class _Doc:
                     self.places.remove(p)
                     for k in range(p["start"], p["end"]):
                         self.taken[k] = False
+                if res.surnames.get(nm[0], 0) < 20 and any(self.crf_label[k] in ("LOC", "ORG")
+                                                           for k in range(a + 1, b)):
+                    continue  # the CRF reads a place there after a rare surname (代表|全|中国)
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and not self._weak_given_name(a, b) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
@@ -1204,7 +1226,8 @@ class _Doc:
         names = sorted({p["name"] for p in found.values() if len(p["name"]) >= 2}, key=lambda s: (-len(s), s))
         for nm in names:  # (not 江 of 江主席)
             for k in _find_all(text, nm):
-                if not any(a < k + len(nm) and k < b for a, b in found) and not self._blocked(k, k + len(nm)):
+                if not any(a < k + len(nm) and k < b for a, b in found) \
+                        and not self._blocked(k, k + len(nm), known=True):  # (“周小燕少年合唱团”)
                     found[(k, k + len(nm))] = dict(start=k, end=k + len(nm), text=nm,
                                                    label="person", name=nm)
         # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
@@ -1212,11 +1235,18 @@ class _Doc:
         place_spans = {(p["start"], p["end"]) for p in self.places} | {(a, b) for a, b, k in self.crf if k == "LOC"}
         place_ends = {b for _, b in place_spans}
         place_starts = {a for a, _ in place_spans}
-        for key, p in list(found.items()):
-            a, b = p["start"], p["end"]
-            if (text[a - 1:a] == "、" and a - 1 in place_ends and text[b:b + 1] in ("、", "等", "和", "及")) or \
-                    (text[b:b + 1] == "、" and b + 1 in place_starts and text[a - 1:a] in ("、", "和", "及")):
-                del found[key]  # not 大使郑东发、赞比亚新任驻华大使
+        listed = [key for key, p in found.items()
+                  if (text[p["start"] - 1:p["start"]] == "、" and p["start"] - 1 in place_ends
+                      and text[p["end"]:p["end"] + 1] in ("、", "等", "和", "及"))
+                  or (text[p["end"]:p["end"] + 1] == "、" and p["end"] + 1 in place_starts
+                      and text[p["start"] - 1:p["start"]] in ("、", "和", "及"))]  # not 大使郑东发、赞比亚新任驻华大使
+        # ... unless listed next to a person the CRF is sure of who is not in question (汤普森、戴肯、多兰)
+        sure_people = [(a, b) for a, b in found if (a, b) not in listed and self.crf_at.get((a, b)) == "PER"
+                       and self.crf_conf[(a, b)] >= _SURE_NAME]
+        sure_ends, sure_starts = {b for _, b in sure_people}, {a for a, _ in sure_people}
+        for key in listed:
+            if key[0] - 1 not in sure_ends and key[1] + 1 not in sure_starts:
+                del found[key]
         self._foreign_fixes(found)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
@@ -1383,8 +1413,7 @@ class _Doc:
                 not_people.add(nm)  # the start of a longer transliterated word
             elif len(nm) <= 3 and self.res.surnames.get(nm[0], 0) >= 20:
                 continue  # 林丹, 马兴瑞: a Chinese name of transliteration characters
-            elif text[a - 1:a] in _PLACE_BEFORE and text[a - 2:a] not in self.res.common_words \
-                    or _PLACE_LIST_END.match(text, b):  # (not 排在汤普森之后)
+            elif text[a - 1:a] in _PLACE_BEFORE or _PLACE_LIST_END.match(text, b):
                 not_people.add(nm)
             elif a > 0 and text[a - 1] in "州省国" and self.crf_label[a - 1] == "LOC":
                 not_people.add(nm)
