@@ -350,6 +350,29 @@ def _annotate_packed(chunk: Sequence[tuple[str, str, tuple[str, ...]]],
 
 
 # -- local engine ---------------------------------------------------------------------
+def _freeze_heap() -> bool:
+    """Put every object alive now out of reach of Python's cyclic garbage collector.
+
+    After :meth:`_Worker.warm` those are the tokenizer, the models and the
+    tables of the stages (about 200,000 container objects), which no
+    collection can free; annotating allocates records and token lists fast
+    enough to trigger a full collection every few thousand documents, and
+    each one walks all of them. ``gc.freeze()`` moves them to the permanent
+    generation: 0.11 s of collector time per 2,500 digest reports becomes
+    0.04 s (rjieba backend, all stages), the results are the same.
+    :func:`annotate` gives them back (``gc.unfreeze()``) when it returns.
+
+    Returns:
+        Whether it froze: not when the collector is off or the process has
+        frozen objects already (its owner manages that).
+    """
+    import gc
+    if not gc.isenabled() or gc.get_freeze_count():
+        return False
+    gc.freeze()
+    return True
+
+
 _POOL_SPEC: AnnotateSpec | None = None
 
 
@@ -359,6 +382,7 @@ def _pool_init(spec: AnnotateSpec) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent handles Ctrl-C
     _POOL_SPEC = spec
     _worker(spec).warm()
+    _freeze_heap()  # a pool process lives for this run only: never unfrozen
 
 
 def _pool_chunk(chunk: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict | None, str | None]]:
@@ -542,12 +566,15 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
             buf.clear()
 
     jobs = _chunks(_iter_jobs(store, todo), size)
+    frozen = False
     try:
         if pool is None:
             _worker(spec).warm()
+            frozen = _freeze_heap()
             for chunk in jobs:
                 take(_annotate_packed(chunk, spec))
         else:
+            frozen = _freeze_heap()  # this process writes: its collections skip what it loaded
             # The store is read HERE, in this thread (a pool's feeder thread must not hold a
             # SQLite cursor of this connection), with a few chunks per worker in flight.
             from collections import deque
@@ -573,6 +600,9 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
         raise AnnotateInterrupted(report) from exc
     finally:
         jobs.close()
+        if frozen:
+            import gc
+            gc.unfreeze()
         if bar is not None:
             bar.close()
     flush()

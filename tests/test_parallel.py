@@ -383,3 +383,39 @@ def test_writes_in_key_order_store_the_same_rows(tmp_path, related_records):
     want = {(k, spec.hashes[k], did): blob for did, packed in rows for k, blob in packed.items()}
     assert {(k, cfg, did): blob for k, cfg, did, blob in got} == want
     assert unpack(want["tokens", spec.hashes["tokens"], jobs[0][0]])["w"][:1] != []
+
+
+def test_annotate_freezes_the_loaded_heap_while_it_runs_and_gives_it_back(tmp_path, seed_text, sample,
+                                                                           monkeypatch):
+    """The tokenizer and tables loaded by warm() are out of the collector's reach while
+    annotate runs (gc.freeze), back in it afterwards; a caller's own frozen heap is left alone."""
+    import gc
+
+    from analysis import parallel
+    seen = []
+    packed = parallel._annotate_packed
+
+    def spy(chunk, spec):
+        seen.append(gc.get_freeze_count())
+        return packed(chunk, spec)
+
+    monkeypatch.setattr(parallel, "_annotate_packed", spy)
+    assert gc.get_freeze_count() == 0
+    corpus = _corpus(tmp_path / "gc.sqlite", sample[:6], seed_text)
+    rep = annotate(corpus, workers=1, stages=["tokens", "figures"], chunk_size=2)
+    assert rep.computed == {"tokens": 7, "figures": 7} and not rep.failed
+    assert len(seen) == 4 and min(seen) > 10_000  # the segmenter's and the extractor's objects
+    assert gc.get_freeze_count() == 0
+    seed_id = corpus.store.doc_ids()[0]
+    figs = corpus.store.get_annotations("figures", rep.hashes["figures"], [seed_id])[seed_id]
+    assert {f["value"] for f in figs if f["category"]} == {158, 2500, 46, 110, 30000}
+    # a caller that froze its own heap keeps exactly that
+    other = _corpus(tmp_path / "gc2.sqlite", sample[6:9], None)
+    gc.freeze()
+    try:
+        mine = gc.get_freeze_count()
+        seen.clear()
+        annotate(other, workers=1, stages=["tokens"])
+        assert seen and gc.get_freeze_count() == mine
+    finally:
+        gc.unfreeze()
