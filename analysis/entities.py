@@ -287,7 +287,7 @@ _UNIT_LEVEL = [(re.compile(f"(?:{_STREET})$"), "street"), (re.compile(f"(?:{_COM
 #: a chained unit after a county/unit: 2-7 Chinese characters + unit word (shortest)
 _CHAIN_UNIT = re.compile(f"([{_HAN}]{{1,7}}?(?:{_UNIT_SUFFIX}))(?!服务|工作|治理|干部)")
 #: a county the gazetteer no longer has at the start of a chained unit (绍兴县|湖塘镇, 田阳县|百育乡)
-_OLD_COUNTY = re.compile(f"[{_HAN}]{{2,4}}?[县旗](?=[{_HAN}])")
+_OLD_COUNTY = re.compile(f"原?([{_HAN}]{{2,4}}?[县旗])(?=[{_HAN}])")
 #: dictionary tags of words that do not occur inside a unit's name (积极搭建社区)
 _NOT_NAME_TAGS = {"v", "vn", "vd", "d", "ad", "a", "p", "c", "r", "u", "m", "q", "t", "f", "l", "i"}
 #: an organisation that contains a place must end in one of these (not 党员社)
@@ -701,9 +701,9 @@ class _Doc:
                 return pos
             county = _OLD_COUNTY.match(name)
             if county and len(name) - county.end() >= 3:
-                # an old county before the unit (浙江省绍兴县湖塘镇): a place of its own, the unit's parent
-                self._add_place(pos, pos + county.end(), county.group(0), "district", parent)
-                parent = county.group(0)
+                # an old county before the unit (浙江省绍兴县湖塘镇, 原日照县): a place of its own, the unit's parent
+                self._add_place(pos + county.start(1), pos + county.end(), county.group(1), "district", parent)
+                parent = county.group(1)
                 pos += county.end()
                 name = name[county.end():]
             level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
@@ -716,6 +716,12 @@ class _Doc:
             parent = name
             pos = m.end(1)
         return pos
+
+    def _common_unit_word(self, name: str) -> bool:
+        """Does ``name`` end in a common word made with a one-character unit word
+        (顺德市|城镇, 江南|农村), not in a unit's name (高堡乡)?"""
+        return len(_UNIT_END.search(name).group(0)) == 1 and len(name) >= 2 \
+            and self.res.common_words.get(name[-2:], "ns") not in _PROPER_TAGS
 
     def _standalone_units(self, known: dict) -> None:
         text = self.text
@@ -746,7 +752,8 @@ class _Doc:
             crf = any(self.crf_label[k] == "LOC" for k in range(s, m.start()))
             if not crf and not name.endswith(("小区", "街道")):
                 continue
-            if self.res.common_words.get(name, "ns") not in _PROPER_TAGS or self.res.plain_words_in(text[s:m.start()]):
+            if self.res.common_words.get(name, "ns") not in _PROPER_TAGS or self.res.plain_words_in(text[s:m.start()]) \
+                    or self._common_unit_word(name):
                 continue  # a common word (农村), but 高堡乡 is a name in jieba's dictionary
             level = next(lv for rx, lv in _UNIT_LEVEL if rx.search(name))
             # right after a unit of a higher level: that unit is the parent (高堡乡凡堡村)
@@ -756,8 +763,8 @@ class _Doc:
             county = _OLD_COUNTY.match(name)
             if county and len(name) - county.end() >= 3 and (not before or before[0]["level"] in ("province", "city")):
                 # an old county before the unit (浙江省绍兴县|湖塘镇)
-                self._add_place(s, s + county.end(), county.group(0), "district", parent)
-                parent, s, name = county.group(0), s + county.end(), name[county.end():]
+                self._add_place(s + county.start(1), s + county.end(), county.group(1), "district", parent)
+                parent, s, name = county.group(1), s + county.end(), name[county.end():]
             self._add_place(s, e, name, level, parent)
             known.setdefault(name, (level, parent))
 

@@ -682,3 +682,12 @@ def test_places_inside_quoted_programmes():
     assert [(r["text"], r["name"], r["level"]) for r in inner] == [("广西", "广西壮族自治区", "province")]
     assert "苏南" in _places(recs)
     assert {r["name"] for r in recs if r["label"] == "programme"} == {"冬游广西", "苏南模式"}
+
+
+def test_former_county_and_common_unit_words():
+    places = _places(extract_entities("叶莲美老家是山东省原日照县北古村人。"))
+    assert places["日照县"]["parent"] == "山东省" and places["北古村"]["parent"] == "日照县"
+    assert "原日照县北古村" not in places
+    # 水乡 (like 农村, 城乡) is a common word, no unit's name
+    places = _places(extract_entities("民众泛舟湖上，领略江南水乡美景。"))
+    assert set(places) == {"江南"}
