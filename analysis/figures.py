@@ -1047,9 +1047,9 @@ class FigureExtractor:
             pos = close + 1
         if pos >= n or not ("\u4e00" <= norm[pos] <= "\u9fff"):
             return None
-        e, lim = pos, min(n, pos + self.options.counted_window + 4)
-        while e < lim and norm[e] not in _BOUND:
-            e += 1
+        lim = min(n, pos + self.options.counted_window + 4)
+        b = _BOUND_RE.search(norm, pos, lim)  # the window ends at the first clause boundary
+        e = lim if b is None else b.start()
         paren = None  # a parenthesis right after: 省（区、市）
         if e < n and norm[e] in "（(":
             close = norm.find("）" if norm[e] == "（" else ")", e + 1, e + 8)
@@ -1139,9 +1139,8 @@ class FigureExtractor:
         (``社区居住着2000多户``: None). Returns (phrase or None, whether the
         clause only says how something changed, so the previous figure's noun
         applies)."""
-        s, lim = start, max(0, start - self.options.counted_window)
-        while s > lim and norm[s - 1] not in _BOUND:
-            s -= 1
+        lim = max(0, start - self.options.counted_window)
+        s = _NO_BOUND_TO_END_RE.search(norm, lim, start).start()  # back to the last boundary (or lim)
         if s == start:
             return None, True
         key = (norm[s:start], s == lim and s > 0 and norm[s - 1] not in _BOUND, kind, unit)
@@ -1256,6 +1255,10 @@ _LINK = frozenset(["同比", "环比", "增长", "下降", "提高", "提升", "
 
 # counted nouns: clause boundaries, word classes of the segmented clause
 _BOUND = frozenset("，,。！？!?；;：:\n（）()【】[]《》 \t\u3000")
+_BOUND_CLASS = "".join(map(re.escape, sorted(_BOUND)))
+_BOUND_RE = re.compile(f"[{_BOUND_CLASS}]")
+# searched from lim with endpos at a figure: the first position from which no boundary comes before it
+_NO_BOUND_TO_END_RE = re.compile(f"[^{_BOUND_CLASS}]*\\Z")
 _NOUN_CLASSES = _NOUN_TAGS | {"un"}
 _MOD_TAGS = frozenset(["a", "b", "s", "z", "f", "h"])
 _SKIP_TAGS = frozenset(["d", "p", "u", "uj", "ul", "uz", "ug", "uv", "ud", "c", "t", "f", "r", "y", "e"])
