@@ -623,6 +623,12 @@ class _Doc:
                 continue
             div = self._resolve(cands, prev_div if prev_end == i else None)
             short = gaz.is_short(name)
+            if not short and self.crf_label[i] != "LOC" and not (
+                    prev_end == i and prev_div is not None and gaz.is_ancestor(prev_div, div)) and (
+                    len(name) == 2 and (self.res.common_words.get(name, "ns") not in _PROPER_TAGS
+                                        or text[e - 1:e + 1] in self.res.common_words and text[e] != "委")):
+                i += 1  # a common word (城区, 郊区, 矿区) or a word with the next character (书记和|县长, 古|县城)
+                continue
             if short:
                 follows = gaz.match_at(text, e) if e < n else None
                 ok = (self.crf_label[i] == "LOC" and self.crf_label[e - 1] == "LOC"

@@ -691,3 +691,19 @@ def test_former_county_and_common_unit_words():
     # 水乡 (like 农村, 城乡) is a common word, no unit's name
     places = _places(extract_entities("民众泛舟湖上，领略江南水乡美景。"))
     assert set(places) == {"江南"}
+
+
+@pytest.mark.parametrize("text, word", [
+    ("县委书记和县长带着一批乡镇企业家外出考察。", "和县"),  # 书记和|县长
+    ("目前城区小学毕业生升学率达１００％。", "城区"),  # 城区 (阳泉市) is a common word
+    ("集中力量打造中心城区的商圈，郊区也在发展。", "郊区"),
+    ("在山西太原古县城，五彩斑斓的烟花绽放。", "古县"),  # 古|县城
+])
+def test_division_names_that_are_common_words(text, word):
+    assert not [r for r in extract_entities(text) if r["label"] == "place" and r["text"] == word]
+
+
+def test_division_names_that_are_common_words_after_their_parent():
+    places = _places(extract_entities("忻州市代县雁门关村的干部群众。山西省阳泉市矿区的居民。"))
+    assert places["代县"]["parent"] == "忻州市" and places["矿区"]["parent"] == "阳泉市"
+    assert _places(extract_entities("江州区委常委、组织部部长左涛说。"))["江州区"]["parent"] == "崇左市"
