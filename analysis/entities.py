@@ -1348,7 +1348,8 @@ class _Doc:
         glue = text[b - 1:b + 1]
         if b - a == 3 and not words.get(text[a:b], "").startswith("nr") \
                 and words.get(glue) in _GLUE_TAGS and self.res.pair_freq.get(glue, 0) >= _GLUE_FREQ \
-                and self.crf_prob[b - 1] < min(self.crf_prob[a:b - 1]) and self._looks_like_name(text[a:b - 1]) \
+                and self.crf_prob[b - 1] < min(self.crf_prob[a:b - 1]) and self.crf_prob[b - 1] < _CERTAIN_NAME \
+                and self._looks_like_name(text[a:b - 1]) \
                 and not words.get(text[a:b - 1], "").startswith("nr"):
             return a, b - 1
         return a, b

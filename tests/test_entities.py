@@ -707,3 +707,11 @@ def test_division_names_that_are_common_words_after_their_parent():
     places = _places(extract_entities("忻州市代县雁门关村的干部群众。山西省阳泉市矿区的居民。"))
     assert places["代县"]["parent"] == "忻州市" and places["矿区"]["parent"] == "阳泉市"
     assert _places(extract_entities("江州区委常委、组织部部长左涛说。"))["江州区"]["parent"] == "崇左市"
+
+
+@pytest.mark.parametrize("text, name", [
+    ("会议选举李玉成为省高级人民法院院长。", "李玉成"),  # 成为 is a word, but the CRF is certain of 成
+    ("石泰峰、李干杰出席会议。", "李干杰"),  # 杰出
+])
+def test_certain_last_character_is_not_trimmed(text, name):
+    assert name in _people(extract_entities(text))
