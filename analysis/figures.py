@@ -666,14 +666,13 @@ class FigureExtractor:
                 continue
             if rec is None:
                 continue
-            if rec["counted"] and rec["kind"] != "duration":
-                prev = (rec["end"], rec["counted"])
-            s, e = rec["start"], rec["end"]
+            s, e, number, value, low, high, unit, approx, counted, kind, category = rec
+            if counted and kind != "duration":
+                prev = (e, counted)
             # the FIELDS, in order (tests/test_figures.py checks the keys)
             out.append({"doc_id": doc_id, "start": s, "end": e, "text": text[s:e], "sentence": sent.sentence(s),
-                        "number": rec["number"], "value": rec["value"], "low": rec["low"], "high": rec["high"],
-                        "unit": rec["unit"], "approx": rec["approx"], "counted": rec["counted"],
-                        "kind": rec["kind"], "category": rec["category"]})
+                        "number": number, "value": value, "low": low, "high": high, "unit": unit,
+                        "approx": approx, "counted": counted, "kind": kind, "category": category})
         return out
 
     def dates(self, text: str, doc_id: str | None = None, reference: str | None = None) -> list[dict[str, Any]]:
@@ -755,22 +754,22 @@ class FigureExtractor:
         return None
 
     def _figure(self, norm: str, m: re.Match, names, prev: tuple[int, str] | None = None,
-                doc: "_DocTokens | None" = None) -> dict[str, Any] | None:
-        s, e = m.start("num"), m.end("num")
+                doc: "_DocTokens | None" = None) -> tuple | None:
+        """A figure at the scanner's ``num`` match, or None: (start, end, number,
+        value, low, high, unit, approx, counted, kind, category)."""
+        s, e = m.span("num")
         number = m.group("num")
         first = number[0]
+        before = norm[s - 1] if s else "\0"  # the character before the number ("\0": none)
         # 一 as an article is excluded by the scanner; a number glued to Latin
         # letters or other digits (IDs, model names) is no figure
-        if s > 0 and (norm[s - 1].isascii() and (norm[s - 1].isalnum() or norm[s - 1] in "._/#")):
+        if before.isascii() and (before.isalnum() or before in "._/#"):
             return None
         if e < len(norm) and norm[e].isascii() and (norm[e].isalpha() or norm[e] in "_/#"):
             return None
-        if s > 0 and norm[s - 1] in "第每周星礼" and not (norm[s - 1] in "每" and first.isdigit()):
-            if norm[s - 1] != "每":
-                return None
-        if s > 0 and norm[s - 1] in _CN_CHARS and not first.isdigit():
+        if before in "第周星礼":  # ordinals, weekdays (每 before a number is a rate, kept)
             return None
-        if s > 0 and norm[s - 1] in "这那此该" and not first.isdigit():  # 这两天: these days
+        if not first.isdigit() and (before in _CN_CHARS or before in "这那此该"):  # 这两天: these days
             return None
         parsed = parse_number(number)
         if parsed is None:
@@ -786,7 +785,7 @@ class FigureExtractor:
         approx = parsed.approx
         low, high, value = parsed.low, parsed.high, parsed.value
         bare_prefix = None
-        if first in "百千万亿十" and s > 0 and norm[s - 1] in "上几数":  # 上万, 几十, 数百
+        if first in "百千万亿十" and before in "上几数":  # 上万, 几十, 数百
             bare_prefix = s - 1
             if approx == "exact":
                 approx, low, high = "more_than", value, None
@@ -895,11 +894,11 @@ class FigureExtractor:
             return None
         counted = self._counted(norm, start, end, unit, prev, doc)
         category = self._category(norm, start, counted, unit)
-        return {"start": start, "end": end, "number": m.group("num"), "value": value, "low": low, "high": high,
-                "unit": unit, "approx": approx, "counted": counted, "kind": kind, "category": category}
+        return start, end, number, value, low, high, unit, approx, counted, kind, category
 
     def _percent(self, norm: str, m: re.Match, prev: tuple[int, str] | None = None,
-                 doc: "_DocTokens | None" = None) -> dict[str, Any] | None:
+                 doc: "_DocTokens | None" = None) -> tuple | None:
+        """A percentage written 百分之… at the scanner's ``pct`` match, as :meth:`_figure`."""
         raw = m.group("pct")[3:]
         if raw[0].isdigit():
             try:
@@ -928,9 +927,7 @@ class FigureExtractor:
         elif approx == "about":
             low = high = v
         counted = self._counted(norm, s, e, "%", prev, doc)
-        return {"start": s, "end": e, "number": m.group("pct"), "value": v, "low": low, "high": high,
-                "unit": "%", "approx": approx, "counted": counted, "kind": "percent",
-                "category": self._category(norm, s, counted, "%")}
+        return s, e, m.group("pct"), v, low, high, "%", approx, counted, "percent", self._category(norm, s, counted, "%")
 
     # -- counted noun ---------------------------------------------------------
     @property
