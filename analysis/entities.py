@@ -457,11 +457,9 @@ class _Doc:
         self.text = text
         self.doc_id = doc_id
         self.res = res
-        from .ner.crf import bio_spans
-        labels, self.crf_prob, self.crf_begin = res.tagger.tag(text, marginals=True)
-        self.crf = bio_spans(labels)
+        self.crf, conf, self.crf_prob, self.crf_begin = res.tagger.entity_spans(text)
         #: (start, end) → the model's confidence in the span (lowest marginal of its characters)
-        self.crf_conf: dict[tuple[int, int], float] = {(s, e): min(self.crf_prob[s:e]) for s, e, _ in self.crf}
+        self.crf_conf: dict[tuple[int, int], float] = {(s, e): c for (s, e, _), c in zip(self.crf, conf)}
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:

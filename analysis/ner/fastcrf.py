@@ -375,6 +375,10 @@ class CompiledCRF:
         self.is_entity = np.array([lab != "O" for lab in labels], dtype=np.bool_)
         self.is_per = np.array([lab[2:] == "PER" for lab in labels], dtype=np.bool_)
         self.b_per = labels.index("B-PER") if "B-PER" in labels else -1
+        #: entity types (``PER``...) by id - 1, each label's type id (0: ``O``) and B- flag (:func:`_bio_spans`)
+        self.kinds = [None] + sorted({lab[2:] for lab in labels if lab != "O"})
+        self.kind_of = np.array([self.kinds.index(lab[2:]) if lab != "O" else 0 for lab in labels], dtype=np.int64)
+        self.is_begin = np.array([lab.startswith("B-") for lab in labels], dtype=np.bool_)
         self._model = (self.W, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
                        self.tpl_len, self.tpl_off, self.id_bits, self.extra_rows, self.is_entity, self.is_per,
                        self.b_per)
@@ -408,6 +412,15 @@ class CompiledCRF:
         characters (after the last sentence end) and tagged as ``CRFTagger`` does."""
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         return _tag_text(raw, max_chunk, marginals, self._model, self._text)
+
+    def entity_spans(self, text: str, max_chunk: int):
+        """What :meth:`analysis.ner.crf.CRFTagger.entity_spans` returns, the spans found
+        in numba (no label name per character is built)."""
+        ids, probs, begins = self.tag(text, max_chunk, True)
+        spans, conf = _bio_spans(ids, probs, self.kind_of, self.is_begin)
+        kinds = self.kinds
+        return ([(s, e, kinds[k]) for s, e, k in spans.tolist()], conf.tolist(), probs.tolist(),
+                begins.tolist())
 
 
 _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"])
@@ -670,3 +683,40 @@ def _tag_text(raw, max_chunk, marginals, model, text):
                     _marginals(S, trans, labels[i:j], is_entity, is_per, b_per, probs[i:j], begins[i:j])
                     break
     return labels, probs, begins
+
+
+@njit(cache=True)
+def _bio_spans(labels, probs, kind_of, is_begin):
+    """:func:`analysis.ner.crf.bio_spans` on label ids: ``(m, 3)`` rows of start, end,
+    type id (``kind_of``) and each span's lowest ``probs`` (its confidence)."""
+    n = labels.size
+    spans = np.empty((n, 3), dtype=np.int64)
+    conf = np.empty(n)
+    m = 0
+    start = -1
+    kind = 0
+    prev = -2
+    for i in range(n):
+        k = kind_of[labels[i]]
+        if k == 0:
+            continue
+        if start >= 0 and i != prev + 1:  # the O at prev + 1 ended the span
+            spans[m, 0], spans[m, 1], spans[m, 2] = start, prev + 1, kind
+            m += 1
+            start, kind = -1, 0
+        if is_begin[labels[i]] or k != kind:
+            if start >= 0:
+                spans[m, 0], spans[m, 1], spans[m, 2] = start, i, kind
+                m += 1
+            start, kind = i, k
+        prev = i
+    if start >= 0:
+        spans[m, 0], spans[m, 1], spans[m, 2] = start, prev + 1, kind
+        m += 1
+    for q in range(m):
+        c = probs[spans[q, 0]]
+        for t in range(spans[q, 0] + 1, spans[q, 1]):
+            if probs[t] < c:
+                c = probs[t]
+        conf[q] = c
+    return spans[:m], conf[:m]
