@@ -1638,10 +1638,14 @@ class _Doc:
             if not p.get("role") and p["name"] in roles_by_name:
                 p["role"], p["affiliation"] = roles_by_name[p["name"]]
         sent_starts = [s for s, _ in sents]
+        empty = dict.fromkeys(COLUMNS)
         for rec in self.people + self.places + self.orgs + self.programmes:
             if rec["label"] not in labels:
                 continue
-            r = {c: rec.get(c) for c in COLUMNS}
+            r = empty.copy()  # {c: rec.get(c) for c in COLUMNS}, faster
+            for c in rec:
+                if c in r:
+                    r[c] = rec[c]
             r["doc_id"] = self.doc_id
             r["entity_id"] = f"{rec['label']}:{rec['name']}"
             r["sentence"] = _sentence_at(text, sents, rec["start"], sent_starts)

@@ -479,20 +479,30 @@ def _state_scores(cps, model, text):
     D[n + 2] = D[n + 3] = cid[36]  # "$"
     for t in range(n):
         D[t + 2] = cid[cps[t]]
+    # the weight row of each template at each character first (template by template:
+    # the look-ups do not wait for each other), then the rows summed character by character
     n_tpl = tpl_len.size
+    R = np.empty((n_tpl, n), dtype=np.int64)
+    for k in range(n_tpl):
+        ln = tpl_len[k]
+        o0, o1, o2 = tpl_off[k, 0] + 2, tpl_off[k, 1] + 2, tpl_off[k, 2] + 2
+        if ln == 1:
+            for t in range(n):
+                R[k, t] = uni[k, D[t + o0]]
+            continue
+        base, bits = ng_base[k], ng_bits[k]
+        for t in range(n):
+            a, b = D[t + o0], D[t + o1]
+            key = (a << id_bits) | b
+            ok = a != 0 and b != 0  # a character no attribute has: no row
+            if ln == 3:
+                c = D[t + o2]
+                key = (key << id_bits) | c
+                ok = ok and c != 0
+            R[k, t] = _hget(ng_tab, base, bits, key) if ok else -1
     for t in range(n):
         for k in range(n_tpl):
-            if tpl_len[k] == 1:
-                r = uni[k, D[t + 2 + tpl_off[k, 0]]]
-            else:
-                key = 0
-                for m in range(tpl_len[k]):
-                    d = D[t + 2 + tpl_off[k, m]]
-                    if d == 0:  # a character no attribute has
-                        key = -1
-                        break
-                    key = (key << id_bits) | d
-                r = _hget(ng_tab, ng_base[k], ng_bits[k], key) if key >= 0 else -1
+            r = R[k, t]
             if r >= 0:
                 for y in range(L):
                     S[t, y] += W[r, y]
@@ -601,14 +611,14 @@ def _marginals(S, trans, labels, is_entity, is_per, b_per, probs, begins):
     for j in range(L):
         alpha[0, j] *= scale[0]
     for t in range(1, n):
-        for i in range(L):
-            a = alpha[t - 1, i]
-            for j in range(L):
-                alpha[t, j] += a * et[i, j]
         s = 0.0
         for j in range(L):
-            alpha[t, j] *= es[t, j]
-            s += alpha[t, j]
+            v = 0.0  # summed in a register, in crfsuite's order (i ascending)
+            for i in range(L):
+                v += alpha[t - 1, i] * et[i, j]
+            v *= es[t, j]
+            alpha[t, j] = v
+            s += v
         scale[t] = 1.0 / s if s != 0.0 else 1.0
         for j in range(L):
             alpha[t, j] *= scale[t]
@@ -720,3 +730,23 @@ def _bio_spans(labels, probs, kind_of, is_begin):
                 c = probs[t]
         conf[q] = c
     return spans[:m], conf[:m]
+
+
+@njit(cache=True)
+def pair_starts(cps, first, second, pair):
+    """:meth:`analysis.ner.gazetteer.Gazetteer.starts` on code points: the ``k`` where
+    ``pair[first[cps[k]], second[cps[k + 1]]]`` (code points above the tables' size
+    count as the last one; ``-1`` in ``first``/``second``: no such character)."""
+    n = cps.size
+    out = np.empty(max(n - 1, 0), dtype=np.int64)
+    top = first.size - 1
+    m = 0
+    for k in range(n - 1):
+        f = first[min(np.int64(cps[k]), top)]
+        if f < 0:
+            continue
+        s = second[min(np.int64(cps[k + 1]), top)]
+        if s >= 0 and pair[f, s]:
+            out[m] = k
+            m += 1
+    return out[:m]
