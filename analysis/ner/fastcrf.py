@@ -244,7 +244,21 @@ def _trie(words: dict[str, int], reverse: bool = False) -> tuple[_Tables, np.nda
     tables = _Tables(sizes=[flat.size])
     mark = np.zeros(flat.size + 1, dtype=np.int32)
     n_nodes = _build_trie(flat, starts, vals, tables.tab, tables.bits[0], mark)
-    return tables, mark[:n_nodes].copy()
+    # the same transitions in a table sized by the nodes (a prefix trie has far fewer
+    # nodes than characters): fewer cache lines per text
+    used = tables.tab[tables.tab[:, 0] != _EMPTY]
+    return _Tables([(used[:, 0], used[:, 1])]), mark[:n_nodes].copy()
+
+
+def _root_children(tables: _Tables, size: int) -> np.ndarray:
+    """The trie's children of the root by code point (``-1``: none) for code points
+    below ``size``: the first step of a walk without a hash look-up."""
+    root = np.full(size, -1, dtype=np.int32)
+    used = tables.tab[tables.tab[:, 0] != _EMPTY]
+    first = used[(used[:, 0] >> 21) == 0]
+    first = first[first[:, 0] < size]
+    root[first[:, 0]] = first[:, 1]
+    return root
 
 
 class LexiconTables:
@@ -258,6 +272,7 @@ class LexiconTables:
         cls: uint8 class per code point (common/rare surname, organisation end, place end).
         tags: the lexicon's word tags (``r``, ``s``, ``t``), index + 1 in ``pmark``.
         ptrie, pmark: the prefix trie of ``Lexicon.prefixes`` and each node's tag number.
+        proot: the prefix trie's root children by code point (below U+10000; ``-1``: none).
         strie, smark: the reversed trie of ``ORG_SUFFIX_WORDS``, node → word index + 1.
         double: hash set of two-character surnames (packed code points).
         max_word: ``Lexicon.MAX_WORD``.
@@ -279,6 +294,7 @@ class LexiconTables:
         self.tags = sorted({t for t in lex.prefixes.values() if t})
         num = {t: k + 1 for k, t in enumerate(self.tags)}
         self.ptrie, self.pmark = _trie({w: num.get(t, 0) for w, t in lex.prefixes.items()})
+        self.proot = _root_children(self.ptrie, 0x10000)
         self.suffix_words = list(ORG_SUFFIX_WORDS)
         self.strie, self.smark = _trie({w: k + 1 for k, w in enumerate(self.suffix_words)}, reverse=True)
         dbl = [(ord(w[0]) << 21) | ord(w[1]) for w in lex.double_surnames if len(w) == 2]
@@ -289,7 +305,7 @@ class LexiconTables:
         """What the compiled functions take (one tuple)."""
         return (self.shape, self.cuts, self.cls, self.ptrie.tab, self.ptrie.bits[0], self.pmark,
                 self.strie.tab, self.strie.bits[0], self.smark, self.double.tab, self.double.bits[0],
-                self.max_word, len(self.tags))
+                self.max_word, len(self.tags), self.proot)
 
 
 # -- the compiled model ----------------------------------------------------------
@@ -469,7 +485,7 @@ def _state_scores(cps, model, text):
     """State scores ``(n, L)`` of one chunk of normalised code points, summed in
     char_features' order (each pass adds to every character before the next pass)."""
     W, _, cid, uni, ng_tab, ng_base, ng_bits, tpl_len, tpl_off, id_bits, xr, _, _, _ = model
-    _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags = text
+    _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags, proot = text
     n = cps.size
     L = W.shape[1]
     S = np.zeros((n, L))
@@ -524,7 +540,7 @@ def _state_scores(cps, model, text):
     # lexicon matches (begin, middle, end of words of 2+ characters)
     lbase = 44
     for i in range(n - 1):
-        node = _hget(pt_tab, 0, pt_bits, cps[i])
+        node = proot[cps[i]] if cps[i] < proot.size else _hget(pt_tab, 0, pt_bits, cps[i])
         if node < 0:
             continue
         jmax = min(n, i + max_word)
