@@ -364,12 +364,23 @@ class LexiconTables:
 
 
 # -- the compiled model ----------------------------------------------------------
+def _aligned_rows(rows: int, cols: int) -> np.ndarray:
+    """A zero C-contiguous float64 array of ``rows`` rows of ``cols`` rounded up to 8
+    columns, starting on a 64-byte boundary: each row is whole cache lines (a row of 7
+    weights read at random otherwise straddles two lines three times in four)."""
+    width = -(-cols // 8) * 8
+    buf = np.zeros(rows * width + 8)
+    off = (-buf.ctypes.data % 64) // 8
+    return buf[off:off + rows * width].reshape(rows, width)
+
+
 class CompiledCRF:
     """A crfsuite model's weights as arrays for one feature set and lexicon.
 
     Attributes:
         labels: label names by id (crfsuite's order, which decides ties).
-        W: ``(rows, L)`` state weights; row 0 is zeros (unused).
+        W: ``(rows, L)`` state weights; row 0 is zeros (unused). The compiled code reads
+            them with each row padded to a whole 64-byte cache line.
         trans: ``(L, L)`` transition weights.
         cid: code point → dense id of the characters the n-gram attributes use (0: none).
         uni: ``(templates, ids)`` rows of the one-character templates (``-1``: none).
@@ -387,9 +398,10 @@ class CompiledCRF:
         used = np.unique(state["src"])
         row_of = np.full(len(attrs), -1, dtype=np.int64)
         row_of[used] = np.arange(1, len(used) + 1)
-        W = np.zeros((len(used) + 1, L))
+        W = _aligned_rows(len(used) + 1, L)
         W[row_of[state["src"]], state["dst"]] = state["w"]
-        self.W = W
+        self._W_lines = W  # rows padded to whole cache lines (what the compiled code reads)
+        self.W = W[:, :L]
         n_tpl = len(NGRAM_TEMPLATES)
         if any(len(offs) > 3 for _, offs in NGRAM_TEMPLATES):
             raise UnsupportedModel("n-gram templates of more than 3 characters")
@@ -450,7 +462,7 @@ class CompiledCRF:
         self.kinds = [None] + sorted({lab[2:] for lab in labels if lab != "O"})
         self.kind_of = np.array([self.kinds.index(lab[2:]) if lab != "O" else 0 for lab in labels], dtype=np.int64)
         self.is_begin = np.array([lab.startswith("B-") for lab in labels], dtype=np.bool_)
-        self._model = (self.W, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
+        self._model = (self._W_lines, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
                        self.tpl_len, self.tpl_off, self.id_bits, self.extra_rows, self.is_entity, self.is_per,
                        self.b_per, self.ngram.vbits)
         self._text = lex_tables.arrays()
@@ -542,7 +554,7 @@ def _state_scores(cps, model, text):
     W, _, cid, uni, ng_tab, ng_base, ng_bits, tpl_len, tpl_off, id_bits, xr, _, _, _, ng_vb = model
     _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags, proot, pt_vb = text
     n = cps.size
-    L = W.shape[1]
+    L = model[1].shape[0]  # the labels (W's rows are padded)
     S = np.zeros((n, L))
     # n-grams over the text padded with ^^ and $$, by dense character id
     D = np.empty(n + 4, dtype=np.int64)
