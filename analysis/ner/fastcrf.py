@@ -251,8 +251,9 @@ class _Packed:
     and value packed in one int64 per slot (``key << vbits | val``): half the memory,
     one 8-byte read per probe (the tagger's big tables stay in the caches longer)."""
 
-    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]]):
-        bits = [_bits_for(len(k)) for k, _ in parts]
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]], dense: bool = False):
+        # dense: up to 0.7 of the slots used (a smaller table, a few more probes), else up to half
+        bits = [max(3, int(-(-len(k) * 10 // 7) - 1).bit_length()) if dense else _bits_for(len(k)) for k, _ in parts]
         base = np.cumsum([0] + [1 << b for b in bits])
         top_val = max((int(v.max()) for _, v in parts if len(v)), default=0)
         top_key = max((int(k.max()) for k, _ in parts if len(k)), default=0)
@@ -349,7 +350,7 @@ class LexiconTables:
         self.ptrie, self.pmark = _trie({w: num.get(t, 0) for w, t in lex.prefixes.items()})
         self.proot = _root_children(self.ptrie, 0x10000)
         used = self.ptrie.tab[self.ptrie.tab[:, 0] != _EMPTY]
-        self.ptrie_packed = _Packed([(used[:, 0], used[:, 1])])
+        self.ptrie_packed = _Packed([(used[:, 0], used[:, 1])], dense=True)
         self.suffix_words = list(ORG_SUFFIX_WORDS)
         self.strie, self.smark = _trie({w: k + 1 for k, w in enumerate(self.suffix_words)}, reverse=True)
         dbl = [(ord(w[0]) << 21) | ord(w[1]) for w in lex.double_surnames if len(w) == 2]
