@@ -301,7 +301,9 @@ def _trie(words: dict[str, int], reverse: bool = False) -> tuple[_Tables, np.nda
     # the same transitions in a table sized by the nodes (a prefix trie has far fewer
     # nodes than characters): fewer cache lines per text
     used = tables.tab[tables.tab[:, 0] != _EMPTY]
-    return _Tables([(used[:, 0], used[:, 1])]), mark[:n_nodes].copy()
+    mark = mark[:n_nodes]
+    # the smallest type that holds the marks (fewer cache lines per text)
+    return _Tables([(used[:, 0], used[:, 1])]), mark.astype(np.int8 if mark.max(initial=0) < 127 else np.int32)
 
 
 def _root_children(tables: _Tables, size: int) -> np.ndarray:
@@ -334,7 +336,7 @@ class LexiconTables:
 
     def __init__(self, lex):
         from .crf import _SHAPE, CHUNK_CUTS, LOC_END_CHARS, ORG_END_CHARS, ORG_SUFFIX_WORDS
-        shape = np.arange(max(0x10000, max(map(ord, _SHAPE)) + 1), dtype=np.int64)
+        shape = np.arange(max(0x10000, max(map(ord, _SHAPE)) + 1), dtype=np.int32)
         for k, v in _SHAPE.items():
             shape[ord(k)] = ord(v)
         self.shape = shape
@@ -427,7 +429,7 @@ class CompiledCRF:
                                    "(features changed without FEATURES_VERSION?)")
         # dense ids of the characters the n-grams use (the padding ^ and $ among them)
         chars = sorted({c for grams in ngrams for v, _ in grams for c in v} | {"^", "$"})
-        cid = np.zeros(_NCP, dtype=np.int32)
+        cid = np.zeros(_NCP, dtype=np.int16 if len(chars) < 0x7FFF else np.int32)
         cid[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.int32)
         self.cid = cid
         self.id_bits = len(chars).bit_length()
