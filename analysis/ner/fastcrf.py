@@ -24,7 +24,14 @@ crfsuite's tie-breaking (first label wins) and the marginals use crfsuite's
 scaled forward-backward. Labels are identical to pycrfsuite's and so are the
 marginals (bit for bit on 6,000 digest reports; the tests check 1e-6).
 Normalisation and chunking (:meth:`analysis.ner.crf.CRFTagger._chunks`) run in
-numba too: one compiled call per text.
+numba too: one compiled call per text, and one more for the entity spans
+(:func:`_bio_spans`, :meth:`CompiledCRF.entity_spans`).
+
+Memory layout: in entity extraction the rules run between two texts and evict
+the tagger's tables from the caches, so the tables are kept small: hash slots
+pack key and value into one int64 (:class:`_Packed`), the lexicon trie is sized
+by its nodes with its root as a direct table, per-character tables use the
+smallest integer type, and each weight row fills whole cache lines.
 
 The weights come from the model file itself (crfsuite's ``lCRF`` format: the
 ``FEAT`` chunk of (type, source, target, float64 weight) records and two CQDB
