@@ -277,3 +277,26 @@ def test_compiled_bio_spans_handle_stray_inside_labels(fast):
         got = [(s, e, m.kinds[k]) for s, e, k in spans.tolist()]
         assert got == bio_spans(seq), seq
         assert conf.tolist() == [min(probs[s:e].tolist()) for s, e, _ in got]
+
+
+def test_entity_spans_follow_an_overridden_tag(fast, monkeypatch):
+    """A subclass or a patched ``tag`` (tests lower the marginals) decides the spans."""
+    text = "江泽民在北京会见克林顿。"
+    tag = CRFTagger.tag
+
+    def unsure(self, t, marginals=False):
+        labels, probs, begins = tag(self, t, marginals=True)
+        labels = ["O" if lab.endswith("LOC") else lab for lab in labels]
+        probs = [min(p, 0.5) for p in probs]
+        return (labels, probs, begins) if marginals else labels
+    assert fast.entity_spans(text)[0] == [(0, 3, "PER"), (4, 6, "LOC"), (8, 11, "PER")]
+    monkeypatch.setattr(CRFTagger, "tag", unsure)
+    spans, conf, probs, _ = fast.entity_spans(text)
+    assert spans == [(0, 3, "PER"), (8, 11, "PER")] and max(conf) <= 0.5 and max(probs) <= 0.5
+    monkeypatch.undo()
+
+    class Sure(CRFTagger):
+        def tag(self, t, marginals=False):
+            labels, probs, begins = super().tag(t, marginals=True)
+            return (labels, [1.0] * len(probs), begins) if marginals else labels
+    assert Sure(engine="numba").entity_spans(text)[1] == [1.0, 1.0, 1.0]
