@@ -463,11 +463,9 @@ class _Doc:
         self.text = text
         self.doc_id = doc_id
         self.res = res
-        from .ner.crf import bio_spans
-        labels, self.crf_prob, self.crf_begin = res.tagger.tag(text, marginals=True)
-        self.crf = bio_spans(labels)
+        self.crf, conf, self.crf_prob, self.crf_begin = res.tagger.entity_spans(text)
         #: (start, end) → the model's confidence in the span (lowest marginal of its characters)
-        self.crf_conf: dict[tuple[int, int], float] = {(s, e): min(self.crf_prob[s:e]) for s, e, _ in self.crf}
+        self.crf_conf: dict[tuple[int, int], float] = {(s, e): c for (s, e, _), c in zip(self.crf, conf)}
         self.crf_at: dict[tuple[int, int], str] = {(s, e): k for s, e, k in self.crf}
         self.crf_label = [None] * (len(text) + 1)
         for s, e, k in self.crf:
@@ -1732,10 +1730,14 @@ class _Doc:
             if not p.get("role") and p["name"] in roles_by_name:
                 p["role"], p["affiliation"] = roles_by_name[p["name"]]
         sent_starts = [s for s, _ in sents]
+        empty = dict.fromkeys(COLUMNS)
         for rec in self.people + self.places + self.orgs + self.programmes:
             if rec["label"] not in labels:
                 continue
-            r = {c: rec.get(c) for c in COLUMNS}
+            r = empty.copy()  # {c: rec.get(c) for c in COLUMNS}, faster
+            for c in rec:
+                if c in r:
+                    r[c] = rec[c]
             r["doc_id"] = self.doc_id
             r["entity_id"] = f"{rec['label']}:{rec['name']}"
             r["sentence"] = _sentence_at(text, sents, rec["start"], sent_starts)

@@ -123,3 +123,38 @@ def test_sentence_end_pattern_finds_the_old_ends(texts):
     # ！ with its closing quote ends one; the 。 after it is one of its own; the line
     # break leaves only blanks; ... ends 下一句 (after the blank is trimmed)
     assert sentence_spans("他说：“走！”。\n 下一句...好") == [(0, 7), (7, 8), (10, 16), (16, 17)]
+
+
+def test_gazetteer_starts_compiled_is_the_numpy_scan(texts):
+    from analysis.ner import gazetteer as G
+    gaz = G.get_gazetteer()
+    assert gaz._pair_tables is not None and G._PAIR_STARTS and G._PAIR_STARTS[0] is not None
+    extra = ["崇左市江州区", "广", "", "𠀀广西𠀀崇左", "广西\U0001F600", "在广西壮族自治区崇左市"]
+    fast = [gaz.starts(t) for t in texts + extra]
+    compiled, G._PAIR_STARTS[0] = G._PAIR_STARTS[0], None  # the numpy path
+    try:
+        slow = [gaz.starts(t) for t in texts + extra]
+    finally:
+        G._PAIR_STARTS[0] = compiled
+    assert fast == slow
+    assert fast[-1] == [1, 8] and sum(map(len, fast)) > 500
+    # and both are the definition: positions whose two characters start a name
+    for t, got in zip(texts[:10] + extra, fast[:10] + fast[-len(extra):]):
+        assert got == [k for k in range(len(t)) if t[k:k + 2] in gaz._by_prefix]
+
+
+def test_packed_hash_tables_give_what_was_put():
+    import numpy as np
+    from analysis.ner import fastcrf as F
+    rng = np.random.default_rng(0)
+    keys = [np.unique(rng.integers(0, 1 << 36, 5000)), np.arange(1, 40, dtype=np.int64), np.zeros(0, dtype=np.int64)]
+    vals = [rng.integers(0, 60000, k.size) for k in keys]
+    t = F._Packed(list(zip(keys, vals)))
+    assert t.vbits == 16
+    for k, (ks, vs) in enumerate(zip(keys, vals)):
+        got = [F._pget(t.tab, t.base[k], t.bits[k], t.vbits, int(x)) for x in ks[:500]]
+        assert got == vs[:500].tolist()
+    assert F._pget(t.tab, t.base[1], t.bits[1], t.vbits, 1000) == -1  # absent
+    assert F._pget(t.tab, t.base[0], t.bits[0], t.vbits, 5) == -1 or 5 in keys[0]
+    with pytest.raises(F.UnsupportedModel):
+        F._Packed([(np.array([1 << 50]), np.array([1 << 20]))])  # 51 + 21 bits do not fit

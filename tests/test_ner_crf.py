@@ -243,3 +243,60 @@ def test_without_numba_falls_back_with_one_warning(monkeypatch, caplog):
     assert first.engine == second.engine == "crfsuite"
     assert caplog.text.count("numba is not installed") == 1
     assert first.tag("江泽民在北京会见克林顿。")[:3] == ["B-PER", "I-PER", "I-PER"]
+
+
+def test_entity_spans_are_bio_spans_with_their_lowest_marginal(fast, ref, related_records):
+    from analysis.ner.crf import bio_spans
+    texts = [r["content"] for r in related_records[:40]] + ["江泽民在北京会见克林顿。", "", "。", "新华社记者"]
+    n = 0
+    for text in texts:
+        labels, probs, begins = fast.tag(text, marginals=True)
+        want = bio_spans(labels)
+        spans, conf, p, b = fast.entity_spans(text)
+        assert spans == want and p == probs and b == begins
+        assert conf == [min(probs[s:e]) for s, e, _ in want]  # the same floats, bit for bit
+        assert all(type(s) is int and type(k) is str for s, _, k in spans)
+        rspans, rconf, _, _ = ref.entity_spans(text)  # pycrfsuite's path
+        assert rspans == spans and max((abs(x - y) for x, y in zip(rconf, conf)), default=0.0) <= TOL
+        n += len(spans)
+    assert n > 300
+    assert fast.entity_spans("江泽民在北京会见克林顿。")[0] == [(0, 3, "PER"), (4, 6, "LOC"), (8, 11, "PER")]
+
+
+def test_compiled_bio_spans_handle_stray_inside_labels(fast):
+    """A stray I- (after O, or of another type) starts a span, as ``bio_spans`` says."""
+    import numpy as np
+    from analysis.ner.crf import bio_spans
+    m = fast._fast
+    seqs = [["O", "I-PER", "I-PER", "O"], ["B-PER", "I-LOC", "I-LOC"], ["I-ORG", "B-ORG", "I-ORG", "O", "I-ORG"],
+            ["B-LOC", "B-LOC", "O", "O", "B-PER"], ["O", "O"], ["I-PER"]]
+    for seq in seqs:
+        ids = np.array([m.labels.index(x) for x in seq], dtype=np.int64)
+        probs = np.linspace(0.9, 0.5, len(seq))
+        spans, conf = fastcrf._bio_spans(ids, probs, m.kind_of, m.is_begin)
+        got = [(s, e, m.kinds[k]) for s, e, k in spans.tolist()]
+        assert got == bio_spans(seq), seq
+        assert conf.tolist() == [min(probs[s:e].tolist()) for s, e, _ in got]
+
+
+def test_entity_spans_follow_an_overridden_tag(fast, monkeypatch):
+    """A subclass or a patched ``tag`` (tests lower the marginals) decides the spans."""
+    text = "江泽民在北京会见克林顿。"
+    tag = CRFTagger.tag
+
+    def unsure(self, t, marginals=False):
+        labels, probs, begins = tag(self, t, marginals=True)
+        labels = ["O" if lab.endswith("LOC") else lab for lab in labels]
+        probs = [min(p, 0.5) for p in probs]
+        return (labels, probs, begins) if marginals else labels
+    assert fast.entity_spans(text)[0] == [(0, 3, "PER"), (4, 6, "LOC"), (8, 11, "PER")]
+    monkeypatch.setattr(CRFTagger, "tag", unsure)
+    spans, conf, probs, _ = fast.entity_spans(text)
+    assert spans == [(0, 3, "PER"), (8, 11, "PER")] and max(conf) <= 0.5 and max(probs) <= 0.5
+    monkeypatch.undo()
+
+    class Sure(CRFTagger):
+        def tag(self, t, marginals=False):
+            labels, probs, begins = super().tag(t, marginals=True)
+            return (labels, [1.0] * len(probs), begins) if marginals else labels
+    assert Sure(engine="numba").entity_spans(text)[1] == [1.0, 1.0, 1.0]

@@ -24,7 +24,14 @@ crfsuite's tie-breaking (first label wins) and the marginals use crfsuite's
 scaled forward-backward. Labels are identical to pycrfsuite's and so are the
 marginals (bit for bit on 6,000 digest reports; the tests check 1e-6).
 Normalisation and chunking (:meth:`analysis.ner.crf.CRFTagger._chunks`) run in
-numba too: one compiled call per text.
+numba too: one compiled call per text, and one more for the entity spans
+(:func:`_bio_spans`, :meth:`CompiledCRF.entity_spans`).
+
+Memory layout: in entity extraction the rules run between two texts and evict
+the tagger's tables from the caches, so the tables are kept small: hash slots
+pack key and value into one int64 (:class:`_Packed`), the lexicon trie is sized
+by its nodes with its root as a direct table, per-character tables use the
+smallest integer type, and each weight row fills whole cache lines.
 
 The weights come from the model file itself (crfsuite's ``lCRF`` format: the
 ``FEAT`` chunk of (type, source, target, float64 weight) records and two CQDB
@@ -194,6 +201,37 @@ def _hget(tab, base, bits, key):
         h = (h + 1) & mask
 
 
+@njit(cache=True)
+def _pput(tab, base, bits, vbits, key, val):
+    """Set ``key`` → ``val`` in the packed table ``tab[base:base + 2**bits]`` (one int64
+    per slot: ``key << vbits | val``)."""
+    mask = (1 << bits) - 1
+    h = _slot(key, 64 - bits)
+    while tab[base + h] != _EMPTY and (tab[base + h] >> vbits) != key:
+        h = (h + 1) & mask
+    tab[base + h] = (key << vbits) | val
+
+
+@njit(cache=True)
+def _pfill(tab, base, bits, vbits, keys, vals):
+    for m in range(keys.size):
+        _pput(tab, base, bits, vbits, keys[m], vals[m])
+
+
+@njit(cache=True)
+def _pget(tab, base, bits, vbits, key):
+    """Value of ``key`` in the packed table at ``base`` (``-1`` when absent)."""
+    mask = (1 << bits) - 1
+    h = _slot(key, 64 - bits)
+    while True:
+        x = tab[base + h]
+        if x == _EMPTY:
+            return -1
+        if (x >> vbits) == key:
+            return x & ((1 << vbits) - 1)
+        h = (h + 1) & mask
+
+
 def _bits_for(n: int) -> int:
     """log2 of a power-of-two table size with load factor <= 1/2 (at least 8 slots)."""
     return max(3, int(2 * max(n, 1) - 1).bit_length())
@@ -212,6 +250,29 @@ class _Tables:
         self.bits = np.asarray(bits, dtype=np.int64)
         for k, (keys, vals) in enumerate(parts):
             _hfill(self.tab, self.base[k], self.bits[k], np.ascontiguousarray(keys, dtype=np.int64),
+                   np.ascontiguousarray(vals, dtype=np.int64))
+
+
+class _Packed:
+    """Like :class:`_Tables` (non-negative int64 keys → non-negative values), with key
+    and value packed in one int64 per slot (``key << vbits | val``): half the memory,
+    one 8-byte read per probe (the tagger's big tables stay in the caches longer)."""
+
+    def __init__(self, parts: list[tuple[np.ndarray, np.ndarray]], dense: bool = False):
+        # dense: up to 0.7 of the slots used (a smaller table, a few more probes), else up to half
+        bits = [max(3, int(-(-len(k) * 10 // 7) - 1).bit_length()) if dense else _bits_for(len(k)) for k, _ in parts]
+        base = np.cumsum([0] + [1 << b for b in bits])
+        top_val = max((int(v.max()) for _, v in parts if len(v)), default=0)
+        top_key = max((int(k.max()) for k, _ in parts if len(k)), default=0)
+        self.vbits = max(1, top_val.bit_length())
+        if top_key.bit_length() + self.vbits > 62 or any((k < 0).any() or (v < 0).any() for k, v in parts if len(k)):
+            raise UnsupportedModel(f"keys of {top_key.bit_length()} bits and values of {self.vbits} bits do not "
+                                   "pack into 62 bits")
+        self.tab = np.full(int(base[-1]), _EMPTY, dtype=np.int64)
+        self.base = np.asarray(base[:-1], dtype=np.int64)
+        self.bits = np.asarray(bits, dtype=np.int64)
+        for k, (keys, vals) in enumerate(parts):
+            _pfill(self.tab, self.base[k], self.bits[k], self.vbits, np.ascontiguousarray(keys, dtype=np.int64),
                    np.ascontiguousarray(vals, dtype=np.int64))
 
 
@@ -244,7 +305,23 @@ def _trie(words: dict[str, int], reverse: bool = False) -> tuple[_Tables, np.nda
     tables = _Tables(sizes=[flat.size])
     mark = np.zeros(flat.size + 1, dtype=np.int32)
     n_nodes = _build_trie(flat, starts, vals, tables.tab, tables.bits[0], mark)
-    return tables, mark[:n_nodes].copy()
+    # the same transitions in a table sized by the nodes (a prefix trie has far fewer
+    # nodes than characters): fewer cache lines per text
+    used = tables.tab[tables.tab[:, 0] != _EMPTY]
+    mark = mark[:n_nodes]
+    # the smallest type that holds the marks (fewer cache lines per text)
+    return _Tables([(used[:, 0], used[:, 1])]), mark.astype(np.int8 if mark.max(initial=0) < 127 else np.int32)
+
+
+def _root_children(tables: _Tables, size: int) -> np.ndarray:
+    """The trie's children of the root by code point (``-1``: none) for code points
+    below ``size``: the first step of a walk without a hash look-up."""
+    root = np.full(size, -1, dtype=np.int32)
+    used = tables.tab[tables.tab[:, 0] != _EMPTY]
+    first = used[(used[:, 0] >> 21) == 0]
+    first = first[first[:, 0] < size]
+    root[first[:, 0]] = first[:, 1]
+    return root
 
 
 class LexiconTables:
@@ -258,6 +335,7 @@ class LexiconTables:
         cls: uint8 class per code point (common/rare surname, organisation end, place end).
         tags: the lexicon's word tags (``r``, ``s``, ``t``), index + 1 in ``pmark``.
         ptrie, pmark: the prefix trie of ``Lexicon.prefixes`` and each node's tag number.
+        proot: the prefix trie's root children by code point (below U+10000; ``-1``: none).
         strie, smark: the reversed trie of ``ORG_SUFFIX_WORDS``, node → word index + 1.
         double: hash set of two-character surnames (packed code points).
         max_word: ``Lexicon.MAX_WORD``.
@@ -265,7 +343,7 @@ class LexiconTables:
 
     def __init__(self, lex):
         from .crf import _SHAPE, CHUNK_CUTS, LOC_END_CHARS, ORG_END_CHARS, ORG_SUFFIX_WORDS
-        shape = np.arange(max(0x10000, max(map(ord, _SHAPE)) + 1), dtype=np.int64)
+        shape = np.arange(max(0x10000, max(map(ord, _SHAPE)) + 1), dtype=np.int32)
         for k, v in _SHAPE.items():
             shape[ord(k)] = ord(v)
         self.shape = shape
@@ -279,6 +357,9 @@ class LexiconTables:
         self.tags = sorted({t for t in lex.prefixes.values() if t})
         num = {t: k + 1 for k, t in enumerate(self.tags)}
         self.ptrie, self.pmark = _trie({w: num.get(t, 0) for w, t in lex.prefixes.items()})
+        self.proot = _root_children(self.ptrie, 0x10000)
+        used = self.ptrie.tab[self.ptrie.tab[:, 0] != _EMPTY]
+        self.ptrie_packed = _Packed([(used[:, 0], used[:, 1])], dense=True)
         self.suffix_words = list(ORG_SUFFIX_WORDS)
         self.strie, self.smark = _trie({w: k + 1 for k, w in enumerate(self.suffix_words)}, reverse=True)
         dbl = [(ord(w[0]) << 21) | ord(w[1]) for w in lex.double_surnames if len(w) == 2]
@@ -287,18 +368,29 @@ class LexiconTables:
 
     def arrays(self) -> tuple:
         """What the compiled functions take (one tuple)."""
-        return (self.shape, self.cuts, self.cls, self.ptrie.tab, self.ptrie.bits[0], self.pmark,
+        return (self.shape, self.cuts, self.cls, self.ptrie_packed.tab, self.ptrie_packed.bits[0], self.pmark,
                 self.strie.tab, self.strie.bits[0], self.smark, self.double.tab, self.double.bits[0],
-                self.max_word, len(self.tags))
+                self.max_word, len(self.tags), self.proot, self.ptrie_packed.vbits)
 
 
 # -- the compiled model ----------------------------------------------------------
+def _aligned_rows(rows: int, cols: int) -> np.ndarray:
+    """A zero C-contiguous float64 array of ``rows`` rows of ``cols`` rounded up to 8
+    columns, starting on a 64-byte boundary: each row is whole cache lines (a row of 7
+    weights read at random otherwise straddles two lines three times in four)."""
+    width = -(-cols // 8) * 8
+    buf = np.zeros(rows * width + 8)
+    off = (-buf.ctypes.data % 64) // 8
+    return buf[off:off + rows * width].reshape(rows, width)
+
+
 class CompiledCRF:
     """A crfsuite model's weights as arrays for one feature set and lexicon.
 
     Attributes:
         labels: label names by id (crfsuite's order, which decides ties).
-        W: ``(rows, L)`` state weights; row 0 is zeros (unused).
+        W: ``(rows, L)`` state weights; row 0 is zeros (unused). The compiled code reads
+            them with each row padded to a whole 64-byte cache line.
         trans: ``(L, L)`` transition weights.
         cid: code point → dense id of the characters the n-gram attributes use (0: none).
         uni: ``(templates, ids)`` rows of the one-character templates (``-1``: none).
@@ -316,9 +408,10 @@ class CompiledCRF:
         used = np.unique(state["src"])
         row_of = np.full(len(attrs), -1, dtype=np.int64)
         row_of[used] = np.arange(1, len(used) + 1)
-        W = np.zeros((len(used) + 1, L))
+        W = _aligned_rows(len(used) + 1, L)
         W[row_of[state["src"]], state["dst"]] = state["w"]
-        self.W = W
+        self._W_lines = W  # rows padded to whole cache lines (what the compiled code reads)
+        self.W = W[:, :L]
         n_tpl = len(NGRAM_TEMPLATES)
         if any(len(offs) > 3 for _, offs in NGRAM_TEMPLATES):
             raise UnsupportedModel("n-gram templates of more than 3 characters")
@@ -343,7 +436,7 @@ class CompiledCRF:
                                    "(features changed without FEATURES_VERSION?)")
         # dense ids of the characters the n-grams use (the padding ^ and $ among them)
         chars = sorted({c for grams in ngrams for v, _ in grams for c in v} | {"^", "$"})
-        cid = np.zeros(_NCP, dtype=np.int32)
+        cid = np.zeros(_NCP, dtype=np.int16 if len(chars) < 0x7FFF else np.int32)
         cid[[ord(c) for c in chars]] = np.arange(1, len(chars) + 1, dtype=np.int32)
         self.cid = cid
         self.id_bits = len(chars).bit_length()
@@ -364,7 +457,7 @@ class CompiledCRF:
                     keys.append(key)
                 parts.append((np.array(keys, dtype=np.int64), np.array(rows, dtype=np.int64)))
         self.uni = uni
-        self.ngram = _Tables(parts)
+        self.ngram = _Packed(parts)
         offs = np.zeros((n_tpl, 3), dtype=np.int64)
         for k, (_, o) in enumerate(NGRAM_TEMPLATES):
             offs[k, :len(o)] = o
@@ -375,9 +468,13 @@ class CompiledCRF:
         self.is_entity = np.array([lab != "O" for lab in labels], dtype=np.bool_)
         self.is_per = np.array([lab[2:] == "PER" for lab in labels], dtype=np.bool_)
         self.b_per = labels.index("B-PER") if "B-PER" in labels else -1
-        self._model = (self.W, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
+        #: entity types (``PER``...) by id - 1, each label's type id (0: ``O``) and B- flag (:func:`_bio_spans`)
+        self.kinds = [None] + sorted({lab[2:] for lab in labels if lab != "O"})
+        self.kind_of = np.array([self.kinds.index(lab[2:]) if lab != "O" else 0 for lab in labels], dtype=np.int64)
+        self.is_begin = np.array([lab.startswith("B-") for lab in labels], dtype=np.bool_)
+        self._model = (self._W_lines, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
                        self.tpl_len, self.tpl_off, self.id_bits, self.extra_rows, self.is_entity, self.is_per,
-                       self.b_per)
+                       self.b_per, self.ngram.vbits)
         self._text = lex_tables.arrays()
 
     @classmethod
@@ -408,6 +505,15 @@ class CompiledCRF:
         characters (after the last sentence end) and tagged as ``CRFTagger`` does."""
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         return _tag_text(raw, max_chunk, marginals, self._model, self._text)
+
+    def entity_spans(self, text: str, max_chunk: int):
+        """What :meth:`analysis.ner.crf.CRFTagger.entity_spans` returns, the spans found
+        in numba (no label name per character is built)."""
+        ids, probs, begins = self.tag(text, max_chunk, True)
+        spans, conf = _bio_spans(ids, probs, self.kind_of, self.is_begin)
+        kinds = self.kinds
+        return ([(s, e, kinds[k]) for s, e, k in spans.tolist()], conf.tolist(), probs.tolist(),
+                begins.tolist())
 
 
 _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"])
@@ -455,10 +561,10 @@ def _spread(S, W, ends_mask, width, rows):
 def _state_scores(cps, model, text):
     """State scores ``(n, L)`` of one chunk of normalised code points, summed in
     char_features' order (each pass adds to every character before the next pass)."""
-    W, _, cid, uni, ng_tab, ng_base, ng_bits, tpl_len, tpl_off, id_bits, xr, _, _, _ = model
-    _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags = text
+    W, _, cid, uni, ng_tab, ng_base, ng_bits, tpl_len, tpl_off, id_bits, xr, _, _, _, ng_vb = model
+    _, _, cls, pt_tab, pt_bits, pmark, st_tab, st_bits, smark, db_tab, db_bits, max_word, n_tags, proot, pt_vb = text
     n = cps.size
-    L = W.shape[1]
+    L = model[1].shape[0]  # the labels (W's rows are padded)
     S = np.zeros((n, L))
     # n-grams over the text padded with ^^ and $$, by dense character id
     D = np.empty(n + 4, dtype=np.int64)
@@ -466,20 +572,30 @@ def _state_scores(cps, model, text):
     D[n + 2] = D[n + 3] = cid[36]  # "$"
     for t in range(n):
         D[t + 2] = cid[cps[t]]
+    # the weight row of each template at each character first (template by template:
+    # the look-ups do not wait for each other), then the rows summed character by character
     n_tpl = tpl_len.size
+    R = np.empty((n_tpl, n), dtype=np.int64)
+    for k in range(n_tpl):
+        ln = tpl_len[k]
+        o0, o1, o2 = tpl_off[k, 0] + 2, tpl_off[k, 1] + 2, tpl_off[k, 2] + 2
+        if ln == 1:
+            for t in range(n):
+                R[k, t] = uni[k, D[t + o0]]
+            continue
+        base, bits = ng_base[k], ng_bits[k]
+        for t in range(n):
+            a, b = D[t + o0], D[t + o1]
+            key = (a << id_bits) | b
+            ok = a != 0 and b != 0  # a character no attribute has: no row
+            if ln == 3:
+                c = D[t + o2]
+                key = (key << id_bits) | c
+                ok = ok and c != 0
+            R[k, t] = _pget(ng_tab, base, bits, ng_vb, key) if ok else -1
     for t in range(n):
         for k in range(n_tpl):
-            if tpl_len[k] == 1:
-                r = uni[k, D[t + 2 + tpl_off[k, 0]]]
-            else:
-                key = 0
-                for m in range(tpl_len[k]):
-                    d = D[t + 2 + tpl_off[k, m]]
-                    if d == 0:  # a character no attribute has
-                        key = -1
-                        break
-                    key = (key << id_bits) | d
-                r = _hget(ng_tab, ng_base[k], ng_bits[k], key) if key >= 0 else -1
+            r = R[k, t]
             if r >= 0:
                 for y in range(L):
                     S[t, y] += W[r, y]
@@ -501,12 +617,12 @@ def _state_scores(cps, model, text):
     # lexicon matches (begin, middle, end of words of 2+ characters)
     lbase = 44
     for i in range(n - 1):
-        node = _hget(pt_tab, 0, pt_bits, cps[i])
+        node = proot[cps[i]] if cps[i] < proot.size else _pget(pt_tab, 0, pt_bits, pt_vb, cps[i])
         if node < 0:
             continue
         jmax = min(n, i + max_word)
         for j in range(i + 2, jmax + 1):
-            node = _hget(pt_tab, 0, pt_bits, (node << 21) | cps[j - 1])
+            node = _pget(pt_tab, 0, pt_bits, pt_vb, (node << 21) | cps[j - 1])
             if node < 0:
                 break
             tg = pmark[node]
@@ -588,14 +704,14 @@ def _marginals(S, trans, labels, is_entity, is_per, b_per, probs, begins):
     for j in range(L):
         alpha[0, j] *= scale[0]
     for t in range(1, n):
-        for i in range(L):
-            a = alpha[t - 1, i]
-            for j in range(L):
-                alpha[t, j] += a * et[i, j]
         s = 0.0
         for j in range(L):
-            alpha[t, j] *= es[t, j]
-            s += alpha[t, j]
+            v = 0.0  # summed in a register, in crfsuite's order (i ascending)
+            for i in range(L):
+                v += alpha[t - 1, i] * et[i, j]
+            v *= es[t, j]
+            alpha[t, j] = v
+            s += v
         scale[t] = 1.0 / s if s != 0.0 else 1.0
         for j in range(L):
             alpha[t, j] *= scale[t]
@@ -670,3 +786,60 @@ def _tag_text(raw, max_chunk, marginals, model, text):
                     _marginals(S, trans, labels[i:j], is_entity, is_per, b_per, probs[i:j], begins[i:j])
                     break
     return labels, probs, begins
+
+
+@njit(cache=True)
+def _bio_spans(labels, probs, kind_of, is_begin):
+    """:func:`analysis.ner.crf.bio_spans` on label ids: ``(m, 3)`` rows of start, end,
+    type id (``kind_of``) and each span's lowest ``probs`` (its confidence)."""
+    n = labels.size
+    spans = np.empty((n, 3), dtype=np.int64)
+    conf = np.empty(n)
+    m = 0
+    start = -1
+    kind = 0
+    prev = -2
+    for i in range(n):
+        k = kind_of[labels[i]]
+        if k == 0:
+            continue
+        if start >= 0 and i != prev + 1:  # the O at prev + 1 ended the span
+            spans[m, 0], spans[m, 1], spans[m, 2] = start, prev + 1, kind
+            m += 1
+            start, kind = -1, 0
+        if is_begin[labels[i]] or k != kind:
+            if start >= 0:
+                spans[m, 0], spans[m, 1], spans[m, 2] = start, i, kind
+                m += 1
+            start, kind = i, k
+        prev = i
+    if start >= 0:
+        spans[m, 0], spans[m, 1], spans[m, 2] = start, prev + 1, kind
+        m += 1
+    for q in range(m):
+        c = probs[spans[q, 0]]
+        for t in range(spans[q, 0] + 1, spans[q, 1]):
+            if probs[t] < c:
+                c = probs[t]
+        conf[q] = c
+    return spans[:m], conf[:m]
+
+
+@njit(cache=True)
+def pair_starts(cps, first, second, pair):
+    """:meth:`analysis.ner.gazetteer.Gazetteer.starts` on code points: the ``k`` where
+    ``pair[first[cps[k]], second[cps[k + 1]]]`` (code points above the tables' size
+    count as the last one; ``-1`` in ``first``/``second``: no such character)."""
+    n = cps.size
+    out = np.empty(max(n - 1, 0), dtype=np.int64)
+    top = first.size - 1
+    m = 0
+    for k in range(n - 1):
+        f = first[min(np.int64(cps[k]), top)]
+        if f < 0:
+            continue
+        s = second[min(np.int64(cps[k + 1]), top)]
+        if s >= 0 and pair[f, s]:
+            out[m] = k
+            m += 1
+    return out[:m]

@@ -125,6 +125,8 @@ class Gazetteer:
         firsts = sorted({n[0] for n in self._by_prefix})
         seconds = sorted({n[1] for n in self._by_prefix if len(n) > 1})
         self._pair_tables = None
+        if not _PAIR_STARTS:
+            _PAIR_STARTS.append(_compiled_pair_starts())
         if all(len(n) == 2 for n in self._by_prefix) and all(ord(c) < 0xFFFF for c in firsts + seconds):
             fi = np.full(0x10000, -1, dtype=np.int32)
             si = np.full(0x10000, -1, dtype=np.int32)
@@ -147,6 +149,9 @@ class Gazetteer:
         if self._pair_tables is None:
             return [k for k in (m.start() for m in self.start_re.finditer(text)) if text[k:k + 2] in self._by_prefix]
         fi, si, pair = self._pair_tables
+        if _PAIR_STARTS[0] is not None:
+            return _PAIR_STARTS[0](np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32),
+                                   fi, si, pair).tolist()
         cp = np.minimum(np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32), 0xFFFF)
         f, s = fi[cp[:-1]], si[cp[1:]]
         cand = np.flatnonzero((f >= 0) & (s >= 0))
@@ -198,6 +203,19 @@ class Gazetteer:
                 if cand in self._all_names:
                     return cand, self.lookup(cand)
         return None
+
+
+#: the compiled :meth:`Gazetteer.starts` scan (:func:`.fastcrf.pair_starts`), or empty
+#: without numba (numpy then)
+_PAIR_STARTS: list = []
+
+
+def _compiled_pair_starts():
+    try:
+        from .fastcrf import HAVE_NUMBA, pair_starts
+    except Exception:  # pragma: no cover - numba broken: the numpy path
+        return None
+    return pair_starts if HAVE_NUMBA else None
 
 
 def _char_class(chars) -> str:
