@@ -10,7 +10,7 @@ the last 100 reports are held back for the incremental run):
 5. incremental: ingest the 100 held-back reports and annotate them.
 
 For each: wall time, MB/s and docs/s (UTF-8 bytes of the bodies handled),
-peak memory (RSS of this process and its children, sampled every 0.1 s) and
+peak memory (PSS and plain RSS of this process and its children added up, sampled every 0.1 s: see Peak) and
 the ratio of its throughput to bare single-process ``jieba.lcut`` over the same
 text, measured in this run. Then, on a sample (``--sample`` documents):
 annotate with 1 vs 2 workers, with the jieba and rjieba backends, per-stage
@@ -42,36 +42,48 @@ DATA = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 
 class Peak:
-    """Peak RSS (MiB) of this process plus its children while the block runs."""
+    """Peak memory (MiB) of this process plus its children while the block runs.
+
+    Two sums, sampled every 0.1 s: ``pss``, the proportional set size (a page
+    shared by n processes counts 1/n in each: forked workers share the
+    parent's tables, so this is what the machine really holds), and ``rss``,
+    the plain resident sizes added up (counts shared pages once per process:
+    an upper bound)."""
 
     def __enter__(self):
         import psutil
         self.proc = psutil.Process()
-        self.peak = 0.0
+        self.pss = self.rss = 0.0
         self._stop = threading.Event()
         self._t = threading.Thread(target=self._run, daemon=True)
         self._t.start()
         return self
 
-    def _sample(self) -> float:
+    def _sample(self) -> tuple[float, float]:
         import psutil
-        total = 0
+        pss = rss = 0
         for p in [self.proc] + self.proc.children(recursive=True):
             try:
-                total += p.memory_info().rss
+                m = p.memory_full_info()
+                pss += m.pss
+                rss += m.rss
             except psutil.Error:
                 pass
-        return total / 2**20
+        return pss / 2**20, rss / 2**20
+
+    def _update(self) -> None:
+        pss, rss = self._sample()
+        self.pss, self.rss = max(self.pss, pss), max(self.rss, rss)
 
     def _run(self):
         while not self._stop.is_set():
-            self.peak = max(self.peak, self._sample())
+            self._update()
             self._stop.wait(0.1)
 
     def __exit__(self, *exc):
         self._stop.set()
         self._t.join()
-        self.peak = max(self.peak, self._sample())
+        self._update()
 
 
 def mb_of(texts) -> float:
@@ -94,10 +106,10 @@ ROWS: list[tuple] = []
 
 def row(stage, seconds, mb, docs, peak, base, workers=1, note=""):
     rate = mb / seconds if seconds else float("inf")
-    ROWS.append((stage, seconds, rate, docs / seconds if seconds else float("inf"), peak, rate / base,
-                 rate / base / workers, note))
+    ROWS.append((stage, seconds, rate, docs / seconds if seconds else float("inf"), peak.pss, peak.rss,
+                 rate / base, rate / base / workers, note))
     print(f"{stage:<34} {seconds:8.2f} s {rate:7.3f} MB/s {docs / seconds if seconds else 0:8.0f} docs/s "
-          f"peak {peak:6.0f} MiB  {rate / base:6.3f}x lcut  ({rate / base / workers:.3f}x per core) {note}",
+          f"peak PSS {peak.pss:6.0f} MiB (RSS sum {peak.rss:6.0f})  {rate / base:6.3f}x lcut  ({rate / base / workers:.3f}x per core) {note}",
           flush=True)
 
 
@@ -153,33 +165,34 @@ def main() -> None:
             dt = time.perf_counter() - t
         first += dt
         n = len(corpus)
-        row("ingest", dt, mb, n, p.peak, base, 1, rep.summary_line())
+        row("ingest", dt, mb, n, p, base, 1, rep.summary_line())
         with Peak() as p:
             rep = annotate(corpus, workers=args.workers)
         first += rep.seconds
-        row(f"annotate ({args.workers} workers, jieba)", rep.seconds, mb, rep.documents, p.peak, base,
+        row(f"annotate ({args.workers} workers, jieba)", rep.seconds, mb, rep.documents, p, base,
             args.workers, f"failed {len(rep.failed)}")
         with Peak() as p:
             t = time.perf_counter()
             kw = keywords(corpus, method="keyness", top=20)
             dt = time.perf_counter() - t
         first += dt
-        row("keywords (keyness)", dt, mb, n, p.peak, base, 1, " ".join(kw.term[:8]))
+        row("keywords (keyness)", dt, mb, n, p, base, 1, " ".join(kw.term[:8]))
         with Peak() as p:
             t = time.perf_counter()
             tm = TopicModel.from_config(corpus.config).fit(corpus)
             dt = time.perf_counter() - t
         first += dt
-        row(f"topics ({tm.method} k={tm.k_})", dt, mb, n, p.peak, base, 1,
+        row(f"topics ({tm.method} k={tm.k_})", dt, mb, n, p, base, 1,
             f"NPMI {tm.coherence_npmi_:.3f}")
-        print(f"whole pipeline: {first:.1f} s", flush=True)
+        print(f"whole pipeline: {first:.1f} s, peak PSS {max(r[4] for r in ROWS):.0f} MiB "
+              f"(RSS sum {max(r[5] for r in ROWS):.0f} MiB)", flush=True)
         emb = mb_of([r["content"] for r in extra])
         with Peak() as p:
             t = time.perf_counter()
             corpus.ingest([str(tmp / "extra.jsonl")])
             rep = annotate(corpus, workers=args.workers)
             dt = time.perf_counter() - t
-        row("incremental: +100 ingest+annotate", dt, emb, rep.documents, p.peak, base, args.workers,
+        row("incremental: +100 ingest+annotate", dt, emb, rep.documents, p, base, args.workers,
             f"{100 * dt / first:.2f}% of the first run")
         corpus.close()
 
@@ -206,7 +219,7 @@ def main() -> None:
             spec = AnnotateSpec.from_corpus(c, stages, backend=backend)
             with Peak() as p:
                 rep = annotate(c, workers=1, spec=spec)
-            row(f"  {stages[0]} only (1 worker, {backend})", rep.seconds, smb, rep.documents, p.peak, sbase)
+            row(f"  {stages[0]} only (1 worker, {backend})", rep.seconds, smb, rep.documents, p, sbase)
         for w in (1, args.workers):
             c = fresh(f"{backend}-{w}")
             spec = AnnotateSpec.from_corpus(c, backend=backend)
@@ -214,7 +227,7 @@ def main() -> None:
                 rep = annotate(c, workers=w, spec=spec)
             results[(backend, w)] = rep.seconds
             row(f"annotate ({w} worker{'s' if w > 1 else ''}, {backend})", rep.seconds, smb, rep.documents,
-                p.peak, sbase, w)
+                p, sbase, w)
         print(f"speed-up {args.workers} workers over 1 ({backend}): "
               f"{results[(backend, 1)] / results[(backend, args.workers)]:.2f}x", flush=True)
 
@@ -232,13 +245,14 @@ def main() -> None:
         warm = time.perf_counter() - t
         with Peak() as p:
             rep = annotate_dataset(ds, ds, spec, scheduler=client)
-        row(f"annotate dask local cluster ({args.workers} w)", rep.seconds, smb, rep.documents, p.peak, sbase,
+        row(f"annotate dask local cluster ({args.workers} w)", rep.seconds, smb, rep.documents, p, sbase,
             args.workers, f"{rep.seconds / results[('jieba', args.workers)]:.2f}x the pool's time "
             f"(+{warm:.1f} s worker warm-up, once per worker)")
-    print("\n| stage | wall s | MB/s | docs/s | peak MiB | × lcut | × lcut per core |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
-    for stage, s, rate, dps, peak, ratio, per_core, note in ROWS:
-        print(f"| {stage.strip()} | {s:.1f} | {rate:.3f} | {dps:.0f} | {peak:.0f} | {ratio:.3f} | {per_core:.3f} |")
+    print("\n| stage | wall s | MB/s | docs/s | peak PSS MiB | peak RSS sum MiB | × lcut | × lcut per core |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    for stage, s, rate, dps, pss, rss, ratio, per_core, note in ROWS:
+        print(f"| {stage.strip()} | {s:.1f} | {rate:.3f} | {dps:.0f} | {pss:.0f} | {rss:.0f} | {ratio:.3f} | "
+              f"{per_core:.3f} |")
 
 
 if __name__ == "__main__":
