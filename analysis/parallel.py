@@ -440,10 +440,10 @@ def _todo(store, spec: AnnotateSpec, doc_ids: Iterable[str] | None) -> dict[str,
 
 def _iter_jobs(store, todo: dict[str, tuple[str, ...]]) -> Iterator[tuple[str, str, tuple[str, ...]]]:
     if len(todo) * 5 < store.count():  # a few: look them up; many: one scan
-        for d in store.iter_documents(["doc_id", "body"], doc_ids=list(todo)):
+        for d in store.iter_documents(["doc_id", "body"], doc_ids=sorted(todo)):
             yield d["doc_id"], d["body"], todo[d["doc_id"]]
         return
-    for d in store.iter_documents(["doc_id", "body"]):
+    for d in store.iter_documents(["doc_id", "body"], order="doc_id"):  # results append in key order
         kinds = todo.get(d["doc_id"])
         if kinds:
             yield d["doc_id"], d["body"], kinds

@@ -157,3 +157,17 @@ def test_reopen_current_version_keeps_everything(store_path):
     again = Store(store_path)
     assert again.schema_version == SCHEMA_VERSION and again.count() == 1
     assert again.get_annotations("tokens", "cfg") == {again.doc_ids()[0]: {"w": ["江州区"]}}
+
+
+def test_iter_documents_in_doc_id_order(store_path, related_records):
+    """annotate reads documents by doc_id so its results append to the
+    annotations table in key order; insertion order stays the default."""
+    store = Store(store_path)
+    docs = [Document(body=r["content"], title=r["title"]) for r in related_records[:40]]
+    assert store.add_documents(docs) == (40, 0)
+    inserted = [d["doc_id"] for d in store.iter_documents(["doc_id"])]
+    by_id = [d["doc_id"] for d in store.iter_documents(["doc_id"], order="doc_id")]
+    assert inserted == [content_id(d.body) for d in docs]  # the default: insertion order
+    assert by_id == sorted(inserted) and by_id != inserted
+    with pytest.raises(ValueError):
+        list(store.iter_documents(["doc_id"], order="body; DROP TABLE documents"))
