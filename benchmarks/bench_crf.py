@@ -19,8 +19,6 @@ throughput as a ratio to ``lcut`` (0.5x = half as fast as ``lcut``).
 from __future__ import annotations
 
 import argparse
-import gzip
-import json
 import logging
 import sys
 import time
@@ -28,7 +26,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SHARED = ROOT.parent / "shared" / "data"
+from _digest import DIGEST, digest_texts  # noqa: E402
 
 
 def main(argv=None) -> int:
@@ -36,16 +34,10 @@ def main(argv=None) -> int:
     ap.add_argument("--docs", type=int, default=2000, help="digest reports")
     ap.add_argument("--block", type=int, default=50, help="reports per interleaved block")
     args = ap.parse_args(argv)
-    path = SHARED / "xwlb/xwlb_articles.jsonl.gz"
-    if not path.exists():
-        print(f"{path} missing")
+    if not DIGEST.exists():
+        print(f"{DIGEST} missing")
         return 1
-    texts = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            texts.append(json.loads(line)["content"])
-            if len(texts) >= args.docs:
-                break
+    texts = digest_texts(args.docs)
     chars = sum(len(t) for t in texts)
     mb = sum(len(t.encode("utf-8")) for t in texts) / 1e6
 

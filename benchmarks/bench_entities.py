@@ -43,8 +43,6 @@ from __future__ import annotations
 
 import argparse
 import collections
-import gzip
-import json
 import logging
 import sys
 import time
@@ -53,6 +51,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 SHARED = ROOT.parent / "shared" / "data"
+from _digest import DIGEST, digest_texts  # noqa: E402
 TYPES = {"nr": "PER", "ns": "LOC", "nt": "ORG"}
 LABEL_TYPE = {"person": "PER", "place": "LOC", "organization": "ORG"}
 
@@ -205,18 +204,12 @@ def main(argv=None) -> int:
             print("CRF-correct entities extract_entities loses: "
                   + ", ".join(f"{k} {lost[k]}" for k in ("PER", "LOC", "ORG")))
 
-    path = SHARED / "xwlb/xwlb_articles.jsonl.gz"
     if args.no_speed:
         return 0
-    if not path.exists():
-        print(f"speed: {path} missing, skipped")
+    if not DIGEST.exists():
+        print(f"speed: {DIGEST} missing, skipped")
         return 0
-    texts = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            texts.append(json.loads(line)["content"])
-            if len(texts) >= args.docs:
-                break
+    texts = digest_texts(args.docs)
     chars = sum(len(t) for t in texts)
     # interleaved blocks of 50 reports, each timed with lcut then extraction,
     # so that changes of load on the shared machine hit both alike

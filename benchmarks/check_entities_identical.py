@@ -27,7 +27,6 @@ first differences; exits 1 when any report differs.
 from __future__ import annotations
 
 import argparse
-import gzip
 import hashlib
 import json
 import os
@@ -39,18 +38,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared" / "data"
+from _digest import digest_texts  # noqa: E402
 
 
 def load_texts(n_docs: int) -> list[str]:
-    texts = []
-    path = SHARED / "xwlb/xwlb_articles.jsonl.gz"
-    if path.exists():
-        with gzip.open(path, "rt", encoding="utf-8") as fh:
-            for line in fh:
-                texts.append(json.loads(line)["content"])
-                if len(texts) >= n_docs:
-                    break
+    texts = digest_texts(n_docs)
     for p in sorted((ROOT / "corpus" / "related").glob("*.jsonl")):
         with open(p, encoding="utf-8") as fh:
             texts.extend(json.loads(line)["content"] for line in fh if line.strip())
