@@ -78,7 +78,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 8
+ENTITIES_VERSION = 9
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -398,6 +398,10 @@ _ROLE_LEAD_VERBS = ("走进", "来到", "帮助", "带领", "认识", "看望", 
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
 _ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
+#: a predicate right after a name (李敬和|出席): 和 before it is no conjunction
+_VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致辞|介绍|说|参加|会见|会晤|陪同|率领|率团|宣布|认为|"
+                              r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
+_CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _HAN_2_3 = re.compile(f"[{_HAN}]{{2,3}}")
 _HAN_2_4 = re.compile(f"[{_HAN}]{{2,4}}")
@@ -1133,6 +1137,7 @@ class _Doc:
                 if self._blocked(a, b, conf) or self._bad_context(a, b, sure, conf):
                     continue
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+        self._name_repairs(found)
         # names right after a role word that the CRF missed
         for m in res.role_names_re.finditer(text):
             a = m.start(1)
@@ -1178,7 +1183,8 @@ class _Doc:
                     b += 1
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
                     and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
-                         or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布")):
+                         or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布",
+                                                 "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")):
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
@@ -1268,6 +1274,36 @@ class _Doc:
         for q in self.people:
             in_person[q["start"]:q["end"]] = [True] * (q["end"] - q["start"])
         self.places = [p for p in self.places if not (p.get("_crf") and True in in_person[p["start"]:p["end"]])]
+
+    def _name_repairs(self, found: dict) -> None:
+        """Names the CRF cut in two or cut short, whatever their characters.
+
+        - a name with a spouse's surname in front (Hong Kong's 林郑月娥,
+          陈方安生, 范徐丽泰): the CRF gives one surname alone and a
+          three-character name right after it (林|郑月娥); both characters
+          before the given name are surnames, so the four are one name;
+        - a given name ending in 和 (李敬和): the CRF stops before 和 as if it
+          joined two people, but a verb follows it (李敬和出席会议并讲话,
+          李敬和表示), not another name, so 和 ends the name. 和 before a
+          clause with 的 (习近平和出席会议的代表) is the preposition.
+        """
+        text, sur = self.text, self.res.surnames
+        for s, e, k in self.crf:
+            if k != "PER" or e - s != 1 or (e, e + 3) not in self.crf_at or self.crf_at[(e, e + 3)] != "PER":
+                continue
+            if sur.get(text[s], 0) >= 20 and sur.get(text[e], 0) >= 20 and _HAN_2_4.fullmatch(text[s:e + 3]) \
+                    and not self._blocked(s, e + 3):
+                found.pop((e, e + 3), None)
+                found[(s, e + 3)] = dict(start=s, end=e + 3, text=text[s:e + 3], label="person",
+                                         name=text[s:e + 3])
+        for (a, b) in list(found):
+            if b - a == 2 and text[b:b + 1] == "和" and sur.get(text[a], 0) >= 3 and self.crf_label[b] is None \
+                    and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
+                clause = _CLAUSE_END.search(text, b + 1)
+                if "的" not in text[b + 1:clause.start() if clause else len(text)]:
+                    del found[(a, b)]
+                    found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person",
+                                             name=text[a:b + 1])
 
     def _name_list_gaps(self, found: dict) -> None:
         """Names the CRF or the checks missed inside a list of names written

@@ -715,3 +715,23 @@ def test_division_names_that_are_common_words_after_their_parent():
 ])
 def test_certain_last_character_is_not_trimmed(text, name):
     assert name in _people(extract_entities(text))
+
+
+@pytest.mark.parametrize("text, name, not_name", [
+    ("香港特别行政区行政长官林郑月娥出席活动。", "林郑月娥", "郑月娥"),
+    ("林郑月娥表示，香港将继续发挥独特优势。", "林郑月娥", "郑月娥"),
+])
+def test_name_with_a_spouse_s_surname_is_one_person(text, name, not_name):
+    people = _people(extract_entities(text))
+    assert name in people and not_name not in people
+
+
+def test_given_name_ending_in_he_before_a_verb():
+    people = _people(extract_entities("省委常委、统战部部长李敬和出席会议并讲话。"))
+    assert "李敬和" in people and "李敬" not in people
+    assert people["李敬和"]["role"] and "统战部部长" in people["李敬和"]["role"]
+    # 和 before a clause with 的 is the preposition, and 和 before another name the conjunction
+    people = _people(extract_entities("王毅和出席会议的代表合影留念。"))
+    assert "王毅和" not in people
+    people = _people(extract_entities("记者王毅和李强参加了会议。"))
+    assert "王毅和" not in people
