@@ -401,6 +401,8 @@ _HAN_RUN = re.compile(f"[{_HAN}]+")
 #: a predicate right after a name (李敬和|出席): 和 before it is no conjunction
 _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致辞|介绍|说|参加|会见|会晤|陪同|率领|率团|宣布|认为|"
                               r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
+#: characters no given name holds (又 may: 张又侠)
+_NOT_IN_GIVEN = set("的了着过地得和与及都已也就还在是把被将对向让这那其我你他她们")
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
 _HAN_CHAR = re.compile(f"[{_HAN}]")
 _HAN_2_3 = re.compile(f"[{_HAN}]{{2,3}}")
@@ -1002,16 +1004,20 @@ class _Doc:
 
     def _sure_name(self, name: str, conf: float = 1.0) -> bool:
         """A name the CRF is sure of: 2-6 Chinese characters (or a foreign
-        name with ·), not a common word of a function class, not starting
-        with a function word unless that is a surname and the CRF is all but
-        certain (本报记者向兵)."""
+        name with ·), not a common word of a function class (nor a common
+        noun without a surname, unless the CRF is all but certain), not
+        starting with a function word unless that is a surname and the CRF
+        is all but certain (本报记者向兵)."""
         if _FOREIGN.match(name):
             return True
         if not _HAN_2_6.fullmatch(name):
             return False
         if name[0] in _NOT_SURNAME_START and not (conf >= _CERTAIN_NAME and name[0] in self.res.surnames):
             return False
-        return self.res.common_words.get(name) not in _NOT_NAME_TAGS
+        tag = self.res.common_words.get(name)
+        if tag == "n" and conf < _CERTAIN_NAME and name[0] not in self.res.surnames:
+            return False  # a common noun without a surname (银杏、樱花等苗木) needs a certain CRF
+        return tag not in _NOT_NAME_TAGS
 
     def _place_word(self, name: str) -> bool:
         """A place in jieba's dictionary that reads as one: transliterated
@@ -1282,6 +1288,10 @@ class _Doc:
           陈方安生, 范徐丽泰): the CRF gives one surname alone and a
           three-character name right after it (林|郑月娥); both characters
           before the given name are surnames, so the four are one name;
+        - a name cut one character short before an office (陈星|莺委员), or a
+          dotted name before transliteration and an office (木亚赛尔·托乎|提委员);
+        - a surname alone at a clause start before a given name and a verb
+          (张|又侠陪同): the given name is no dictionary word;
         - a given name ending in 和 (李敬和): the CRF stops before 和 as if it
           joined two people, but a verb follows it (李敬和出席会议并讲话,
           李敬和表示), not another name, so 和 ends the name. 和 before a
@@ -1296,6 +1306,33 @@ class _Doc:
                 found.pop((e, e + 3), None)
                 found[(s, e + 3)] = dict(start=s, end=e + 3, text=text[s:e + 3], label="person",
                                          name=text[s:e + 3])
+        office = self._post_role_re()
+        for (a, b), p in list(found.items()):
+            # 陈星|莺委员: one character between a two-character name and an office
+            if b - a == 2 and b + 1 < len(text) and "\u4e00" <= text[b] <= "\u9fff" and text[b] not in _NOT_IN_NAME \
+                    and self.crf_label[b] is None and office.match(text, b + 1) and not office.match(text, b) \
+                    and self._looks_like_name(text[a:b + 1]) and not self._plain_word(text[b - 1:b + 1]) \
+                    and not self._plain_word(text[b:b + 2]):
+                del found[(a, b)]
+                found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
+            # 木亚赛尔·托乎|提委员: a dotted name's last part runs on over transliteration to an office
+            elif "·" in p["text"] and b < len(text) and text[b] in _TRANSLIT and self.crf_label[b] is None:
+                k = b
+                while k < len(text) and k - b < 3 and text[k] in _TRANSLIT and not office.match(text, k):
+                    k += 1
+                if office.match(text, k) or _VERB_AFTER_NAME.match(text, k):
+                    del found[(a, b)]
+                    found[(a, k)] = dict(start=a, end=k, text=text[a:k], label="person", name=text[a:k])
+        # 张|又侠陪同: the CRF took only the surname of a name at a clause start before a verb
+        for s, e, k in self.crf:
+            if k != "PER" or e - s != 1 or sur.get(text[s], 0) < 20 or (s > 0 and text[s - 1] not in _ROLE_BOUNDARY) \
+                    or not _HAN_2_3.fullmatch(text[e:e + 2]) or not _VERB_AFTER_NAME.match(text, e + 2):
+                continue
+            given = text[e:e + 2]
+            if any(c in _NOT_IN_GIVEN for c in given) or given in self.res.common_words \
+                    or any(self.crf_label[x] for x in (e, e + 1)) or self._blocked(s, e + 2):
+                continue
+            found[(s, e + 2)] = dict(start=s, end=e + 2, text=text[s:e + 2], label="person", name=text[s:e + 2])
         for (a, b) in list(found):
             if b - a == 2 and text[b:b + 1] == "和" and sur.get(text[a], 0) >= 3 and self.crf_label[b] is None \
                     and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:

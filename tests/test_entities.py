@@ -735,3 +735,19 @@ def test_given_name_ending_in_he_before_a_verb():
     assert "王毅和" not in people
     people = _people(extract_entities("记者王毅和李强参加了会议。"))
     assert "王毅和" not in people
+
+
+@pytest.mark.parametrize("text, name, cut", [
+    ("发挥作用。 陈星莺委员代表民革中央发言说，要坚持。", "陈星莺", "陈星"),
+    ("要守正创新。 木亚赛尔·托乎提委员发言说，要深度挖掘文旅资源。", "木亚赛尔·托乎提", "木亚赛尔·托乎"),
+    ("张又侠陪同接见。", "张又侠", None),
+])
+def test_names_the_crf_cuts_short(text, name, cut):
+    people = _people(extract_entities(text))
+    assert name in people and cut not in people
+
+
+def test_common_noun_listed_is_no_person_and_new_role_heads():
+    assert not _people(extract_entities("在黄河岸边栽下银杏、樱花等苗木。"))
+    people = _people(extract_entities("这是重庆市大渡口区检察院检察官梅玫的工作日常。"))
+    assert "梅玫" in people and people["梅玫"]["role"].endswith("检察官")
