@@ -302,6 +302,8 @@ _MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
 _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
+#: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
+_IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
 _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
 _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
 #: a verb or preposition of one character after a named body inside a CRF
@@ -1651,11 +1653,16 @@ class _Doc:
                 role, aff = self._split_role(a, s, units)
             if role is None:
                 m = _POST_NAME_ROLE.match(text, p["end"]) or self._post_role_re().match(text, p["end"])
-                if m:
+                if m and m.group(1) != "同志":  # 毛泽东同志: a form of address, no post
                     role = m.group(1)
             if role is None:
                 m = _IS_ROLE_AFTER.match(text, p["end"])
                 if m and self.res.role_re.search(m.group(1)):
+                    role = m.group(1)
+            if role is None:
+                m = _IS_ROLE_PLAIN.match(text, p["end"])  # 李明锦是退伍军人，
+                hm = self.res.role_re.search(m.group(1)) if m else None
+                if hm and hm.end() == len(m.group(1)):
                     role = m.group(1)
             if role is None and text[s - 1:s] == "是":
                 b = s - 1

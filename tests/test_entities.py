@@ -751,3 +751,11 @@ def test_common_noun_listed_is_no_person_and_new_role_heads():
     assert not _people(extract_entities("在黄河岸边栽下银杏、樱花等苗木。"))
     people = _people(extract_entities("这是重庆市大渡口区检察院检察官梅玫的工作日常。"))
     assert "梅玫" in people and people["梅玫"]["role"].endswith("检察官")
+
+
+def test_roles_name_is_role_and_tongzhi_is_no_post():
+    people = _people(extract_entities("李明锦和同事组成了救援小分队。李明锦是退伍军人，曾在部队学过安装防洪板。"))
+    assert people["李明锦"]["role"] == "退伍军人"
+    # 同志 after a name is a form of address, not a post (the gold convention)
+    people = _people(extract_entities("我们要学习毛泽东同志的思想方法。"))
+    assert "毛泽东" in people and people["毛泽东"]["role"] is None
