@@ -403,6 +403,8 @@ _HAN_RUN = re.compile(f"[{_HAN}]+")
 #: a predicate right after a name (李敬和|出席): 和 before it is no conjunction
 _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致辞|介绍|说|参加|会见|会晤|陪同|率领|率团|宣布|认为|"
                               r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
+#: a three-character name at a clause start before a verb of the news (。张又侠陪同)
+_CLAUSE_NAME_VERB = re.compile(r"(?:^|(?<=[。；！？\s，]))([" + _HAN + r"]{3})(?=陪同|出席|主持|表示|指出|强调|讲话|致辞|会见)")
 #: characters no given name holds (又 may: 张又侠)
 _NOT_IN_GIVEN = set("的了着过地得和与及都已也就还在是把被将对向让这那其我你他她们")
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -1205,7 +1207,8 @@ class _Doc:
                     continue
                 if ln == 2 and _ABBREV_LEADER.match(nm) and text[b:b + 1] in ("书", "理", "统"):
                     break  # 习总书记, 李总理: an abbreviation, not a name (dropped, not resolved)
-                if nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm) \
+                if (nm[0] in res.surnames and res.surnames[nm[0]] >= 3 and self._looks_like_name(nm)
+                        or self._rare_surname_at_clause_start(a, b)) \
                         and not self._blocked(a, b) and not self._bad_context(a, b) \
                         and not self._function_start(a, b) \
                         and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、以对向给为"
@@ -1292,8 +1295,9 @@ class _Doc:
           before the given name are surnames, so the four are one name;
         - a name cut one character short before an office (陈星|莺委员), or a
           dotted name before transliteration and an office (木亚赛尔·托乎|提委员);
-        - a surname alone at a clause start before a given name and a verb
-          (张|又侠陪同): the given name is no dictionary word;
+        - a name at a clause start before a verb (。张又侠陪同), which the
+          CRF missed or cut to its surname: a frequent surname and no
+          dictionary word in the name;
         - a given name ending in 和 (李敬和): the CRF stops before 和 as if it
           joined two people, but a verb follows it (李敬和出席会议并讲话,
           李敬和表示), not another name, so 和 ends the name. 和 before a
@@ -1325,16 +1329,18 @@ class _Doc:
                 if office.match(text, k) or _VERB_AFTER_NAME.match(text, k):
                     del found[(a, b)]
                     found[(a, k)] = dict(start=a, end=k, text=text[a:k], label="person", name=text[a:k])
-        # 张|又侠陪同: the CRF took only the surname of a name at a clause start before a verb
-        for s, e, k in self.crf:
-            if k != "PER" or e - s != 1 or sur.get(text[s], 0) < 20 or (s > 0 and text[s - 1] not in _ROLE_BOUNDARY) \
-                    or not _HAN_2_3.fullmatch(text[e:e + 2]) or not _VERB_AFTER_NAME.match(text, e + 2):
+        # 。张又侠陪同: a name at a clause start before a verb of the news, which the CRF missed or
+        # cut to its surname; three characters, a frequent surname, no dictionary word in them
+        words = self.res.common_words
+        for m in _CLAUSE_NAME_VERB.finditer(text):
+            s, e = m.span(1)
+            nm = text[s:e]
+            if sur.get(nm[0], 0) < 20 or any(c in _NOT_IN_GIVEN for c in nm[1:]) or nm in words \
+                    or nm[:2] in words or nm[1:] in words or any(self.crf_label[x] not in (None, "PER")
+                                                                 for x in range(s, e)) \
+                    or any(a < e and s < b for a, b in found) or self._blocked(s, e):
                 continue
-            given = text[e:e + 2]
-            if any(c in _NOT_IN_GIVEN for c in given) or given in self.res.common_words \
-                    or any(self.crf_label[x] for x in (e, e + 1)) or self._blocked(s, e + 2):
-                continue
-            found[(s, e + 2)] = dict(start=s, end=e + 2, text=text[s:e + 2], label="person", name=text[s:e + 2])
+            found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
         for (a, b) in list(found):
             if b - a == 2 and text[b:b + 1] == "和" and sur.get(text[a], 0) >= 3 and self.crf_label[b] is None \
                     and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
@@ -1453,6 +1459,17 @@ class _Doc:
             return False
         return not any(nm[i:i + 2] in res.common_words for i in range(2)) and \
             (b >= len(text) or text[b] in _ROLE_BOUNDARY or text[b:b + 2] in res.common_words)
+
+    def _rare_surname_at_clause_start(self, a: int, b: int) -> bool:
+        """A name with a surname missing from ``surnames.txt`` (隋军) alone between
+        a clause start and an office (。 隋军委员发言说): its first character
+        starts at least 20 three-character names of jieba's dictionary, it is
+        no transliteration and holds no dictionary word."""
+        text, res = self.text, self.res
+        nm = text[a:b]
+        return (a == 0 or text[a - 1] in "。；！？ \n\u3000") and res.rare_surname_starts.get(nm[0], 0) >= 20 \
+            and nm[0] not in _TRANSLIT and not any(c in _NOT_IN_NAME for c in nm) and nm[0] not in _NOT_SURNAME_START \
+            and not any(nm[i:j] in res.common_words for i in range(len(nm)) for j in range(i + 2, len(nm) + 1))
 
     def _after_office(self, x: int) -> bool:
         """Does an office (总统, 部长...) end right before ``text[x]``?"""

@@ -759,3 +759,14 @@ def test_roles_name_is_role_and_tongzhi_is_no_post():
     # 同志 after a name is a form of address, not a post (the gold convention)
     people = _people(extract_entities("我们要学习毛泽东同志的思想方法。"))
     assert "毛泽东" in people and people["毛泽东"]["role"] is None
+
+
+def test_names_at_a_clause_start_before_a_verb_or_an_office():
+    people = _people(extract_entities("并同大家合影留念。张又侠陪同接见。"))
+    assert "张又侠" in people
+    # a surname missing from People's Daily's list, alone before an office at a clause start
+    people = _people(extract_entities("中国式现代化。 隋军委员发言说，中国式现代化的伟大成就。"))
+    assert "隋军" in people and people["隋军"]["role"] == "委员"
+    # no name: a dictionary word, a particle, a place
+    for text in ("有了总书记的鼓励，志愿者们的干劲更足了。", "王先生表示同意。", "张家口出席。"):
+        assert not [p for p in _people(extract_entities(text)) if p not in ("王",)], text
