@@ -335,6 +335,15 @@ _NICKNAME_BEFORE = re.compile(r"(?:称为|称作|誉为|叫做|号称|昵称|绰
 _THEME_BEFORE = re.compile(r"(?:主题是|主题为|主题：|主题:)$")
 _THEME_AFTER = re.compile(r"(?:等?主题|为主题)")
 _LOOK_AFTER = re.compile(r"(?:造型|形状|图案|字样)")
+#: campaigns named without quotes (:meth:`_Doc._campaigns`)
+_CAMPAIGN_END = re.compile(r"(?:学习教育|主题教育)")
+_CAMPAIGN_NOT_AFTER = set("基阵中")  # 学习教育基地, 主题教育阵地, 主题教育中 (a phase, kept: 中 only after 在)
+_CAMPAIGN_NOT_IN = set("在对把和与及的了将要应需被让使给向从这那此该各每")
+_CAMPAIGN_NOT_LAST = {"v", "vn", "vd", "d", "ad", "p", "c", "u", "a"}
+_CAMPAIGN_STOP = set("，。；：！？、,;:!?（）()《》“”\"「」 \n\t—-0123456789０１２３４５６７８９")
+_CAMPAIGN_TRIM = {"v", "vd", "d", "ad", "p", "c", "r", "m", "b", "a"}
+_CAMPAIGN_VERB = re.compile(r"开展|推动|推进|启动|部署|实施|抓细|抓实|抓好|做好|深化|参加|围绕|关于|结合|巩固|拓展|"
+                            r"落实|总结|以|用好|搞好|办好")
 _PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
 #: a standalone unit (after a boundary): the prefix may not contain these
 _NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最")
@@ -540,6 +549,7 @@ class _Doc:
         # a name quoted only inside quoted speech (积‘小爱’成‘大爱’) is a figure of speech
         top = {p["name"] for p in self.programmes if not p["_nested"]}
         self.programmes = [p for p in self.programmes if not p["_nested"] or p["name"] in top]
+        self._campaigns()
         if res.programme_re is not None:
             for m in res.programme_re.finditer(text):
                 if (m.start(), m.end()) in seen or any(q[0] < m.start() and m.end() < q[1] for q in self.quotes):
@@ -547,6 +557,35 @@ class _Doc:
                 if m.group(0) in top or _PROGRAMME_SUFFIX.search(m.group(0)):
                     self.programmes.append(dict(start=m.start(), end=m.end(), text=m.group(0),
                                                 label="programme", name=m.group(0)))
+
+    def _campaigns(self) -> None:
+        """Campaigns named without quotes: a name ending in 学习教育 or 主题教育 (党史学习教育,
+        深入贯彻中央八项规定精神学习教育, 学习贯彻…思想主题教育), from right after the verb that
+        launches or carries it (开展, 推动, 抓细...) or the clause boundary before it; at least
+        two characters before the ending, none of them a function character (要, 把, 在, 和...),
+        and no verb right before the ending (审议|主题教育, 检验|学习教育). After a clause
+        boundary, verbs and adverbs in front go (统筹|党史学习教育, 充分展示|党史学习教育)."""
+        text = self.text
+        for m in _CAMPAIGN_END.finditer(text):
+            a, e = m.span()
+            if text[e:e + 1] in _CAMPAIGN_NOT_AFTER or any(q0 < a < q1 for q0, q1, _ in self.quotes):
+                continue
+            b = a
+            while b > 0 and a - b < 30 and text[b - 1] not in _CAMPAIGN_STOP:
+                b -= 1
+            verbs = list(_CAMPAIGN_VERB.finditer(text, b, a))
+            start = verbs[-1].end() if verbs else b
+            words = self.res.common_words
+            while not verbs and a - start > 2 and (words.get(text[start:start + 2]) in _CAMPAIGN_TRIM
+                                                   or text[start] in "由以为从"):
+                start += 1 if text[start] in "由以为从" else 2  # (统筹|聚焦|充分展示) 党史学习教育
+            head = text[start:a]
+            if a - start < 2 or any(c in _CAMPAIGN_NOT_IN for c in head) \
+                    or self.res.common_words.get(head[-2:]) in _CAMPAIGN_NOT_LAST \
+                    or any(p["start"] <= start < p["end"] for p in self.programmes):
+                continue  # 要加强|学习教育, 切实把学习教育, 审议|主题教育: no name before the ending
+            self.programmes.append(dict(start=start, end=e, text=text[start:e], label="programme",
+                                        name=text[start:e], _nested=False))
 
     def _not_a_programme(self, s: int, e: int, name: str) -> bool:
         """Quoted text that the context shows is no programme name.

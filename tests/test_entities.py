@@ -770,3 +770,14 @@ def test_names_at_a_clause_start_before_a_verb_or_an_office():
     # no name: a dictionary word, a particle, a place
     for text in ("有了总书记的鼓励，志愿者们的干劲更足了。", "王先生表示同意。", "张家口出席。"):
         assert not [p for p in _people(extract_entities(text)) if p not in ("王",)], text
+
+
+def test_campaigns_named_without_quotes():
+    def progs(text):
+        return {r["name"] for r in extract_entities(text) if r["label"] == "programme"}
+    assert "党史学习教育" in progs("要推动党史学习教育常态化长效化。")
+    assert "深入贯彻中央八项规定精神学习教育" in progs("扎实有序推动开展深入贯彻中央八项规定精神学习教育。")
+    assert progs("统筹党史学习教育和业务工作。") == {"党史学习教育"}
+    # no name before the ending: a verb, a function word, a determiner
+    for text in ("会议审议主题教育总结报告。", "切实把学习教育成果转化为工作成效。", "这次主题教育取得了成效。"):
+        assert not progs(text), text
