@@ -334,7 +334,13 @@ _PARTY_WORD_NEXT = set("建员性风务史课龄费纪旗徽章")
 _NICKNAME_BEFORE = re.compile(r"(?:称为|称作|誉为|叫做|号称|昵称|绰号|[馆场机舰船])$")
 _THEME_BEFORE = re.compile(r"(?:主题是|主题为|主题：|主题:)$")
 _THEME_AFTER = re.compile(r"(?:等?主题|为主题)")
-_LOOK_AFTER = re.compile(r"(?:造型|形状|图案|字样)")
+_LOOK_AFTER = re.compile(r"(?:造型|形状|图案|字样|技法|技艺|工艺|手艺|突出问题|问题|难题|现象|步伐|心态)")
+#: 从“被动抢险”向“主动防护”, 由“四站一中心”升级为“六站一中心”: states compared, not names
+_FROM_BEFORE = re.compile(r"[从由]$")
+_FROM_TO_BEFORE = re.compile(r"[从由][“\"][^“”\"]{1,20}[”\"](?:向|到|转向|转变为|转为|升级为|变为|迈向)[“\"]$")
+_TO_AFTER = re.compile(r"(?:向|到|转向|转变为|转为|升级为|变为|迈向)[“\"]")
+#: how short quoted names for people end (“逆行者”, “新农人”, “灭火英雄”)
+_PEOPLE_WORD_END = re.compile(r"(?:者|人|英雄|勇士|卫士|能手|达人|标兵)$")
 #: campaigns named without quotes (:meth:`_Doc._campaigns`)
 _CAMPAIGN_END = re.compile(r"(?:学习教育|主题教育)")
 _CAMPAIGN_NOT_AFTER = set("基阵中")  # 学习教育基地, 主题教育阵地, 主题教育中 (a phase, kept: 中 only after 在)
@@ -595,7 +601,10 @@ class _Doc:
         - a theme or slogan: 主题是“…”, “…”为主题, “…”等主题;
         - a whole quoted sentence with a comma (“群众有需要，我们随时到”。);
         - a problem (“登记难”, “看病难”) or a description of a shape or
-          lettering (“大雪花”造型, “北京2022”字样).
+          lettering (“大雪花”造型, “北京2022”字样);
+        - a short name for people (“逆行者”, “新农人”, “灭火英雄”);
+        - a technique or problem (“编梁”技法, “小马拉大车”突出问题); states
+          compared (从“被动抢险”向“主动防护”, 由“四站一中心”升级为“六站一中心”).
         """
         text = self.text
         before = text[max(0, s - 4):s]
@@ -604,6 +613,12 @@ class _Doc:
             return True
         if _LOOK_AFTER.match(after) or name.endswith("难"):
             return True
+        if _FROM_BEFORE.search(before) and _TO_AFTER.match(text, e + 1 if text[e:e + 1] == "”" else e):
+            return True
+        if _FROM_TO_BEFORE.search(text, max(0, s - 40), s + 1):
+            return True
+        if len(name) <= 4 and _PEOPLE_WORD_END.search(name):
+            return True  # a name for people (“逆行者”, “新农人”, “灭火英雄”), not for a programme
         if re.search("[，,]", name) and (s == 0 or text[s - 1] in "。！？\n ") and (e >= len(text) or text[e] in "。！？\n"):
             return True
         return False

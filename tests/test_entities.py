@@ -781,3 +781,16 @@ def test_campaigns_named_without_quotes():
     # no name before the ending: a verb, a function word, a determiner
     for text in ("会议审议主题教育总结报告。", "切实把学习教育成果转化为工作成效。", "这次主题教育取得了成效。"):
         assert not progs(text), text
+
+
+@pytest.mark.parametrize("text", [
+    "推动廊桥保护从“被动抢险”向“主动防护”跨越。",
+    "测量网由“四站一中心”升级为“六站一中心”，观测性能大幅提升。",
+    "工匠们以“编梁”技法建桥。",
+    "破解基层治理“小马拉大车”突出问题。",
+    "他们是新时代的“逆行者”，也是“灭火英雄”。",
+])
+def test_quotes_that_are_no_programmes(text):
+    assert not [r for r in extract_entities(text) if r["label"] == "programme"]
+    assert {r["name"] for r in extract_entities("开展“江小爱”志愿服务，推广“微心愿”。")
+            if r["label"] == "programme"} == {"江小爱", "微心愿"}
