@@ -432,7 +432,7 @@ _UNIT_ANY = re.compile(f"(?:{_UNIT_SUFFIX})")
 _UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
 _NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
-                                    r"[东南西北中]部|境内|全境|首都|能源公司|流域)")
+                                    r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区)")
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1087,8 +1087,8 @@ class _Doc:
         (谢依特小学); for a name the CRF is ``sure`` of, only the last."""
         text = self.text
         nm = text[a:b]
-        if self._part_of_word(a, b):
-            return True  # 帕金森|病, 陈列馆
+        if self._part_of_word(a, b) or self._inside_word(a, b):
+            return True  # 帕金森|病, 陈列馆, 同|仇敌忾, 关怀|让
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
@@ -1117,6 +1117,19 @@ class _Doc:
         while k < len(text) and text[k] in _TRANSLIT and k - b < 6:
             k += 1
         return k > b and text[k:k + 1] in ("市", "州", "省", "县", "镇", "村", "岛", "港")
+
+    def _inside_word(self, a: int, b: int) -> bool:
+        """The candidate is the end of a dictionary word that starts before it
+        and covers two of its characters (同|仇敌忾), or a dictionary word and a
+        function character (关怀|让老人们): no name, however sure the CRF."""
+        text, words = self.text, self.res.common_words
+        if b - a == 3 and text[b - 1] in "让把被将对向给从使" and text[a:a + 2] in words:
+            return True
+        for k in (1, 2, 3):
+            for end in range(a + 2, min(b, a - k + 6) + 1):
+                if a - k >= 0 and end - (a - k) >= 3 and words.get(text[a - k:end], "nr")[:2] not in ("nr", "ns", "nt"):
+                    return True
+        return False
 
     def _surname_name(self, nm: str) -> bool:
         """A Han name of three characters after a frequent surname (江建国, 陈天湖)."""
@@ -1469,13 +1482,16 @@ class _Doc:
 
     def _trim_name(self, a: int, b: int) -> tuple[int, int]:
         """The name without what the CRF glued to it: a foreign ruler's title
-        in front (埃米尔纳瓦夫 → 纳瓦夫), a particle or conjunction at the end
+        in front (埃米尔纳瓦夫 → 纳瓦夫), the end of a word before it (小哥|钟海南), a particle or conjunction at the end
         (阿卜杜拉和), or a last character that makes a dictionary word with
         the next one (龚正|陪同, 李星|夫妻, 任内|提升)."""
         text, words = self.text, self.res.common_words
         t = _FOREIGN_TITLE.match(text[a:b])
         if t and b - a - t.end() >= 2:
             a += t.end()
+        elif b - a >= 4 and a > 0 and words.get(text[a - 1:a + 1], "nr")[:2] not in ("nr", "ns", "nt") \
+                and text[a + 1] in self.res.surnames and self._looks_like_name(text[a + 1:b]):
+            a += 1  # 外卖小|哥钟海南: the first character ends a word before the name
         if b - a >= 3 and text[b - 1] in _PARTICLE_END:
             return a, b - 1
         glue = text[b - 1:b + 1]

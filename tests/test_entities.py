@@ -794,3 +794,15 @@ def test_quotes_that_are_no_programmes(text):
     assert not [r for r in extract_entities(text) if r["label"] == "programme"]
     assert {r["name"] for r in extract_entities("开展“江小爱”志愿服务，推广“微心愿”。")
             if r["label"] == "programme"} == {"江小爱", "微心愿"}
+
+
+@pytest.mark.parametrize("text, name, wrong", [
+    ("生动展现了抗日军民同仇敌忾、勇御外侮的光辉历史。", None, "仇敌忾"),
+    ("总书记的亲切关怀让老人们至今倍感温暖。", None, "关怀让"),
+    ("在城陵矶水文站、华龙码头，他要求深入贯彻落实。", None, "华龙"),
+    ("被称为“奶爸”的外卖小哥钟海南忙碌地穿梭在黄浦江两岸。", "钟海南", "哥钟海南"),
+])
+def test_names_inside_words_and_glued_to_words(text, name, wrong):
+    people = _people(extract_entities(text))
+    assert wrong not in people
+    assert name is None or name in people
