@@ -150,3 +150,32 @@ def _sentences_of(lines):
         path = Path(d) / "pd.txt"
         path.write_text("\n".join(lines) + "\n", encoding="utf-8")
         return list(train_ner.sentences(path))
+
+
+def test_name_augmentation_replaces_people_and_moves_labels(tmp_path):
+    corpus = tmp_path / "pd.txt"
+    corpus.write_text("\n".join([
+        "江/nr 泽民/nr 在/p 北京/ns 会见/v 克林顿/nr 。/w",
+        "李/nr 鹏/nr 和/c 王/nr 建华/nr 出席/v 邓小平理论/n 研讨会/n 。/w",
+        "叶利钦/nr 表示/v 欢迎/v 。/w",
+    ]) + "\n", encoding="utf-8")
+    surnames = {"江": 5, "李": 9, "王": 9}
+    train_ner.SURNAMES.update(surnames)
+    sampler = train_ner.NameSampler(corpus, surnames, seed=1)
+    assert {"江", "李", "王"} >= set(sampler.surnames)
+    chars, labels = next(train_ner.sentences(corpus))
+    assert chars == "江泽民在北京会见克林顿。"
+    new, new_labels = train_ner.augment_names(chars, labels, sampler)
+    assert len(new) == len(new_labels) and new != chars
+    spans = bio_spans(new_labels)
+    # people stay people (new names), the place stays where the text around it says
+    assert [k for _, _, k in spans] == ["PER", "LOC", "PER"]
+    per = [new[s:e] for s, e, k in spans if k == "PER"]
+    assert per[0][0] in surnames and 2 <= len(per[0]) <= 3
+    assert new[spans[1][0]:spans[1][1]] == "北京" and new.endswith("。")
+    assert all(c in sampler.foreign_chars for c in per[1])
+    # a sentence without people gives nothing
+    assert train_ner.augment_names("在北京。", ["O", "B-LOC", "I-LOC", "O"], sampler) is None
+    # the same seed gives the same names
+    again = train_ner.NameSampler(corpus, surnames, seed=1)
+    assert train_ner.augment_names(chars, labels, again)[0] == new
