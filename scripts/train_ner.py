@@ -398,6 +398,41 @@ class NameSampler:
             return out + rng.choices(self.first, self.first_w)[0]
         return out + rng.choices(self.first, self.first_w)[0] + rng.choices(self.second, self.second_w)[0]
 
+    def use_places(self) -> None:
+        """Also swap Chinese divisions (:meth:`division`), from the packaged gazetteer."""
+        from analysis.ner.gazetteer import get_gazetteer
+        gaz = get_gazetteer()
+        self.gaz = gaz
+        self.full: dict[str, list[str]] = {}
+        self.short_of: dict[str, list[str]] = {}
+        for name, divs in gaz.names.items():
+            if len(divs) == 1:
+                self.full.setdefault(divs[0].level, []).append(name)
+        for name, divs in gaz.short.items():
+            if len(divs) == 1 and name not in gaz.names:
+                self.short_of.setdefault(divs[0].level, []).append(name)
+        for lst in list(self.full.values()) + list(self.short_of.values()):
+            lst.sort()  # the same draws under any hash seed
+        self.places = True
+
+    places = False
+
+    def division(self, name: str, kind: str) -> str | None:
+        """Another division of the same level for a place that is one (广东省 → 河南省, 深圳 → 崇左),
+        or for the division a body's name starts with (广东省委 → 河南省委); None otherwise."""
+        gaz, rng = self.gaz, self.rng
+        if kind == "LOC":
+            if len(gaz.names.get(name, ())) == 1:
+                return rng.choice(self.full[gaz.names[name][0].level])
+            if len(gaz.short.get(name, ())) == 1 and name not in gaz.names:
+                return rng.choice(self.short_of[gaz.short[name][0].level])
+            return None
+        for k in range(min(len(name) - 1, 8), 1, -1):  # the longest division at the start of the body
+            divs = gaz.names.get(name[:k])
+            if divs and len(divs) == 1:
+                return rng.choice(self.full[divs[0].level]) + name[k:]
+        return None
+
     def foreign(self) -> str:
         """A transliterated name: its length and each character (first, middle, last) drawn apart."""
         rng = self.rng
@@ -411,29 +446,33 @@ def augment_names(chars: str, labels: list[str], sampler: NameSampler) -> tuple[
     transliterated one replaced by a sampled one (:class:`NameSampler`), labels
     moved with it; None when it has no such name.
 
-    Names inside doctrine words (邓小平|理论) and those followed by another
-    name character stay (a replaced name must not change what follows).
+    Names inside doctrine words (邓小平|理论) stay. With :meth:`NameSampler.use_places`,
+    divisions are swapped too (:meth:`NameSampler.division`; not 香港 before 特别行政区).
     """
-    spans = [(s, e) for s, e, k in bio_spans(labels) if k == "PER"]
     out_c: list[str] = []
     out_l: list[str] = []
     prev = 0
     changed = False
-    for s, e in spans:
+    for s, e, kind in bio_spans(labels):
         name = chars[s:e]
-        sur = name[:2] if name[:2] in SURNAMES and len(name) >= 3 else name[:1]
-        if not re.match(r"^[\u4e00-\u9fff]+$", name) or chars[e:e + 2] in ("理论", "思想", "主义"):
-            continue
-        if sur in SURNAMES and 1 <= len(name) - len(sur) <= 2:
-            new = sampler.name()
-        elif 2 <= len(name) <= 6 and all(c in sampler.foreign_chars for c in name):
-            new = sampler.foreign()  # 克林顿 → 普京, 巴尔多拉...
+        if kind != "PER":
+            new = sampler.division(name, kind) if sampler.places and chars[e:e + 2] not in ("特别", "特区") else None
+            if new is None:
+                continue
         else:
-            continue
+            sur = name[:2] if name[:2] in SURNAMES and len(name) >= 3 else name[:1]
+            if not re.match(r"^[\u4e00-\u9fff]+$", name) or chars[e:e + 2] in ("理论", "思想", "主义"):
+                continue
+            if sur in SURNAMES and 1 <= len(name) - len(sur) <= 2:
+                new = sampler.name()
+            elif 2 <= len(name) <= 6 and all(c in sampler.foreign_chars for c in name):
+                new = sampler.foreign()  # 克林顿 → 普京, 巴尔多拉...
+            else:
+                continue
         out_c.append(chars[prev:s])
         out_l.extend(labels[prev:s])
         out_c.append(new)
-        out_l.extend(["B-PER"] + ["I-PER"] * (len(new) - 1))
+        out_l.extend(["B-" + kind] + ["I-" + kind] * (len(new) - 1))
         prev = e
         changed = True
     if not changed:
@@ -509,6 +548,9 @@ def main(argv=None) -> int:
     ap.add_argument("--augment-names", type=int, default=0,
                     help="add N copies of each training sentence with people, their Han names replaced by "
                     "names sampled from the corpus's surname and given-name distributions (NameSampler)")
+    ap.add_argument("--augment-places", action="store_true",
+                    help="with --augment-names: also swap Chinese divisions (places, and the division a "
+                    "body's name starts with) for others of the same level from the gazetteer")
     ap.add_argument("--augment-power", type=float, default=0.5,
                     help="counts of surnames and name characters are raised to this power before sampling "
                     "(1 = as in the corpus, 0.5 = flatter: rarer characters come up more)")
@@ -530,6 +572,8 @@ def main(argv=None) -> int:
     counts: dict[str, int] = {}
     sampler = NameSampler(args.corpus, load_surnames(args.out.parent / "surnames.txt"), args.augment_power) \
         if args.augment_names else None
+    if sampler is not None and args.augment_places:
+        sampler.use_places()
     for chars, labels in sentences(args.corpus, args.holdout, "train"):
         trainer.append(char_features(normalise(chars), lex), labels)
         n_sent += 1
@@ -568,12 +612,12 @@ def main(argv=None) -> int:
             "lexicon": "surnames.txt + jieba 0.42.1 dict.txt (nr/nrt/ns/nt) + adcodes.csv divisions",
             "params": {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
                        "minfreq": args.minfreq, "holdout": args.holdout, "augment_names": args.augment_names,
-                       "augment_power": args.augment_power},
+                       "augment_power": args.augment_power, "augment_places": args.augment_places},
             "trainer": "python-crfsuite lbfgs",
             "heldout": dev,
             "command": "python scripts/train_ner.py" + (f" --holdout {args.holdout}" if args.holdout else "")
             + (f" --augment-names {args.augment_names} --augment-power {args.augment_power}"
-               if args.augment_names else ""),
+               if args.augment_names else "") + (" --augment-places" if args.augment_places else ""),
             "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")

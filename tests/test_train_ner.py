@@ -179,3 +179,21 @@ def test_name_augmentation_replaces_people_and_moves_labels(tmp_path):
     # the same seed gives the same names
     again = train_ner.NameSampler(corpus, surnames, seed=1)
     assert train_ner.augment_names(chars, labels, again)[0] == new
+
+
+def test_place_augmentation_swaps_divisions_of_the_same_level(tmp_path):
+    from analysis.ner.gazetteer import get_gazetteer
+    corpus = tmp_path / "pd.txt"
+    corpus.write_text("王/nr 建华/nr 在/p 广东省/ns 考察/v 。/w\n", encoding="utf-8")
+    train_ner.SURNAMES.update({"王": 9})
+    sampler = train_ner.NameSampler(corpus, {"王": 9}, seed=3)
+    sampler.use_places()
+    gaz = get_gazetteer()
+    chars, labels = "在广东省和深圳市委考察。", ["O", "B-LOC", "I-LOC", "I-LOC", "O", "B-ORG", "I-ORG", "I-ORG", "I-ORG",
+                                              "O", "O", "O"]
+    new, new_labels = train_ner.augment_names(chars, labels, sampler)
+    spans = bio_spans(new_labels)
+    assert [k for _, _, k in spans] == ["LOC", "ORG"]
+    place, body = (new[s:e] for s, e, _ in spans)
+    assert gaz.names[place][0].level == "province"
+    assert body.endswith("委") and gaz.names[body[:-1]][0].level == "city"
