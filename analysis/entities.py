@@ -1051,6 +1051,9 @@ class _Doc:
             return False
         if name[:2] in sur and len(name) in (3, 4):
             return True
+        if len(name) == 4 and sur.get(name[0], 0) >= 20 and sur.get(name[1], 0) >= 20 \
+                and name[2:] not in self.res.common_words:
+            return True  # a spouse's surname in front (林郑月娥, 陈方安生)
         if name[0] in sur and len(name) in (2, 3):
             return True
         return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
@@ -1360,6 +1363,7 @@ class _Doc:
           陈方安生, 范徐丽泰): the CRF gives one surname alone and a
           three-character name right after it (林|郑月娥); both characters
           before the given name are surnames, so the four are one name;
+        - a dotted name the CRF starts at its dot (亚历山大|·克瓦希涅夫斯基);
         - a name cut one character short before an office (陈星|莺委员), or a
           dotted name before transliteration and an office (木亚赛尔·托乎|提委员);
         - a name at a clause start before a verb (。张又侠陪同), which the
@@ -1379,6 +1383,20 @@ class _Doc:
                 found.pop((e, e + 3), None)
                 found[(s, e + 3)] = dict(start=s, end=e + 3, text=text[s:e + 3], label="person",
                                          name=text[s:e + 3])
+        # 亚历山大|·克瓦希涅夫斯基: a dotted name the CRF starts at its dot takes the transliteration before it
+        for s, e, k in self.crf:
+            if k == "PER" and text[s:s + 1] == "·" and (s, e) not in found:
+                before = [s0 for s0, e0, k0 in self.crf if e0 == s and k0 != "PER" and s - s0 <= 6]
+                if before:
+                    a = before[0]  # the CRF's "organisation" 亚历山大
+                else:
+                    a = s
+                    while a > 0 and s - a < 6 and text[a - 1] in _TRANSLIT:
+                        a -= 1
+                if s - a >= 2 and _FOREIGN.match(text[a:e]):
+                    found[(a, e)] = dict(start=a, end=e, text=text[a:e], label="person", name=text[a:e])
+                    self.orgs = [o for o in self.orgs if not (o["start"] < s and a < o["end"])]
+                    self.places = [p for p in self.places if not (p.get("_crf") and p["start"] < s and a < p["end"])]
         office = self._post_role_re()
         for (a, b), p in list(found.items()):
             # 陈星|莺委员: one character between a two-character name and an office
@@ -1482,7 +1500,8 @@ class _Doc:
 
     def _trim_name(self, a: int, b: int) -> tuple[int, int]:
         """The name without what the CRF glued to it: a foreign ruler's title
-        in front (埃米尔纳瓦夫 → 纳瓦夫), the end of a word before it (小哥|钟海南), a particle or conjunction at the end
+        in front (埃米尔纳瓦夫 → 纳瓦夫), the end of a word before it (小哥|钟海南), a title
+        after a surname (王|先生: no full name), a particle or conjunction at the end
         (阿卜杜拉和), or a last character that makes a dictionary word with
         the next one (龚正|陪同, 李星|夫妻, 任内|提升)."""
         text, words = self.text, self.res.common_words
@@ -1492,6 +1511,8 @@ class _Doc:
         elif b - a >= 4 and a > 0 and words.get(text[a - 1:a + 1], "nr")[:2] not in ("nr", "ns", "nt") \
                 and text[a + 1] in self.res.surnames and self._looks_like_name(text[a + 1:b]):
             a += 1  # 外卖小|哥钟海南: the first character ends a word before the name
+        if b - a == 3 and _POST_NAME_ROLE.fullmatch(text, a + 1, b):
+            return a, a + 1  # 王先生, 李阿姨: a surname and a title, no full name
         if b - a >= 3 and text[b - 1] in _PARTICLE_END:
             return a, b - 1
         glue = text[b - 1:b + 1]
