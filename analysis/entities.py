@@ -420,6 +420,9 @@ _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致
                               r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
 #: a three-character name at a clause start before a verb of the news (。张又侠陪同)
 _CLAUSE_NAME_VERB = re.compile(r"(?:^|(?<=[。；！？\s，]))([" + _HAN + r"]{3})(?=陪同|出席|主持|表示|指出|强调|讲话|致辞|会见)")
+#: an appointment before a name: 为 after the name is the verb's (任命王毅|为部长)
+_APPOINT_BEFORE = re.compile(r"任命|选举|推选|推举|聘任|聘请|提名|任免|评为|授予")
+_AS_ROLE_AFTER = re.compile(r"为([^，。；,;、\n]{1,20}?)(?=[，。；,;、\n]|$)")
 #: characters no given name holds (又 may: 张又侠)
 _NOT_IN_GIVEN = set("的了着过地得和与及都已也就还在是把被将对向让这那其我你他她们")
 _CLAUSE_END = re.compile(r"[，。；！？,;!?\n]")
@@ -1501,7 +1504,7 @@ class _Doc:
     def _trim_name(self, a: int, b: int) -> tuple[int, int]:
         """The name without what the CRF glued to it: a foreign ruler's title
         in front (埃米尔纳瓦夫 → 纳瓦夫), the end of a word before it (小哥|钟海南), a title
-        after a surname (王|先生: no full name), a particle or conjunction at the end
+        after a surname (王|先生: no full name), 为 after an appointment (任命王毅|为), a particle or conjunction at the end
         (阿卜杜拉和), or a last character that makes a dictionary word with
         the next one (龚正|陪同, 李星|夫妻, 任内|提升)."""
         text, words = self.text, self.res.common_words
@@ -1515,6 +1518,8 @@ class _Doc:
             return a, a + 1  # 王先生, 李阿姨: a surname and a title, no full name
         if b - a >= 3 and text[b - 1] in _PARTICLE_END:
             return a, b - 1
+        if b - a == 3 and text[b - 1] == "为" and _APPOINT_BEFORE.search(text, max(0, a - 8), a):
+            return a, b - 1  # 任命王毅|为外交部部长
         glue = text[b - 1:b + 1]
         if b - a == 3 and not words.get(text[a:b], "").startswith("nr") \
                 and words.get(glue) in _GLUE_TAGS and self.res.pair_freq.get(glue, 0) >= _GLUE_FREQ \
@@ -1766,6 +1771,11 @@ class _Doc:
             if role is None:
                 m = _IS_ROLE_AFTER.match(text, p["end"])
                 if m and self.res.role_re.search(m.group(1)):
+                    role = m.group(1)
+            if role is None and _APPOINT_BEFORE.search(text, max(0, s - 8), s):
+                m = _AS_ROLE_AFTER.match(text, p["end"])  # 任命王毅为外交部部长
+                hm = self.res.role_re.search(m.group(1)) if m else None
+                if hm and hm.end() == len(m.group(1)):
                     role = m.group(1)
             if role is None:
                 m = _IS_ROLE_PLAIN.match(text, p["end"])  # 李明锦是退伍军人，

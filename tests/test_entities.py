@@ -806,3 +806,10 @@ def test_names_inside_words_and_glued_to_words(text, name, wrong):
     people = _people(extract_entities(text))
     assert wrong not in people
     assert name is None or name in people
+
+
+def test_appointed_name_and_role():
+    people = _people(extract_entities("全国人大常委会任命王毅为外交部部长。"))
+    assert "王毅" in people and "王毅为" not in people and people["王毅"]["role"] == "外交部部长"
+    people = _people(extract_entities("会议选举李玉成为省高级人民法院院长。"))
+    assert people["李玉成"]["role"] == "省高级人民法院院长"
