@@ -1055,7 +1055,7 @@ class _Doc:
         if name[:2] in sur and len(name) in (3, 4):
             return True
         if len(name) == 4 and sur.get(name[0], 0) >= 20 and sur.get(name[1], 0) >= 20 \
-                and name[2:] not in self.res.common_words:
+                and not any(name[i:i + 2] in self.res.common_words for i in range(3)):
             return True  # a spouse's surname in front (林郑月娥, 陈方安生)
         if name[0] in sur and len(name) in (2, 3):
             return True
@@ -1864,9 +1864,22 @@ class _Doc:
                 return None, None
             return (role if len(role) <= 20 else head.group(0)), None
         run_start, run_end = run[0][0], run[-1][1]
-        role = text[run_end:s].strip("、，, ")
+        raw = text[run_end:s].strip("、，, ")
         aff = text[run_start:run_end]
-        role = self._clean_role(role) if role else role
+        # a verb between the units and the role (在香港|会见了|香港特别行政区行政长官): the role
+        # starts after it, with its own units (not 组织 of 组织部)
+        lead = 0
+        for v in _ROLE_LEAD_VERBS:
+            k = text.find(v, run_end, s)
+            while k >= 0:
+                if not any(u[0] <= k < u[1] for u in units):
+                    lead = max(lead, k + len(v))
+                k = text.find(v, k + 1, s)
+        while lead and lead < s and text[lead] in "了着过":
+            lead += 1
+        if lead and lead < s:
+            return self._split_role(lead, s, units)
+        role = self._clean_role(raw) if raw else raw
         if not role:
             return None, None
         office = res.roles.get(res.role_re.search(role).group(0), False) if res.role_re.search(role) else False

@@ -813,3 +813,10 @@ def test_appointed_name_and_role():
     assert "王毅" in people and "王毅为" not in people and people["王毅"]["role"] == "外交部部长"
     people = _people(extract_entities("会议选举李玉成为省高级人民法院院长。"))
     assert people["李玉成"]["role"] == "省高级人民法院院长"
+
+
+def test_role_after_a_verb_and_no_name_in_a_station():
+    people = _people(extract_entities("习近平在香港会见了香港特别行政区行政长官林郑月娥。"))
+    assert people["林郑月娥"]["role"] == "香港特别行政区行政长官"
+    assert people["林郑月娥"]["affiliation"] == "香港特别行政区"  # not 香港 before the verb
+    assert not _people(extract_entities("列车今天在京张高铁清河站上线。"))
