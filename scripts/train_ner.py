@@ -416,6 +416,8 @@ class NameSampler:
         self.places = True
 
     places = False
+    #: also replace transliterated names (:meth:`foreign`)
+    foreign_names = True
 
     def division(self, name: str, kind: str) -> str | None:
         """Another division of the same level for a place that is one (广东省 → 河南省, 深圳 → 崇左),
@@ -465,7 +467,7 @@ def augment_names(chars: str, labels: list[str], sampler: NameSampler) -> tuple[
                 continue
             if sur in SURNAMES and 1 <= len(name) - len(sur) <= 2:
                 new = sampler.name()
-            elif 2 <= len(name) <= 6 and all(c in sampler.foreign_chars for c in name):
+            elif sampler.foreign_names and 2 <= len(name) <= 6 and all(c in sampler.foreign_chars for c in name):
                 new = sampler.foreign()  # 克林顿 → 普京, 巴尔多拉...
             else:
                 continue
@@ -551,6 +553,8 @@ def main(argv=None) -> int:
     ap.add_argument("--augment-places", action="store_true",
                     help="with --augment-names: also swap Chinese divisions (places, and the division a "
                     "body's name starts with) for others of the same level from the gazetteer")
+    ap.add_argument("--no-augment-foreign", action="store_true",
+                    help="with --augment-names: leave transliterated names as they are")
     ap.add_argument("--augment-power", type=float, default=0.5,
                     help="counts of surnames and name characters are raised to this power before sampling "
                     "(1 = as in the corpus, 0.5 = flatter: rarer characters come up more)")
@@ -574,6 +578,8 @@ def main(argv=None) -> int:
         if args.augment_names else None
     if sampler is not None and args.augment_places:
         sampler.use_places()
+    if sampler is not None and args.no_augment_foreign:
+        sampler.foreign_names = False
     for chars, labels in sentences(args.corpus, args.holdout, "train"):
         trainer.append(char_features(normalise(chars), lex), labels)
         n_sent += 1
@@ -612,12 +618,14 @@ def main(argv=None) -> int:
             "lexicon": "surnames.txt + jieba 0.42.1 dict.txt (nr/nrt/ns/nt) + adcodes.csv divisions",
             "params": {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
                        "minfreq": args.minfreq, "holdout": args.holdout, "augment_names": args.augment_names,
-                       "augment_power": args.augment_power, "augment_places": args.augment_places},
+                       "augment_power": args.augment_power, "augment_places": args.augment_places,
+                       "augment_foreign": not args.no_augment_foreign},
             "trainer": "python-crfsuite lbfgs",
             "heldout": dev,
             "command": "python scripts/train_ner.py" + (f" --holdout {args.holdout}" if args.holdout else "")
             + (f" --augment-names {args.augment_names} --augment-power {args.augment_power}"
-               if args.augment_names else "") + (" --augment-places" if args.augment_places else ""),
+               if args.augment_names else "") + (" --augment-places" if args.augment_places else "")
+            + (" --no-augment-foreign" if args.no_augment_foreign else ""),
             "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
