@@ -8,6 +8,8 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
 - the rjieba backend, words + offsets and words only (aim ≥ 15× bare
   ``jieba.lcut``), next to bare ``rjieba`` cut (its floor), and how far it
   agrees with the jieba backend (identical documents, identical token spans);
+  words + offsets also through the batch API ``Segmenter.spans_many`` (what
+  the store uses), one call per block of 100 reports;
 - the Segmenter over a pool of all cores vs a pool of one process, on the
   same ``--par-mb`` MB, timed back to back in turn ``--par-reps`` times: the
   median ratio (aim ≥ 1.7× on 2 cores), with the load average beside it and
@@ -171,7 +173,9 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
 
     Each row up to ``_spans`` is a prefix of what ``_spans`` does (as
     ``Segmenter._cut``), so the difference to the row before is that step's
-    cost; the last rows are other ways of getting the same words or offsets.
+    cost; the next rows are other ways of getting the same words or offsets;
+    the ``batch:`` rows are prefixes of ``Segmenter.spans_many`` (one call
+    per block of 100 reports).
     The rows run in turn on the same blocks (:func:`interleaved`). No
     ``jieba.lcut`` among them: timed between rjieba rows only, its dictionary
     is evicted from the cache every block and it runs about 8% slower than
@@ -186,6 +190,7 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
 
     import numpy as np
 
+    from analysis.segment import _BOUNDARY as B
     from analysis.segment import _PLACEHOLDER as P
     be = seg.backend
     split, cut, hmm, tokenize = be.split_numbers, be.cut, seg.options.hmm, be.tok.tokenize
@@ -238,9 +243,27 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
         ("bare_np", "bare cut + offsets (numpy cumsum)", "no numbers merged", numpy_offsets),
         ("rust", "rjieba tokenize -> words, starts", "offsets from Rust", rust_offsets),
     ]
+
+    def batch_cut(b):  # the first steps of Segmenter._spans_batch
+        parts = split(B.join(b))
+        return cut(P.join(parts[::2]), hmm)
+
+    def batch_lens(b):
+        words = batch_cut(b)
+        return np.frombuffer(bytearray(map(len, words)), np.uint8)
+
+    # the batch API: each function takes the whole block of 100 reports
+    block_rows = [
+        ("b_split", "batch: one re.split of the block", "spans_many's first step", lambda b: split(B.join(b))),
+        ("b_cut", "batch: + placeholder join + one cut", "words with placeholders", batch_cut),
+        ("b_lens", "batch: + token lengths (bytearray)", "", batch_lens),
+        ("many", "Segmenter.spans_many", "words + offsets (stored), batch API", seg.spans_many),
+    ]
+    fns = {k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows}
+    fns.update({k: f for k, _, _, f in block_rows})
     cpu: dict[str, float] = {}
-    interleaved(texts, cpu=cpu, fns={k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows})
-    return [(label, note, cpu[k]) for k, label, note, _ in rows]
+    interleaved(texts, cpu=cpu, fns=fns)
+    return [(label, note, cpu[k]) for k, label, note, _ in rows + block_rows]
 
 
 def sequential(texts, fns: dict, rounds: int = 2) -> dict[str, float]:
@@ -358,13 +381,15 @@ def main() -> None:
             "spans": lambda b: [seg._spans(x) for x in b],
             "tokenize": lambda b: [seg.tokenize(x) for x in b],
             "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
         })
         rows = [("jieba.lcut (bare)", "base", ""),
                 ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
                 ("Segmenter.tokenize (Token obj)", "tokenize", ""),
-                ("Segmenter(backend=rjieba)", "rjieba", "words + offsets; aim >= 15x"),
+                ("Segmenter(backend=rjieba)", "rjieba", "words + offsets (_spans); aim >= 15x"),
+                ("rjieba spans_many (batch API)", "rjieba_many", "words + offsets, 100 reports a call; aim >= 15x"),
                 ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
                 ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
         print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
@@ -441,12 +466,14 @@ def main() -> None:
             "base": lambda b: [jieba.lcut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
             "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
         })
         print(f"whole corpus in one go per contender, twice (ABBA), CPU time; load average before {before}, "
               f"after {load()}:")
         for label, key in (("jieba.lcut (bare)", "base"), ("rjieba.Jieba.cut (bare)", "rjieba_bare"),
-                           ("Segmenter(backend=rjieba)", "rjieba"), ("Segmenter(backend=rjieba).cut", "rjieba_cut")):
+                           ("Segmenter(backend=rjieba)", "rjieba"), ("rjieba spans_many (batch API)", "rjieba_many"),
+                           ("Segmenter(backend=rjieba).cut", "rjieba_cut")):
             print(f"  {label:31s}{2 * size / c[key]:7.2f} MB/s  ratio {c['base'] / c[key]:5.2f}x")
 
     if "store" not in parts:
