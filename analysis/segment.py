@@ -385,15 +385,12 @@ def _hmm_tag(word: str) -> str:
 _INTS = np.array(range(1 << 15), dtype=object)
 
 
-def _int_list(values: np.ndarray) -> list[int]:
-    """``values.tolist()``, with the int objects taken from a shared table: a
-    look-up per value is about half the cost of making a new int."""
+def _int_list(values: np.ndarray, top: int) -> list[int]:
+    """``values.tolist()`` (values in ``range(top)``), the int objects taken from a
+    shared table: a look-up is about half the cost of making a new int."""
     global _INTS
-    if not len(values):
-        return []
-    top = int(values.max())
-    if top >= len(_INTS):
-        if top >= 1 << 22:
+    if top > len(_INTS):
+        if top > 1 << 22:
             return values.tolist()
         _INTS = np.array(range(1 << top.bit_length()), dtype=object)
     return _INTS.take(values).tolist()
@@ -620,53 +617,49 @@ class Segmenter:
         """
         be = self._backend or self.backend
         parts = be.split_numbers(_BOUNDARY.join(texts))
-        stretches = parts[::2]
         seps = parts[1::2]
-        joined = _PLACEHOLDER.join(stretches)
+        joined = _PLACEHOLDER.join(parts[::2])
         words = be.cut(joined, self.options.hmm)
         n = len(words)
         try:  # one byte per length (a token of 256 characters or more: ValueError)
             lens = np.frombuffer(bytearray(map(len, words)), np.uint8).astype(np.int64)
         except ValueError:
             lens = np.fromiter(map(len, words), np.int64, n)
-        ends = np.cumsum(lens)
-        # every placeholder and boundary is a token of its own: find it by where it ends
-        stretch_lens = np.fromiter(map(len, stretches), np.int64, len(stretches))
-        at_sep = np.searchsorted(ends, np.cumsum(stretch_lens[:-1] + 1))
-        at_doc = np.searchsorted(ends, np.flatnonzero(
-            np.frombuffer(joined.encode("utf-32-le"), np.uint32) == ord(_BOUNDARY)) + 1)
-        if len(at_doc) != len(texts) - 1:  # cannot happen (see above); never give wrong offsets
-            raise SegmentError("batch segmentation lost a document boundary")
+        # each placeholder and boundary is a token of its own: found by where it ends
+        codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
+        marks = np.flatnonzero((codes >> 1) == ord(_PLACEHOLDER) >> 1)  # the two characters differ in bit 0
+        at = np.cumsum(lens).searchsorted(marks + 1)
+        is_doc = codes[marks] == ord(_BOUNDARY)
+        at_doc = at[is_doc]
+        at_sep = at[~is_doc]
+        if len(at_doc) != len(texts) - 1 or len(at_sep) != len(seps):  # cannot happen (see above)
+            raise SegmentError("batch segmentation lost a document boundary or a separator")
         lens[at_sep] = np.fromiter(map(len, seps), np.int64, len(seps))
         lens[at_doc] = -np.fromiter(map(len, texts), np.int64, len(texts))[:-1]
         starts = np.cumsum(lens)
         starts -= lens  # start = end - length
         # whitespace runs and boundaries are dropped
-        keep = np.ones(n, bool)
         space = at_sep[np.fromiter(map(str.isspace, seps), bool, len(seps))]
-        keep[space] = False
-        keep[at_doc] = False
-        kept_starts = _int_list(starts[keep])
+        kept_starts = _int_list(np.delete(starts, np.sort(np.concatenate((space, at_doc)))),
+                                max(map(len, texts)))
         for i, sep in zip(at_sep.tolist(), seps):  # the numbers back in
             words[i] = sep
-        cut_at = np.cumsum(keep)[at_doc].tolist()  # kept tokens before each boundary
-        drops = np.flatnonzero(~keep).tolist()
+        firsts = np.concatenate(([0], at_doc + 1))
+        lasts = at_doc.tolist()
+        lasts.append(n)
+        space_at = space.searchsorted(firsts).tolist()  # each document's first whitespace run
+        space_at.append(len(space))
+        space = space.tolist()
         out = []
-        doc_words: list[str] = []
-        prev = a = 0
-        ends_doc = iter(at_doc.tolist())
-        next_doc = next(ends_doc, -1)
-        k = 0
-        for j in drops:
-            doc_words += words[prev:j]
-            prev = j + 1
-            if j == next_doc:
-                b = cut_at[k]
-                out.append((doc_words, kept_starts[a:b]))
-                doc_words, a, k = [], b, k + 1
-                next_doc = next(ends_doc, -1)
-        doc_words += words[prev:]
-        out.append((doc_words, kept_starts[a:]))
+        a = 0
+        for d, first in enumerate(firsts.tolist()):
+            doc_words = words[first:lasts[d]]
+            lo, hi = space_at[d], space_at[d + 1]
+            if lo != hi:
+                doc_words = self._drop(doc_words, [j - first for j in space[lo:hi]])
+            b = a + len(doc_words)
+            out.append((doc_words, kept_starts[a:b]))
+            a = b
         return out
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
