@@ -53,16 +53,16 @@ def test_spans_many_equals_spans_on_shipped_corpus(related_records, seed_text, b
     _check(seg, seeded)
 
 
-@pytest.mark.parametrize("hmm", [True, False])
-def test_spans_many_equals_spans_on_digest_reports(hmm):
+@pytest.mark.parametrize("backend,hmm,n", [("rjieba", True, 3000), ("rjieba", False, 3000), ("jieba", True, 300)])
+def test_spans_many_equals_spans_on_digest_reports(backend, hmm, n):
     path = shared_file("xwlb", "xwlb_articles.jsonl.gz")
     with gzip.open(path, "rt", encoding="utf-8") as fh:
-        texts = [json.loads(line)["content"] or "" for _, line in zip(range(3000), fh)]
-    seg = get_segmenter(backend="rjieba", hmm=hmm)
+        texts = [json.loads(line)["content"] or "" for _, line in zip(range(n), fh)]
+    seg = get_segmenter(backend=backend, hmm=hmm)
     got = seg.spans_many(texts)
     differ = [t[:40] for t, g in zip(texts, got) if g != seg._spans(t)]
     assert differ == []
-    assert sum(len(w) for w, _ in got) > 500_000  # real work was compared
+    assert sum(len(w) for w, _ in got) > 150 * n  # real work was compared
 
 
 def test_spans_many_small_batches_and_iterables(related_records, monkeypatch):
@@ -104,3 +104,24 @@ _FRAGMENTS = [*"0123456789０５.．,，第年月日号时:：-/—~至 \n\r\t\u
 def test_spans_many_equals_spans_on_generated_documents(texts):
     seg = get_segmenter(backend="rjieba")
     assert seg.spans_many(texts) == [seg._spans(t) for t in texts]
+
+
+@pytest.mark.parametrize("backend", ["rjieba", "jieba"])
+def test_segment_corpus_stores_what_payload_gives(corpus, seed_text, related_records, backend):
+    # the store cuts 100 documents at a time: each stored payload equals the
+    # one-document payload (_payload, as analysis.parallel computes it)
+    from analysis.document import Document
+    from analysis.segment import _payload, segment_corpus
+    n = 150 if backend == "rjieba" else 40  # more than one batch of 100 for rjieba
+    texts = [seed_text] + [r["content"] for r in related_records[:n]] + ["", "  \n", f"3个{_BOUNDARY}人"]
+    docs = [Document(title="", body=t) for t in texts]
+    corpus.store.add_documents(docs)
+    seg = Segmenter(backend=backend)
+    ids = corpus.store.doc_ids()
+    assert len(ids) > 100 if backend == "rjieba" else len(ids) > 40
+    assert segment_corpus(corpus, segmenter=seg, pos=backend == "jieba") == len(ids)
+    stored = corpus.store.get_annotations("tokens", seg.tokens_hash)
+    bodies = {d["doc_id"]: d["body"] for d in corpus.store.iter_documents(["doc_id", "body"])}
+    assert len(stored) == len(ids)
+    for did in ids:
+        assert stored[did] == _payload(seg, bodies[did], backend == "jieba"), did
