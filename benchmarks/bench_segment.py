@@ -36,6 +36,9 @@ Usage::
 store, profile, sequential) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
 of bodies); the POS and store parts use the first ``--pos-mb`` /
 ``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
+``--ref COMMIT`` adds that commit's ``Segmenter(backend="rjieba")._spans``
+(its ``analysis/segment.py`` loaded beside this one) to the speed and
+sequential parts: an A/B of a change in the same process.
 """
 from __future__ import annotations
 
@@ -330,6 +333,23 @@ def merge_after_cut_agreement(texts, seg) -> tuple[int, int, int]:
     return len(texts), aligned, same
 
 
+def ref_module(commit: str):
+    """``analysis/segment.py`` as it was at ``commit`` (``git show``), loaded as a
+    module of the package beside the current one, for an A/B in one process."""
+    import importlib.util
+    import subprocess
+    import sys
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:analysis/segment.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "segment_ref.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("analysis._segment_ref", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def timed(fn, *a):
     t0 = time.perf_counter()
     r = fn(*a)
@@ -348,6 +368,8 @@ def main() -> None:
     ap.add_argument("--same-session", action="store_true",
                     help="pool workers stay in the benchmark's session (one CPU share under autogroup)")
     ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
+    ap.add_argument("--ref", metavar="COMMIT",
+                    help="also time analysis/segment.py of this commit (rjieba _spans, speed and sequential parts)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     if parts - set(PARTS):
@@ -369,7 +391,13 @@ def main() -> None:
     seg = Segmenter()
     rseg = Segmenter(backend="rjieba")
     rcut = rseg.backend.tok.cut  # bare rjieba.Jieba.cut (same dictionaries)
-    for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
+    warm = [seg, rseg]
+    ref_seg = None
+    if args.ref:
+        ref_seg = ref_module(args.ref).Segmenter(backend="rjieba")
+        warm.append(ref_seg)
+        print(f"--ref {args.ref}: its rjieba _spans timed beside this checkout's")
+    for s in warm:  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
         s.cut("预热：服务群众3万多人次")
         s.backend.dict_table()
     bare_ratio: dict[str, float] = {}
@@ -384,6 +412,7 @@ def main() -> None:
             "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
+            **({"rjieba_ref": lambda b: [ref_seg._spans(x) for x in b]} if ref_seg else {}),
         })
         rows = [("jieba.lcut (bare)", "base", ""),
                 ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
@@ -392,6 +421,8 @@ def main() -> None:
                 ("rjieba spans_many (batch API)", "rjieba_many", "words + offsets, 100 reports a call; aim >= 15x"),
                 ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
                 ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
+        if ref_seg:
+            rows.append((f"_spans at {args.ref[:10]}", "rjieba_ref", "words + offsets, the reference commit"))
         print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
         for label, key, note in rows:
             print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
@@ -468,12 +499,14 @@ def main() -> None:
             "rjieba": lambda b: [rseg._spans(x) for x in b],
             "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
+            **({"rjieba_ref": lambda b: [ref_seg._spans(x) for x in b]} if ref_seg else {}),
         })
         print(f"whole corpus in one go per contender, twice (ABBA), CPU time; load average before {before}, "
               f"after {load()}:")
         for label, key in (("jieba.lcut (bare)", "base"), ("rjieba.Jieba.cut (bare)", "rjieba_bare"),
                            ("Segmenter(backend=rjieba)", "rjieba"), ("rjieba spans_many (batch API)", "rjieba_many"),
-                           ("Segmenter(backend=rjieba).cut", "rjieba_cut")):
+                           ("Segmenter(backend=rjieba).cut", "rjieba_cut"),
+                           *([(f"_spans at {args.ref[:10]}", "rjieba_ref")] if ref_seg else [])):
             print(f"  {label:31s}{2 * size / c[key]:7.2f} MB/s  ratio {c['base'] / c[key]:5.2f}x")
 
     if "store" not in parts:
