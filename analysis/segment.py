@@ -620,7 +620,10 @@ class Segmenter:
         The offsets: token lengths in the cut text (placeholders one
         character), then each placeholder's length set to its separator's and
         each boundary's to minus the length of the document before it, so one
-        cumulative sum gives every token's start in its own document.
+        cumulative sum gives every token's start in its own document. Python
+        work per token is one ``len`` (into a bytearray), one int taken from a
+        shared table and two list copies (each document's words and starts);
+        the rest is numpy over the batch or Python per separator or document.
         """
         be = self._backend or self.backend
         parts = be.split_numbers(_BOUNDARY.join(texts))
@@ -629,9 +632,9 @@ class Segmenter:
         words = be.cut(joined, self.options.hmm)
         n = len(words)
         try:  # one byte per length (a token of 256 characters or more: ValueError)
-            lens = np.frombuffer(bytearray(map(len, words)), np.uint8).astype(np.int64)
+            lens = np.frombuffer(bytearray(map(len, words)), np.uint8).astype(np.int32)
         except ValueError:
-            lens = np.fromiter(map(len, words), np.int64, n)
+            lens = np.fromiter(map(len, words), np.int32, n)
         # each placeholder and boundary is a token of its own: found by where it ends
         codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
         marks = np.flatnonzero((codes >> 1) == ord(_PLACEHOLDER) >> 1)  # the two characters differ in bit 0
@@ -641,16 +644,15 @@ class Segmenter:
         at_sep = at[~is_doc]
         if len(at_doc) != len(texts) - 1 or len(at_sep) != len(seps):  # cannot happen (see above)
             raise SegmentError("batch segmentation lost a document boundary or a separator")
-        lens[at_sep] = np.fromiter(map(len, seps), np.int64, len(seps))
-        lens[at_doc] = -np.fromiter(map(len, texts), np.int64, len(texts))[:-1]
-        starts = np.cumsum(lens)
-        starts -= lens  # start = end - length
-        # whitespace runs and boundaries are dropped
+        lens[at_sep] = np.fromiter(map(len, seps), np.int32, len(seps))
+        lens[at_doc] = -np.fromiter(map(len, texts), np.int32, len(texts))[:-1]
+        starts = np.zeros(n, np.int32)
+        np.cumsum(lens[:-1], out=starts[1:])
+        all_starts = _int_list(starts, max(map(len, texts)) + 1)
         space = at_sep[np.fromiter(map(str.isspace, seps), bool, len(seps))]
-        kept_starts = _int_list(np.delete(starts, np.sort(np.concatenate((space, at_doc)))),
-                                max(map(len, texts)))
         for i, sep in zip(at_sep.tolist(), seps):  # the numbers back in
             words[i] = sep
+        # each document: its tokens up to the boundary, without its whitespace runs
         firsts = np.concatenate(([0], at_doc + 1))
         lasts = at_doc.tolist()
         lasts.append(n)
@@ -658,15 +660,19 @@ class Segmenter:
         space_at.append(len(space))
         space = space.tolist()
         out = []
-        a = 0
         for d, first in enumerate(firsts.tolist()):
-            doc_words = words[first:lasts[d]]
+            last = lasts[d]
+            doc_words = words[first:last]
+            doc_starts = all_starts[first:last]
             lo, hi = space_at[d], space_at[d + 1]
-            if lo != hi:
-                doc_words = self._drop(doc_words, [j - first for j in space[lo:hi]])
-            b = a + len(doc_words)
-            out.append((doc_words, kept_starts[a:b]))
-            a = b
+            if hi - lo > 64:  # many: copy the runs between them
+                drop = [j - first for j in space[lo:hi]]
+                doc_words, doc_starts = self._drop(doc_words, drop), self._drop(doc_starts, drop)
+            else:
+                for j in reversed(space[lo:hi]):
+                    del doc_words[j - first]
+                    del doc_starts[j - first]
+            out.append((doc_words, doc_starts))
         return out
 
     def tag_words(self, words: Sequence[str]) -> list[str]:
