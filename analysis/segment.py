@@ -572,7 +572,8 @@ class Segmenter:
         comes out as if cut alone, because the boundary character ends
         everything that decides how a document is cut (see
         :meth:`_spans_batch`). A text that contains the boundary or the
-        placeholder character is cut alone.
+        placeholder character is cut alone (found when a batch has more of
+        them than it was given).
 
         Args:
             texts: document bodies.
@@ -582,30 +583,34 @@ class Segmenter:
         """
         texts = texts if isinstance(texts, list) else list(texts)
         be = self._backend or self.backend
+        if be._split is None:
+            be.split_numbers("")  # builds the split pattern, which tells batch_safe
         if not be.batch_safe:
             return [self._spans(t) for t in texts]
         prep = [self._prepare(t) for t in texts] if self.options.to_simplified else texts
         out: list = []
-        batch: list[str] = []
-        size = 0
-        for i, t in enumerate(prep):
-            if _BOUNDARY in t or _PLACEHOLDER in t:
-                if batch:
-                    out += self._spans_batch(batch)
-                    batch, size = [], 0
-                out.append(self._spans(texts[i]))
-                continue
-            batch.append(t)
+        start = size = 0
+        for end, t in enumerate(prep, 1):
             size += len(t)
-            if size >= _BATCH_CHARS:
-                out += self._spans_batch(batch)
-                batch, size = [], 0
-        if batch:
-            out += self._spans_batch(batch)
+            if size >= _BATCH_CHARS or end == len(prep):
+                got = self._spans_batch(prep[start:end])
+                out += got if got is not None else self._spans_odd(texts[start:end], prep[start:end])
+                start, size = end, 0
         return out
 
-    def _spans_batch(self, texts: list[str]) -> list[tuple[list[str], list[int]]]:
-        """:meth:`_spans` of each text, none containing :data:`_BOUNDARY` or :data:`_PLACEHOLDER`.
+    def _spans_odd(self, texts: list[str], prep: list[str]) -> list[tuple[list[str], list[int]]]:
+        """:meth:`_spans` of each text, some of them holding the boundary or the
+        placeholder character: those cut alone, the others together."""
+        odd = [_BOUNDARY in t or _PLACEHOLDER in t for t in prep]
+        got = self._spans_batch([t for t, o in zip(prep, odd) if not o])
+        if got is None:  # cannot happen: none of these texts holds either character
+            raise SegmentError("batch segmentation lost a document boundary or a separator")
+        rest = iter(got)
+        return [self._spans(t) if o else next(rest) for t, o in zip(texts, odd)]
+
+    def _spans_batch(self, texts: list[str]) -> list[tuple[list[str], list[int]]] | None:
+        """:meth:`_spans` of each text, or None when a text holds :data:`_BOUNDARY`
+        or :data:`_PLACEHOLDER` (more of them in the cut text than were put in).
 
         Why each document is cut as if alone: the split pattern cannot match
         the boundary character, take it in or look at it in any way other
@@ -625,6 +630,8 @@ class Segmenter:
         shared table and two list copies (each document's words and starts);
         the rest is numpy over the batch or Python per separator or document.
         """
+        if not texts:
+            return []
         be = self._backend or self.backend
         parts = be.split_numbers(_BOUNDARY.join(texts))
         seps = parts[1::2]
@@ -638,12 +645,15 @@ class Segmenter:
         # each placeholder and boundary is a token of its own: found by where it ends
         codes = np.frombuffer(joined.encode("utf-32-le"), np.uint32)
         marks = np.flatnonzero((codes >> 1) == ord(_PLACEHOLDER) >> 1)  # the two characters differ in bit 0
-        at = np.cumsum(lens).searchsorted(marks + 1)
+        ends = np.cumsum(lens)
+        at = ends.searchsorted(marks + 1)
+        if len(at) and (at[-1] >= n or (ends[at] != marks + 1).any() or (lens[at] != 1).any()):
+            raise SegmentError("the tokenizer joined a placeholder or boundary to a word")  # never wrong offsets
         is_doc = codes[marks] == ord(_BOUNDARY)
         at_doc = at[is_doc]
         at_sep = at[~is_doc]
-        if len(at_doc) != len(texts) - 1 or len(at_sep) != len(seps):  # cannot happen (see above)
-            raise SegmentError("batch segmentation lost a document boundary or a separator")
+        if len(at_doc) != len(texts) - 1 or len(at_sep) != len(seps):
+            return None  # a text holds one of the two characters
         lens[at_sep] = np.fromiter(map(len, seps), np.int32, len(seps))
         lens[at_doc] = -np.fromiter(map(len, texts), np.int32, len(texts))[:-1]
         starts = np.zeros(n, np.int32)

@@ -87,11 +87,17 @@ def test_spans_many_to_simplified():
 def test_spans_many_falls_back_when_a_unit_word_mentions_the_boundary():
     # a dictionary word "个<boundary>" would make the unit's look-ahead see the
     # boundary: documents are then cut one by one (same output)
+    texts = ["共有3个", "人", "有3个", f"3个{_BOUNDARY}"]
     seg = Segmenter(backend="rjieba", extra_words=[(f"个{_BOUNDARY}", 5000, "n")])
     seg.cut("3个")
     assert seg.backend.batch_safe is False
     assert get_segmenter(backend="rjieba").backend.batch_safe is True
-    _check(seg, ["共有3个", "人", "有3个", f"3个{_BOUNDARY}"])
+    _check(seg, texts)
+    # a fresh backend whose first use is spans_many: the pattern is built first
+    fresh = Segmenter(backend="rjieba", extra_words=[(f"个{_BOUNDARY}", 5001, "n")])
+    assert fresh.backend._split is None
+    assert fresh.spans_many(texts) == [fresh._spans(t) for t in texts]
+    assert fresh.backend.batch_safe is False
 
 
 _FRAGMENTS = [*"0123456789０５.．,，第年月日号时:：-/—~至 \n\r\t\u3000人次个月百分点万千多余来亿%‰处理器本报讯员民xAB",
