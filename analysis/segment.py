@@ -389,18 +389,21 @@ def _hmm_tag(word: str) -> str:
         return "x"
 
 
-_INTS = np.array(range(1 << 15), dtype=object)
+_INTS: np.ndarray | None = None  # the int objects 0..2**k - 1 (object array), grown on demand
 
 
 def _int_list(values: np.ndarray, top: int) -> list[int]:
     """``values.tolist()`` (values in ``range(top)``), the int objects taken from a
     shared table: a look-up is about half the cost of making a new int."""
     global _INTS
-    if top > len(_INTS):
+    table = _INTS
+    if table is None or top > len(table):
         if top > 1 << 22:
             return values.tolist()
-        _INTS = np.array(range(1 << top.bit_length()), dtype=object)
-    return _INTS.take(values).tolist()
+        table = np.array(range(1 << max(top.bit_length(), 15)), dtype=object)
+        if _INTS is None or len(table) > len(_INTS):  # another thread may have grown it meanwhile
+            _INTS = table
+    return table.take(values).tolist()
 
 
 class Segmenter:

@@ -131,3 +131,14 @@ def test_segment_corpus_stores_what_payload_gives(corpus, seed_text, related_rec
     assert len(stored) == len(ids)
     for did in ids:
         assert stored[did] == _payload(seg, bodies[did], backend == "jieba"), did
+
+
+def test_spans_many_long_document(seed_text):
+    # offsets beyond the int table's first size (32,768): the table grows
+    seg = get_segmenter(backend="rjieba")
+    long_text = "\n".join([seed_text] * 15)
+    assert len(long_text) > 40_000
+    texts = [seed_text, long_text, "3万多人次"]
+    got = seg.spans_many(texts)
+    assert got == [seg._spans(t) for t in texts]
+    assert got[1][1][-1] > 40_000
