@@ -12,7 +12,7 @@ from conftest import shared_file
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-import analysis.segment as segment
+from analysis import segment
 from analysis.segment import _BOUNDARY, _PLACEHOLDER, Segmenter, get_segmenter
 
 #: texts that probe the edges of a batch: numbers, dates and whitespace at the
