@@ -25,7 +25,9 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
 - ``sequential``: bare ``jieba.lcut``, bare rjieba and the rjieba Segmenter
   each over the whole corpus in one go, twice in ABBA order (:func:`sequential`):
   throughput as a user gets it, without the cache cost of switching
-  dictionaries every block (needs a quiet machine).
+  dictionaries every block (needs a quiet machine);
+- ``identical``: ``Segmenter.spans_many`` against ``_spans`` on every report,
+  rjieba with HMM on and off (exits 1 when a report differs).
 
 Usage::
 
@@ -33,7 +35,7 @@ Usage::
         [--par-mb 3] [--par-reps 5]
 
 ``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
-store, profile, sequential) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
+store, profile, sequential, identical) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
 of bodies); the POS and store parts use the first ``--pos-mb`` /
 ``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
 ``--ref COMMIT`` adds that commit's ``Segmenter(backend="rjieba")._spans``
@@ -58,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 _SEG = None
-PARTS = ("speed", "pos", "agree", "pool", "store", "profile", "sequential")
+PARTS = ("speed", "pos", "agree", "pool", "store", "profile", "sequential", "identical")
 
 
 def _init(backend: str, own_session: bool = False) -> None:
@@ -471,6 +473,16 @@ def main() -> None:
         print(f"  same pools, pure-Python CPU work: speed-up median {statistics.median(burn_r):.2f}x "
               f"(each: {', '.join(f'{r:.2f}' for r in burn_r)}) = the parallelism the machine gave; "
               f"segmenter / that: {statistics.median(a / b for a, b in zip(seg_r, burn_r)):.2f}")
+
+    if "identical" in parts:  # the batch API against the reference path, every report
+        for hmm in (True, False):
+            s = Segmenter(backend="rjieba", hmm=hmm)
+            got = s.spans_many(texts)
+            differ = sum(g != s._spans(t) for g, t in zip(got, texts))
+            print(f"spans_many vs _spans (rjieba, hmm={hmm}): {len(texts) - differ} of {len(texts)} reports "
+                  f"identical (words and starts), {sum(len(w) for w, _ in got)} tokens")
+            if differ:
+                raise SystemExit(f"spans_many differs from _spans on {differ} reports")
 
     if "profile" in parts:
         rows = rjieba_profile(texts, rseg)
