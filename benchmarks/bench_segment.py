@@ -8,6 +8,8 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
 - the rjieba backend, words + offsets and words only (aim ≥ 15× bare
   ``jieba.lcut``), next to bare ``rjieba`` cut (its floor), and how far it
   agrees with the jieba backend (identical documents, identical token spans);
+  words + offsets also through the batch API ``Segmenter.spans_many`` (what
+  the store uses), one call per block of 100 reports;
 - the Segmenter over a pool of all cores vs a pool of one process, on the
   same ``--par-mb`` MB, timed back to back in turn ``--par-reps`` times: the
   median ratio (aim ≥ 1.7× on 2 cores), with the load average beside it and
@@ -23,7 +25,9 @@ Prints MB/s (UTF-8 bytes of the document bodies) for:
 - ``sequential``: bare ``jieba.lcut``, bare rjieba and the rjieba Segmenter
   each over the whole corpus in one go, twice in ABBA order (:func:`sequential`):
   throughput as a user gets it, without the cache cost of switching
-  dictionaries every block (needs a quiet machine).
+  dictionaries every block (needs a quiet machine);
+- ``identical``: ``Segmenter.spans_many`` against ``_spans`` on every report,
+  rjieba with HMM on and off (exits 1 when a report differs).
 
 Usage::
 
@@ -31,9 +35,12 @@ Usage::
         [--par-mb 3] [--par-reps 5]
 
 ``--parts pool`` (or any comma-separated subset of speed, pos, agree, pool,
-store, profile, sequential) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
+store, profile, sequential, identical) runs only those parts. ``--limit-mb 0`` uses the whole corpus (35.7 MB
 of bodies); the POS and store parts use the first ``--pos-mb`` /
 ``--store-mb`` MB (POS tagging in jieba runs at about 0.15 MB/s).
+``--ref COMMIT`` adds that commit's ``Segmenter(backend="rjieba")._spans``
+(its ``analysis/segment.py`` loaded beside this one) to the speed and
+sequential parts: an A/B of a change in the same process.
 """
 from __future__ import annotations
 
@@ -53,7 +60,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEFAULT = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
 
 _SEG = None
-PARTS = ("speed", "pos", "agree", "pool", "store", "profile", "sequential")
+PARTS = ("speed", "pos", "agree", "pool", "store", "profile", "sequential", "identical")
 
 
 def _init(backend: str, own_session: bool = False) -> None:
@@ -171,7 +178,9 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
 
     Each row up to ``_spans`` is a prefix of what ``_spans`` does (as
     ``Segmenter._cut``), so the difference to the row before is that step's
-    cost; the last rows are other ways of getting the same words or offsets.
+    cost; the next rows are other ways of getting the same words or offsets;
+    the ``batch:`` rows are prefixes of ``Segmenter.spans_many`` (one call
+    per block of 100 reports).
     The rows run in turn on the same blocks (:func:`interleaved`). No
     ``jieba.lcut`` among them: timed between rjieba rows only, its dictionary
     is evicted from the cache every block and it runs about 8% slower than
@@ -186,6 +195,7 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
 
     import numpy as np
 
+    from analysis.segment import _BOUNDARY as B
     from analysis.segment import _PLACEHOLDER as P
     be = seg.backend
     split, cut, hmm, tokenize = be.split_numbers, be.cut, seg.options.hmm, be.tok.tokenize
@@ -238,9 +248,27 @@ def rjieba_profile(texts, seg) -> list[tuple[str, str, float]]:
         ("bare_np", "bare cut + offsets (numpy cumsum)", "no numbers merged", numpy_offsets),
         ("rust", "rjieba tokenize -> words, starts", "offsets from Rust", rust_offsets),
     ]
+
+    def batch_cut(b):  # the first steps of Segmenter._spans_batch
+        parts = split(B.join(b))
+        return cut(P.join(parts[::2]), hmm)
+
+    def batch_lens(b):
+        words = batch_cut(b)
+        return np.frombuffer(bytearray(map(len, words)), np.uint8)
+
+    # the batch API: each function takes the whole block of 100 reports
+    block_rows = [
+        ("b_split", "batch: one re.split of the block", "spans_many's first step", lambda b: split(B.join(b))),
+        ("b_cut", "batch: + placeholder join + one cut", "words with placeholders", batch_cut),
+        ("b_lens", "batch: + token lengths (bytearray)", "", batch_lens),
+        ("many", "Segmenter.spans_many", "words + offsets (stored), batch API", seg.spans_many),
+    ]
+    fns = {k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows}
+    fns.update({k: f for k, _, _, f in block_rows})
     cpu: dict[str, float] = {}
-    interleaved(texts, cpu=cpu, fns={k: (lambda b, f=f: [f(x) for x in b]) for k, _, _, f in rows})
-    return [(label, note, cpu[k]) for k, label, note, _ in rows]
+    interleaved(texts, cpu=cpu, fns=fns)
+    return [(label, note, cpu[k]) for k, label, note, _ in rows + block_rows]
 
 
 def sequential(texts, fns: dict, rounds: int = 2) -> dict[str, float]:
@@ -307,6 +335,23 @@ def merge_after_cut_agreement(texts, seg) -> tuple[int, int, int]:
     return len(texts), aligned, same
 
 
+def ref_module(commit: str):
+    """``analysis/segment.py`` as it was at ``commit`` (``git show``), loaded as a
+    module of the package beside the current one, for an A/B in one process."""
+    import importlib.util
+    import subprocess
+    import sys
+    source = subprocess.run(["git", "-C", str(ROOT), "show", f"{commit}:analysis/segment.py"],
+                            check=True, capture_output=True, text=True).stdout
+    path = Path(tempfile.mkdtemp()) / "segment_ref.py"
+    path.write_text(source, encoding="utf-8")
+    spec = importlib.util.spec_from_file_location("analysis._segment_ref", path)
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module
+
+
 def timed(fn, *a):
     t0 = time.perf_counter()
     r = fn(*a)
@@ -325,6 +370,8 @@ def main() -> None:
     ap.add_argument("--same-session", action="store_true",
                     help="pool workers stay in the benchmark's session (one CPU share under autogroup)")
     ap.add_argument("--parts", default=",".join(PARTS), help=f"comma-separated subset of {','.join(PARTS)}")
+    ap.add_argument("--ref", metavar="COMMIT",
+                    help="also time analysis/segment.py of this commit (rjieba _spans, speed and sequential parts)")
     args = ap.parse_args()
     parts = set(args.parts.split(","))
     if parts - set(PARTS):
@@ -346,7 +393,13 @@ def main() -> None:
     seg = Segmenter()
     rseg = Segmenter(backend="rjieba")
     rcut = rseg.backend.tok.cut  # bare rjieba.Jieba.cut (same dictionaries)
-    for s in (seg, rseg):  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
+    warm = [seg, rseg]
+    ref_seg = None
+    if args.ref:
+        ref_seg = ref_module(args.ref).Segmenter(backend="rjieba")
+        warm.append(ref_seg)
+        print(f"--ref {args.ref}: its rjieba _spans timed beside this checkout's")
+    for s in warm:  # one-time loads: tokenizer, word frequencies/tags (number-unit check)
         s.cut("预热：服务群众3万多人次")
         s.backend.dict_table()
     bare_ratio: dict[str, float] = {}
@@ -358,15 +411,20 @@ def main() -> None:
             "spans": lambda b: [seg._spans(x) for x in b],
             "tokenize": lambda b: [seg.tokenize(x) for x in b],
             "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
+            **({"rjieba_ref": lambda b: [ref_seg._spans(x) for x in b]} if ref_seg else {}),
         })
         rows = [("jieba.lcut (bare)", "base", ""),
                 ("Segmenter words+offsets", "spans", "aim >= 0.9x"),
                 ("Segmenter.tokenize (Token obj)", "tokenize", ""),
-                ("Segmenter(backend=rjieba)", "rjieba", "words + offsets; aim >= 15x"),
+                ("Segmenter(backend=rjieba)", "rjieba", "words + offsets (_spans); aim >= 15x"),
+                ("rjieba spans_many (batch API)", "rjieba_many", "words + offsets, 100 reports a call; aim >= 15x"),
                 ("Segmenter(backend=rjieba).cut", "rjieba_cut", "words only"),
                 ("rjieba.Jieba.cut (bare)", "rjieba_bare", "the floor: no numbers merged, no offsets")]
+        if ref_seg:
+            rows.append((f"_spans at {args.ref[:10]}", "rjieba_ref", "words + offsets, the reference commit"))
         print("ratios to bare jieba.lcut, wall-clock / CPU time of this process:")
         for label, key, note in rows:
             print(f"{label:31s}{size / t[key]:7.2f} MB/s ({t[key]:.1f} s wall, {c[key]:.1f} s CPU)  "
@@ -416,6 +474,16 @@ def main() -> None:
               f"(each: {', '.join(f'{r:.2f}' for r in burn_r)}) = the parallelism the machine gave; "
               f"segmenter / that: {statistics.median(a / b for a, b in zip(seg_r, burn_r)):.2f}")
 
+    if "identical" in parts:  # the batch API against the reference path, every report
+        for hmm in (True, False):
+            s = Segmenter(backend="rjieba", hmm=hmm)
+            got = s.spans_many(texts)
+            differ = sum(g != s._spans(t) for g, t in zip(got, texts))
+            print(f"spans_many vs _spans (rjieba, hmm={hmm}): {len(texts) - differ} of {len(texts)} reports "
+                  f"identical (words and starts), {sum(len(w) for w, _ in got)} tokens")
+            if differ:
+                raise SystemExit(f"spans_many differs from _spans on {differ} reports")
+
     if "profile" in parts:
         rows = rjieba_profile(texts, rseg)
         bare_cpu = rows[0][2]
@@ -441,12 +509,16 @@ def main() -> None:
             "base": lambda b: [jieba.lcut(x) for x in b],
             "rjieba_bare": lambda b: [rcut(x, True) for x in b],
             "rjieba": lambda b: [rseg._spans(x) for x in b],
+            "rjieba_many": rseg.spans_many,
             "rjieba_cut": lambda b: [rseg.cut(x) for x in b],
+            **({"rjieba_ref": lambda b: [ref_seg._spans(x) for x in b]} if ref_seg else {}),
         })
         print(f"whole corpus in one go per contender, twice (ABBA), CPU time; load average before {before}, "
               f"after {load()}:")
         for label, key in (("jieba.lcut (bare)", "base"), ("rjieba.Jieba.cut (bare)", "rjieba_bare"),
-                           ("Segmenter(backend=rjieba)", "rjieba"), ("Segmenter(backend=rjieba).cut", "rjieba_cut")):
+                           ("Segmenter(backend=rjieba)", "rjieba"), ("rjieba spans_many (batch API)", "rjieba_many"),
+                           ("Segmenter(backend=rjieba).cut", "rjieba_cut"),
+                           *([(f"_spans at {args.ref[:10]}", "rjieba_ref")] if ref_seg else [])):
             print(f"  {label:31s}{2 * size / c[key]:7.2f} MB/s  ratio {c['base'] / c[key]:5.2f}x")
 
     if "store" not in parts:
