@@ -346,6 +346,7 @@ class NameSampler:
         from collections import Counter
         first: Counter = Counter()
         second: Counter = Counter()
+        given: Counter = Counter()
         lengths: Counter = Counter()
         han = re.compile(r"^[\u4e00-\u9fff]{1,2}$")
         with open(corpus, encoding="utf-8") as fh:
@@ -357,6 +358,7 @@ class NameSampler:
                             and han.match(b[0]) and (i == 0 or toks[i - 1][-1] != "nr")
                             and (i + 2 >= len(toks) or toks[i + 2][-1] != "nr")):
                         lengths[len(b[0])] += 1
+                        given[b[0]] += 1
                         first[b[0][0]] += 1
                         if len(b[0]) == 2:
                             second[b[0][1]] += 1
@@ -388,12 +390,18 @@ class NameSampler:
         self.surname_w = [surnames[w] ** power for w in self.surnames]
         self.first, self.first_w = list(first), [n ** power for n in first.values()]
         self.second, self.second_w = list(second), [n ** power for n in second.values()]
+        self.given, self.given_w = list(given), [n ** power for n in given.values()]
         total = sum(lengths.values()) or 1
         self.p_one = lengths[1] / total
+
+    #: draw given names whole from the corpus's given names (建华, 泽民) instead of character by character
+    whole_given = False
 
     def name(self) -> str:
         rng = self.rng
         out = rng.choices(self.surnames, self.surname_w)[0]
+        if self.whole_given:
+            return out + rng.choices(self.given, self.given_w)[0]
         if rng.random() < self.p_one:
             return out + rng.choices(self.first, self.first_w)[0]
         return out + rng.choices(self.first, self.first_w)[0] + rng.choices(self.second, self.second_w)[0]
@@ -553,6 +561,9 @@ def main(argv=None) -> int:
     ap.add_argument("--augment-places", action="store_true",
                     help="with --augment-names: also swap Chinese divisions (places, and the division a "
                     "body's name starts with) for others of the same level from the gazetteer")
+    ap.add_argument("--augment-whole-given", action="store_true",
+                    help="with --augment-names: a real given name of the corpus after the sampled surname "
+                    "(王 + 建华), not characters drawn one by one")
     ap.add_argument("--no-augment-foreign", action="store_true",
                     help="with --augment-names: leave transliterated names as they are")
     ap.add_argument("--augment-power", type=float, default=0.5,
@@ -580,6 +591,8 @@ def main(argv=None) -> int:
         sampler.use_places()
     if sampler is not None and args.no_augment_foreign:
         sampler.foreign_names = False
+    if sampler is not None and args.augment_whole_given:
+        sampler.whole_given = True
     for chars, labels in sentences(args.corpus, args.holdout, "train"):
         trainer.append(char_features(normalise(chars), lex), labels)
         n_sent += 1
@@ -619,13 +632,15 @@ def main(argv=None) -> int:
             "params": {"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
                        "minfreq": args.minfreq, "holdout": args.holdout, "augment_names": args.augment_names,
                        "augment_power": args.augment_power, "augment_places": args.augment_places,
-                       "augment_foreign": not args.no_augment_foreign},
+                       "augment_foreign": not args.no_augment_foreign,
+                       "augment_whole_given": args.augment_whole_given},
             "trainer": "python-crfsuite lbfgs",
             "heldout": dev,
             "command": "python scripts/train_ner.py" + (f" --holdout {args.holdout}" if args.holdout else "")
             + (f" --augment-names {args.augment_names} --augment-power {args.augment_power}"
                if args.augment_names else "") + (" --augment-places" if args.augment_places else "")
-            + (" --no-augment-foreign" if args.no_augment_foreign else ""),
+            + (" --no-augment-foreign" if args.no_augment_foreign else "")
+            + (" --augment-whole-given" if args.augment_whole_given else ""),
             "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")

@@ -197,3 +197,12 @@ def test_place_augmentation_swaps_divisions_of_the_same_level(tmp_path):
     place, body = (new[s:e] for s, e, _ in spans)
     assert gaz.names[place][0].level == "province"
     assert body.endswith("委") and gaz.names[body[:-1]][0].level == "city"
+
+
+def test_whole_given_names_come_from_the_corpus(tmp_path):
+    corpus = tmp_path / "pd.txt"
+    corpus.write_text("江/nr 泽民/nr 和/c 李/nr 鹏/nr 会见/v 王/nr 建华/nr 。/w\n", encoding="utf-8")
+    sampler = train_ner.NameSampler(corpus, {"江": 5, "李": 9, "王": 9}, power=1.0, seed=2)
+    sampler.whole_given = True
+    names = {sampler.name() for _ in range(50)}
+    assert all(n[0] in "江李王" and n[1:] in {"泽民", "鹏", "建华"} for n in names) and len(names) > 3
