@@ -164,6 +164,7 @@ class _Resources:
         self._common: dict[str, str] | None = None
         self._rare_starts: dict[str, int] | None = None
         self.pair_freq: dict[str, int] = {}  # two-character words → frequency (with common_words)
+        self.long_word_starts: frozenset[str] = frozenset()  # (with common_words)
         h = hashlib.sha1()
         h.update(json.dumps(dataclasses.asdict(opts), sort_keys=True, ensure_ascii=False).encode())
         h.update(f"v{ENTITIES_VERSION}:{self.tagger.model_hash}:{self.gaz.data_hash}".encode())
@@ -178,6 +179,7 @@ class _Resources:
         if self._common is None:
             import jieba
             words, freq = {}, {}
+            long_starts = set()
             with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
                 for line in fh:
                     parts = line.split()
@@ -185,8 +187,13 @@ class _Resources:
                         words[parts[0]] = parts[2]
                         if len(parts[0]) == 2:
                             freq[parts[0]] = int(parts[1])
+                        elif parts[2][:2] not in ("nr", "ns", "nt"):
+                            long_starts.add(parts[0][:2])
             self._common = words
             self.pair_freq = freq
+            #: first two characters of the words of 3+ characters that are no names,
+            #: places or organisations (同仇 of 同仇敌忾; :meth:`_Doc._inside_word`)
+            self.long_word_starts = frozenset(long_starts)
         return self._common
 
     @property
@@ -413,13 +420,16 @@ _ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
 #: a role is cut after them; other verbs (退休, 独居, 回迁) stay unless text precedes them
 _ROLE_LEAD_VERBS = ("走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
+_ROLE_LEAD_RE = re.compile("|".join(sorted(_ROLE_LEAD_VERBS, key=len, reverse=True)))
 _ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 #: a predicate right after a name (李敬和|出席): 和 before it is no conjunction
 _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致辞|介绍|说|参加|会见|会晤|陪同|率领|率团|宣布|认为|"
                               r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
 #: a three-character name at a clause start before a verb of the news (。张又侠陪同)
-_CLAUSE_NAME_VERB = re.compile(r"(?:^|(?<=[。；！？\s，]))([" + _HAN + r"]{3})(?=陪同|出席|主持|表示|指出|强调|讲话|致辞|会见)")
+_NEWS_VERB = re.compile(r"陪同|出席|主持|表示|指出|强调|讲话|致辞|会见")
+_CLAUSE_START = frozenset("。；！？， \n\t\u3000")
+_HAN_3 = re.compile(f"[{_HAN}]{{3}}")
 #: an appointment before a name: 为 after the name is the verb's (任命王毅|为部长)
 _APPOINT_BEFORE = re.compile(r"任命|选举|推选|推举|聘任|聘请|提名|任免|评为|授予")
 _AS_ROLE_AFTER = re.compile(r"为([^，。；,;、\n]{1,20}?)(?=[，。；,;、\n]|$)")
@@ -575,6 +585,8 @@ class _Doc:
         and no verb right before the ending (审议|主题教育, 检验|学习教育). After a clause
         boundary, verbs and adverbs in front go (统筹|党史学习教育, 充分展示|党史学习教育)."""
         text = self.text
+        if "教育" not in text:
+            return
         for m in _CAMPAIGN_END.finditer(text):
             a, e = m.span()
             if text[e:e + 1] in _CAMPAIGN_NOT_AFTER or any(q0 < a < q1 for q0, q1, _ in self.quotes):
@@ -1128,12 +1140,19 @@ class _Doc:
         """The candidate is the end of a dictionary word that starts before it
         and covers two of its characters (同|仇敌忾), or a dictionary word and a
         function character (关怀|让老人们): no name, however sure the CRF."""
-        text, words = self.text, self.res.common_words
-        if b - a == 3 and text[b - 1] in "让把被将对向给从使" and text[a:a + 2] in words:
+        text = self.text
+        if b - a == 3 and text[b - 1] in "让把被将对向给从使" and text[a:a + 2] in self.res.common_words:
             return True
+        words = self.res.common_words  # (loads long_word_starts too)
+        pfx = self.res.long_word_starts
+        if not (a >= 1 and text[a - 1:a + 1] in pfx or a >= 2 and text[a - 2:a] in pfx
+                or a >= 3 and text[a - 3:a - 1] in pfx):
+            return False
         for k in (1, 2, 3):
+            if k > a or text[a - k:a - k + 2] not in pfx:
+                continue
             for end in range(a + 2, min(b, a - k + 6) + 1):
-                if a - k >= 0 and end - (a - k) >= 3 and words.get(text[a - k:end], "nr")[:2] not in ("nr", "ns", "nt"):
+                if end - (a - k) >= 3 and words.get(text[a - k:end], "nr")[:2] not in ("nr", "ns", "nt"):
                     return True
         return False
 
@@ -1378,8 +1397,9 @@ class _Doc:
           clause with 的 (习近平和出席会议的代表) is the preposition.
         """
         text, sur = self.text, self.res.surnames
-        for s, e, k in self.crf:
-            if k != "PER" or e - s != 1 or (e, e + 3) not in self.crf_at or self.crf_at[(e, e + 3)] != "PER":
+        crf_people = [(s, e) for s, e, k in self.crf if k == "PER"]
+        for s, e in crf_people:
+            if e - s != 1 or self.crf_at.get((e, e + 3)) != "PER":
                 continue
             if sur.get(text[s], 0) >= 20 and sur.get(text[e], 0) >= 20 and _HAN_2_4.fullmatch(text[s:e + 3]) \
                     and not self._blocked(s, e + 3):
@@ -1387,8 +1407,8 @@ class _Doc:
                 found[(s, e + 3)] = dict(start=s, end=e + 3, text=text[s:e + 3], label="person",
                                          name=text[s:e + 3])
         # 亚历山大|·克瓦希涅夫斯基: a dotted name the CRF starts at its dot takes the transliteration before it
-        for s, e, k in self.crf:
-            if k == "PER" and text[s:s + 1] == "·" and (s, e) not in found:
+        for s, e in crf_people:
+            if text[s] == "·" and (s, e) not in found:
                 before = [s0 for s0, e0, k0 in self.crf if e0 == s and k0 != "PER" and s - s0 <= 6]
                 if before:
                     a = before[0]  # the CRF's "organisation" 亚历山大
@@ -1401,18 +1421,29 @@ class _Doc:
                     self.orgs = [o for o in self.orgs if not (o["start"] < s and a < o["end"])]
                     self.places = [p for p in self.places if not (p.get("_crf") and p["start"] < s and a < p["end"])]
         office = self._post_role_re()
-        for (a, b), p in list(found.items()):
+        n = len(text)
+        for (a, b), p in [item for item in found.items() if item[0][1] - item[0][0] == 2 or "·" in item[1]["text"]]:
+            if b >= n or self.crf_label[b] is not None:
+                continue
+            if b - a == 2 and text[b] == "和":
+                # 李敬|和出席: 和 before a verb ends the name, unless a clause with 的 follows (习近平和出席会议的代表)
+                if sur.get(text[a], 0) >= 3 and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
+                    clause = _CLAUSE_END.search(text, b + 1)
+                    if "的" not in text[b + 1:clause.start() if clause else n]:
+                        del found[(a, b)]
+                        found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person",
+                                                 name=text[a:b + 1])
             # 陈星|莺委员: one character between a two-character name and an office
-            if b - a == 2 and b + 1 < len(text) and "\u4e00" <= text[b] <= "\u9fff" and text[b] not in _NOT_IN_NAME \
-                    and self.crf_label[b] is None and office.match(text, b + 1) and not office.match(text, b) \
+            elif b - a == 2 and b + 1 < n and "\u4e00" <= text[b] <= "\u9fff" and text[b] not in _NOT_IN_NAME \
+                    and office.match(text, b + 1) and not office.match(text, b) \
                     and self._looks_like_name(text[a:b + 1]) and not self._plain_word(text[b - 1:b + 1]) \
                     and not self._plain_word(text[b:b + 2]):
                 del found[(a, b)]
                 found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
             # 木亚赛尔·托乎|提委员: a dotted name's last part runs on over transliteration to an office
-            elif "·" in p["text"] and b < len(text) and text[b] in _TRANSLIT and self.crf_label[b] is None:
+            elif "·" in p["text"] and text[b] in _TRANSLIT:
                 k = b
-                while k < len(text) and k - b < 3 and text[k] in _TRANSLIT and not office.match(text, k):
+                while k < n and k - b < 3 and text[k] in _TRANSLIT and not office.match(text, k):
                     k += 1
                 if office.match(text, k) or _VERB_AFTER_NAME.match(text, k):
                     del found[(a, b)]
@@ -1420,23 +1451,17 @@ class _Doc:
         # 。张又侠陪同: a name at a clause start before a verb of the news, which the CRF missed or
         # cut to its surname; three characters, a frequent surname, no dictionary word in them
         words = self.res.common_words
-        for m in _CLAUSE_NAME_VERB.finditer(text):
-            s, e = m.span(1)
+        for m in _NEWS_VERB.finditer(text, 3):
+            s, e = m.start() - 3, m.start()
+            if s > 0 and text[s - 1] not in _CLAUSE_START:
+                continue
             nm = text[s:e]
-            if sur.get(nm[0], 0) < 20 or any(c in _NOT_IN_GIVEN for c in nm[1:]) or nm in words \
-                    or nm[:2] in words or nm[1:] in words or any(self.crf_label[x] not in (None, "PER")
-                                                                 for x in range(s, e)) \
+            if sur.get(nm[0], 0) < 20 or not _HAN_3.fullmatch(nm) or any(c in _NOT_IN_GIVEN for c in nm[1:]) \
+                    or nm in words or nm[:2] in words or nm[1:] in words \
+                    or any(self.crf_label[x] not in (None, "PER") for x in range(s, e)) \
                     or any(a < e and s < b for a, b in found) or self._blocked(s, e):
                 continue
             found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
-        for (a, b) in list(found):
-            if b - a == 2 and text[b:b + 1] == "和" and sur.get(text[a], 0) >= 3 and self.crf_label[b] is None \
-                    and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
-                clause = _CLAUSE_END.search(text, b + 1)
-                if "的" not in text[b + 1:clause.start() if clause else len(text)]:
-                    del found[(a, b)]
-                    found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person",
-                                             name=text[a:b + 1])
 
     def _name_list_gaps(self, found: dict) -> None:
         """Names the CRF or the checks missed inside a list of names written
@@ -1869,12 +1894,9 @@ class _Doc:
         # a verb between the units and the role (在香港|会见了|香港特别行政区行政长官): the role
         # starts after it, with its own units (not 组织 of 组织部)
         lead = 0
-        for v in _ROLE_LEAD_VERBS:
-            k = text.find(v, run_end, s)
-            while k >= 0:
-                if not any(u[0] <= k < u[1] for u in units):
-                    lead = max(lead, k + len(v))
-                k = text.find(v, k + 1, s)
+        for m in _ROLE_LEAD_RE.finditer(text, run_end, s):
+            if not any(u[0] <= m.start() < u[1] for u in units):
+                lead = max(lead, m.end())
         while lead and lead < s and text[lead] in "了着过":
             lead += 1
         if lead and lead < s:
