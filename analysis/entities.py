@@ -348,6 +348,8 @@ _FROM_TO_BEFORE = re.compile(r"[从由][“\"][^“”\"]{1,20}[”\"](?:向|到
 _TO_AFTER = re.compile(r"(?:向|到|转向|转变为|转为|升级为|变为|迈向)[“\"]")
 #: how short quoted names for people end (“逆行者”, “新农人”, “灭火英雄”)
 _PEOPLE_WORD_END = re.compile(r"(?:者|人|英雄|勇士|卫士|能手|达人|标兵)$")
+#: ... unless the quote names things (专精特新“小巨人”企业)
+_THING_AFTER = re.compile(r"(?:企业|公司|工程|项目|计划|行动|培育|产品|品牌)")
 #: campaigns named without quotes (:meth:`_Doc._campaigns`)
 _CAMPAIGN_END = re.compile(r"(?:学习教育|主题教育)")
 _CAMPAIGN_NOT_AFTER = set("基阵中")  # 学习教育基地, 主题教育阵地, 主题教育中 (a phase, kept: 中 only after 在)
@@ -400,7 +402,7 @@ _CERTAIN_NAME = 0.95
 #: a "name" ending in a unit word is the tail of that unit's name (师|范学院)
 _UNIT_TAIL = ("学院", "大学", "中学", "小学", "学校", "医院", "公司", "集团", "中心", "银行", "书院", "基地")
 #: characters that end no name: particles and conjunctions glued to it (关切的, 阿卜杜拉和, 楼都已)
-_PARTICLE_END = set("的了着过地得和与及都已也就还又")
+_PARTICLE_END = set("的了着过地得和与及都已也就还又是")
 #: dictionary tags of a word that a name's last character may form with the next one
 #: (龚正|陪同, 李星|夫妻, 任内|提升): the name ends one character earlier
 #: ... when that word is at least this frequent in jieba's dictionary (陪同 547; not 友爱 203: 魏德友)
@@ -632,7 +634,7 @@ class _Doc:
             return True
         if _FROM_TO_BEFORE.search(text, max(0, s - 40), s + 1):
             return True
-        if len(name) <= 4 and _PEOPLE_WORD_END.search(name):
+        if len(name) <= 4 and _PEOPLE_WORD_END.search(name) and not _THING_AFTER.match(after):
             return True  # a name for people (“逆行者”, “新农人”, “灭火英雄”), not for a programme
         if re.search("[，,]", name) and (s == 0 or text[s - 1] in "。！？\n ") and (e >= len(text) or text[e] in "。！？\n"):
             return True
@@ -1066,9 +1068,6 @@ class _Doc:
             return False
         if name[:2] in sur and len(name) in (3, 4):
             return True
-        if len(name) == 4 and sur.get(name[0], 0) >= 20 and sur.get(name[1], 0) >= 20 \
-                and not any(name[i:i + 2] in self.res.common_words for i in range(3)):
-            return True  # a spouse's surname in front (林郑月娥, 陈方安生)
         if name[0] in sur and len(name) in (2, 3):
             return True
         return len(name) >= 3 and sum(c in _TRANSLIT for c in name) >= 2
@@ -1583,12 +1582,14 @@ class _Doc:
 
     def _rare_surname_at_clause_start(self, a: int, b: int) -> bool:
         """A name with a surname missing from ``surnames.txt`` (隋军) alone between
-        a clause start and an office (。 隋军委员发言说): its first character
+        a clause start and 委员 (。 隋军委员发言说): its first character
         starts at least 20 three-character names of jieba's dictionary, it is
         no transliteration and holds no dictionary word."""
         text, res = self.text, self.res
         nm = text[a:b]
-        return (a == 0 or text[a - 1] in "。；！？ \n\u3000") and res.rare_surname_starts.get(nm[0], 0) >= 20 \
+        return (a == 0 or text[a - 1] in "。；！？ \n\u3000") and _HAN_2_3.fullmatch(nm) is not None \
+            and text.startswith("委员", b) and nm[1] not in "前后原新老副代总" \
+            and res.rare_surname_starts.get(nm[0], 0) >= 20 \
             and nm[0] not in _TRANSLIT and not any(c in _NOT_IN_NAME for c in nm) and nm[0] not in _NOT_SURNAME_START \
             and not any(nm[i:j] in res.common_words for i in range(len(nm)) for j in range(i + 2, len(nm) + 1))
 

@@ -820,3 +820,14 @@ def test_role_after_a_verb_and_no_name_in_a_station():
     assert people["林郑月娥"]["role"] == "香港特别行政区行政长官"
     assert people["林郑月娥"]["affiliation"] == "香港特别行政区"  # not 香港 before the verb
     assert not _people(extract_entities("列车今天在京张高铁清河站上线。"))
+
+
+@pytest.mark.parametrize("text, name, wrong", [
+    ("名单 一、主席 王沪宁 二、副主席（23名） 石泰峰　胡春华", None, "二、"),
+    ("到今年秋季，甚至冬季。 美前总统特朗普第三次被起诉。", "特朗普", "美前"),
+    ("跳水奥运冠军任茜是第一棒火炬手，随后传递。", "任茜", "任茜是"),
+    ("中共中央政治局常委、国务院副总理丁薛祥陪同考察并出席座谈会。", "丁薛祥", "丁薛祥陪"),
+])
+def test_no_names_from_list_numbers_time_words_or_glued_verbs(text, name, wrong):
+    people = _people(extract_entities(text))
+    assert wrong not in people and (name is None or name in people)
