@@ -35,6 +35,11 @@ entity labels:
 
 Everything else is ``O``. Labels are BIO per character; features are
 :func:`analysis.ner.crf.char_features` (shared with the tagger).
+
+``--augment-names N`` (off for the packaged model) adds N copies of each
+sentence with people, their names replaced by sampled ones
+(:class:`NameSampler`, :func:`augment_names`); see
+``analysis/data/ner/README.md`` for why it is not used.
 """
 from __future__ import annotations
 
