@@ -616,9 +616,22 @@ class Segmenter:
         return sentence_spans(text)
 
 
+#: the spans of the last texts asked for (``annotate`` asks twice per document: the
+#: token payload, then entity extraction), at most :data:`_SPANS_KEEP` of them
+_SPANS_SEEN: dict[str, tuple[tuple[int, int], ...]] = {}
+_SPANS_KEEP = 256
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of Chinese text (see :meth:`Segmenter.sentences`)."""
-    spans = []
+    """Sentence spans of Chinese text (see :meth:`Segmenter.sentences`).
+
+    The spans of the last few hundred texts are kept: ``annotate`` needs a
+    document's spans for its token payload and again inside entity
+    extraction, a chunk of documents apart (a new list is returned each time)."""
+    hit = _SPANS_SEEN.get(text)
+    if hit is not None:
+        return list(hit)
+    spans: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
     for m in _SENT_END_RE.finditer(text):
@@ -626,6 +639,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < n:
         _add_span(text, pos, n, spans)
+    if n > 100_000:  # a book: not kept
+        return spans
+    if len(_SPANS_SEEN) >= _SPANS_KEEP:
+        try:
+            del _SPANS_SEEN[next(iter(_SPANS_SEEN))]  # the oldest
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    _SPANS_SEEN[text] = tuple(spans)
     return spans
 
 
