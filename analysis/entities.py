@@ -176,15 +176,13 @@ class _Resources:
     def common_words(self) -> dict[str, str]:
         """jieba's dictionary words → tag (read from its file, not its global tokenizer)."""
         if self._common is None:
-            import jieba
+            from .jiebadict import jieba_dict
             words, freq = {}, {}
-            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) == 3 and 2 <= len(parts[0]) <= 6:
-                        words[parts[0]] = parts[2]
-                        if len(parts[0]) == 2:
-                            freq[parts[0]] = int(parts[1])
+            for w, f, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+                if 2 <= len(w) <= 6:
+                    words[w] = t
+                    if len(w) == 2:
+                        freq[w] = f
             self._common = words
             self.pair_freq = freq
         return self._common
@@ -194,14 +192,11 @@ class _Resources:
         """First characters of jieba's three-character ``nr`` words that are
         not in ``surnames.txt`` → how many such words they start (怀 45)."""
         if self._rare_starts is None:
-            import jieba
+            from .jiebadict import jieba_dict
             counts: dict[str, int] = {}
-            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) == 3 \
-                            and parts[0][0] not in self.surnames:
-                        counts[parts[0][0]] = counts.get(parts[0][0], 0) + 1
+            for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+                if t == "nr" and len(w) == 3 and w[0] not in self.surnames:
+                    counts[w[0]] = counts.get(w[0], 0) + 1
             self._rare_starts = counts
         return self._rare_starts
 

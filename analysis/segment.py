@@ -306,15 +306,10 @@ class _Backend:
         if self._tags is None:
             with self._lock:
                 if self._tags is None:
-                    import jieba
-                    tags: dict[str, str] = {}
-                    freqs: dict[str, int] = {}
-                    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                        for line in fh:
-                            parts = line.split()
-                            if len(parts) == 3:
-                                tags[parts[0]] = parts[2]
-                                freqs[parts[0]] = int(parts[1])
+                    from .jiebadict import jieba_dict
+                    words, counts, word_tags = jieba_dict()  # jieba's dict.txt, read once per process
+                    tags: dict[str, str] = dict(zip(words, word_tags))
+                    freqs: dict[str, int] = dict(zip(words, counts))
                     tags.update(self.user_tags)
                     for w, f, _ in self.entries:
                         freqs[w] = f or freqs.get(w) or 1
