@@ -373,6 +373,32 @@ def _freeze_heap() -> bool:
     return True
 
 
+#: the collector's thresholds while annotating (see :func:`_calm_collector`)
+_GC_THRESHOLDS = (10_000, 50, 50)
+
+
+def _calm_collector() -> tuple[int, ...] | None:
+    """Collect less often while annotating; returns the thresholds to restore (None: unchanged).
+
+    A chunk of documents stays alive through all its stages (tokens, then
+    figures, then entities), so its payloads and records survive the young
+    collections, get promoted, and trigger full collections that walk every
+    object the stages' caches have gathered since the heap was frozen: with
+    Python's default thresholds (700, 10, 10) the collector took 4-10 % of
+    annotate's CPU time on 6,000-12,000 digest reports (rjieba backend), with
+    these 1-1.5 % (documents die young and are freed by reference counting;
+    the young collections still run every 10,000 allocations, and the same
+    peak memory was measured). Only raised, never lowered.
+    """
+    import gc
+    old = gc.get_threshold()
+    new = tuple(max(a, b) for a, b in zip(old, _GC_THRESHOLDS))
+    if new == old:
+        return None
+    gc.set_threshold(*new)
+    return old
+
+
 _POOL_SPEC: AnnotateSpec | None = None
 
 
@@ -383,6 +409,7 @@ def _pool_init(spec: AnnotateSpec) -> None:
     _POOL_SPEC = spec
     _worker(spec).warm()
     _freeze_heap()  # a pool process lives for this run only: never unfrozen
+    _calm_collector()  # nor are its thresholds restored
 
 
 def _pool_chunk(chunk: list[tuple[str, str, tuple[str, ...]]]) -> list[tuple[str, dict | None, str | None]]:
@@ -567,7 +594,9 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
 
     jobs = _chunks(_iter_jobs(store, todo), size)
     frozen = False
+    thresholds = None
     try:
+        thresholds = _calm_collector()
         if pool is None:
             _worker(spec).warm()
             frozen = _freeze_heap()
@@ -603,6 +632,9 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
         if frozen:
             import gc
             gc.unfreeze()
+        if thresholds is not None:
+            import gc
+            gc.set_threshold(*thresholds)
         if bar is not None:
             bar.close()
     flush()
@@ -641,7 +673,14 @@ def annotate_partition(part_url: str, index: int, out_url: str, spec: AnnotateSp
         write_table(fs, f"{root}/documents/{part_name(index)}", table)
     out: dict[str, list[dict[str, str]]] = {k: [] for k in spec.stages}
     failed = {}
-    for did, res, err in worker.annotate_many([(r["doc_id"], r["body"] or "", None) for r in rows]):
+    thresholds = _calm_collector()
+    try:
+        results = worker.annotate_many([(r["doc_id"], r["body"] or "", None) for r in rows])
+    finally:
+        if thresholds is not None:
+            import gc
+            gc.set_threshold(*thresholds)
+    for did, res, err in results:
         if err is not None:
             failed[did] = err
             continue
