@@ -131,10 +131,10 @@ class _Resources:
 
     def __init__(self, opts: EntityOptions):
         from .ner.crf import CRFTagger
-        from .ner.gazetteer import Gazetteer
+        from .ner.gazetteer import get_gazetteer
         self.opts = opts
         self.tagger = CRFTagger(opts.model or None)
-        self.gaz = Gazetteer(opts.gazetteer or None)
+        self.gaz = get_gazetteer(opts.gazetteer or None)  # shared with the CRF lexicon's
         self.surnames: dict[str, int] = {}
         for line in _read_lines(_packaged(opts.surnames, "ner", "surnames.txt")):
             w, _, n = line.partition("\t")
