@@ -562,6 +562,20 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
             documents are stored, ``exc.report.stored`` says how many.
     """
     t0 = time.perf_counter()
+    # from the start: loading the stages' tables allocates hundreds of thousands of
+    # containers, which trigger full collections at the default thresholds too
+    thresholds = _calm_collector()
+    try:
+        return _annotate(corpus, workers, stages, engine, scheduler, progress, batch_size, chunk_size, doc_ids,
+                         spec, staging, t0, segment_overrides)
+    finally:
+        if thresholds is not None:
+            import gc
+            gc.set_threshold(*thresholds)
+
+
+def _annotate(corpus, workers, stages, engine, scheduler, progress, batch_size, chunk_size, doc_ids, spec,
+              staging, t0, segment_overrides) -> AnnotateReport:
     spec = spec or AnnotateSpec.from_corpus(corpus, stages, **segment_overrides)
     if engine == "dask":
         return _annotate_corpus_dask(corpus, spec, workers, scheduler, progress, t0, staging)
@@ -617,9 +631,7 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
 
     jobs = _chunks(_iter_jobs(store, todo), size)
     frozen = False
-    thresholds = None
     try:
-        thresholds = _calm_collector()
         if pool is None:
             _worker(spec).warm()
             frozen = _freeze_heap()
@@ -655,9 +667,6 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
         if frozen:
             import gc
             gc.unfreeze()
-        if thresholds is not None:
-            import gc
-            gc.set_threshold(*thresholds)
         if bar is not None:
             bar.close()
     flush()
