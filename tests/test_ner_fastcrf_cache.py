@@ -56,3 +56,17 @@ def test_entity_spans_marginals_read_as_float_lists(fast):
     assert p == probs and b == begins and list(p) == probs
     assert p[1:3] == probs[1:3] and type(p[1:3]) is list and type(p[0]) is float and p[-1] == probs[-1]
     assert min(p[0:3]) == min(probs[0:3]) == conf[0]
+
+
+def test_only_the_latest_tables_are_kept(tmp_path, monkeypatch):
+    import os
+    monkeypatch.setenv("ANALYSIS_CACHE_DIR", str(tmp_path / "cache"))
+    folder = tmp_path / "cache" / "crf"
+    folder.mkdir(parents=True)
+    for k in range(6):  # older tables of other models
+        f = folder / f"tables-old{k}.pkl"
+        f.write_bytes(b"x")
+        os.utime(f, (1_000_000 + k, 1_000_000 + k))
+    fastcrf.CompiledCRF.from_file(_model_path(), get_lexicon())
+    left = sorted(p.name for p in folder.glob("tables-*.pkl"))
+    assert len(left) == fastcrf._CACHE_KEEP and "tables-old5.pkl" in left and "tables-old0.pkl" not in left

@@ -591,6 +591,8 @@ _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"
 
 #: bump when the layout of the cached tables changes without a change of this file
 _CACHE_FORMAT = 1
+#: compiled tables kept in the cache folder (the most recently written)
+_CACHE_KEEP = 4
 
 
 def _tables_key(path: str | Path, lex) -> str | None:
@@ -640,6 +642,10 @@ def _save_cached(key: str | None, model: "CompiledCRF") -> None:
         with open(tmp, "wb") as fh:
             pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        # 15-20 MB each: keep the few most recently written (other models, lexicons, versions)
+        older = sorted(path.parent.glob("tables-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in older[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
     except Exception as exc:  # no writable cache: the next process builds again
         log.debug("compiled CRF cache not written (%s)", exc)
 
