@@ -543,7 +543,9 @@ def annotate(corpus, workers: int | None = None, stages: Sequence[str] | None = 
         progress: show a progress bar (tqdm, on stderr).
         batch_size: documents per store transaction (what an interruption can lose).
         chunk_size: documents per pool task (default: small enough for ≥ 8
-            tasks per worker, at most 64).
+            tasks per worker, at most 128: a stage runs over the whole chunk, so
+            its tables stay in the CPU caches; 128 documents take 3 % less CPU
+            than 64 on digest reports, 192 no less than 128).
         doc_ids: only these documents.
         spec: a prepared :class:`AnnotateSpec` (default: :meth:`AnnotateSpec.from_corpus`).
         staging: engine ``dask``: where the temporary dataset goes, a URL the
@@ -593,7 +595,7 @@ def _annotate(corpus, workers, stages, engine, scheduler, progress, batch_size, 
         return report
     n_workers = min(n_workers, len(todo))
     report.workers = n_workers
-    size = chunk_size or max(1, min(64, len(todo) // (n_workers * 8) or 1))
+    size = chunk_size or max(1, min(128, len(todo) // (n_workers * 8) or 1))
     pool = None
     if n_workers > 1:
         import multiprocessing as mp
