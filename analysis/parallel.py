@@ -283,6 +283,9 @@ class _Worker:
         # the figures stage reads the document's token payload: encode that one after it
         hold = encode is not None and self.fig_tokens and "tokens" in stages and "figures" in stages
         for kind in stages:
+            if kind == "entities":  # the CRF over the whole chunk first, with its tables in the caches
+                self._prefetch_crf([body or "" for i, (_, body, kinds) in enumerate(jobs)
+                                    if errs[i] is None and (kinds is None or "entities" in kinds)])
             for i, (did, body, kinds) in enumerate(jobs):
                 if errs[i] is not None or (kinds is not None and kind not in kinds):
                     continue
@@ -300,6 +303,25 @@ class _Worker:
                 if kind == "figures" and hold and "tokens" in out:
                     out["tokens"] = encode(out["tokens"])
         return [(job[0], None, e) if e is not None else (job[0], o, None) for job, o, e in zip(jobs, outs, errs)]
+
+
+    def _prefetch_crf(self, bodies: list[str]) -> None:
+        """Run the entity stage's compiled CRF over ``bodies`` now, back to back
+        (:meth:`~analysis.ner.fastcrf.CompiledCRF.prefetch`); extraction then
+        finds each result instead of running the CRF between two documents'
+        rules, which evict its tables from the CPU caches. Nothing is done when
+        the tagger would not use the compiled spans (crfsuite engine, a patched
+        ``tag``); a failure leaves each document to compute its own."""
+        try:
+            from .entities import _resources
+            from .ner import crf
+            tagger = _resources(self.ent_opts).tagger
+            fast = getattr(tagger, "_fast", None)
+            if fast is None or not hasattr(fast, "prefetch") or type(tagger).tag is not crf._CRF_TAG[0]:
+                return
+            fast.prefetch(bodies, tagger.max_chunk)
+        except Exception as exc:  # noqa: BLE001 - the per-document path reports real errors
+            log.debug("CRF prefetch skipped: %s", exc)
 
 
 #: what a bad document can raise: reported for that document, the run goes on

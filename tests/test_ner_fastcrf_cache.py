@@ -70,3 +70,36 @@ def test_only_the_latest_tables_are_kept(tmp_path, monkeypatch):
     fastcrf.CompiledCRF.from_file(_model_path(), get_lexicon())
     left = sorted(p.name for p in folder.glob("tables-*.pkl"))
     assert len(left) == fastcrf._CACHE_KEEP and "tables-old5.pkl" in left and "tables-old0.pkl" not in left
+
+
+def test_prefetched_entity_spans_are_the_computed_ones_given_out_once(fast, related_records):
+    import pickle
+    m = fast._fast
+    texts = [r["content"] for r in related_records[:8]] + ["江泽民在北京会见克林顿。"]
+    want = [m.entity_spans(t, 400) for t in texts]
+    m.prefetch(texts, 400)
+    assert set(m._ready) == set(texts)
+    assert pickle.loads(pickle.dumps(m))._ready == {}  # not part of the cached tables
+    got = [m.entity_spans(t, 400) for t in texts]
+    assert got == want and not m._ready  # each result given out once
+    assert [fast.entity_spans(t) for t in texts] == want  # and computed again when asked again
+    m.prefetch(texts[:1], 100)  # another chunk size: not this call's result
+    assert m.entity_spans(texts[0], 400) == want[0] and not m._ready
+
+
+def test_annotate_runs_the_crf_of_a_chunk_first_unless_tag_is_patched(monkeypatch, related_records):
+    from analysis.entities import _resources
+    from analysis.parallel import AnnotateSpec, _worker
+    spec = AnnotateSpec.from_config(stages=["entities"])
+    w = _worker(spec)
+    m = _resources(w.ent_opts).tagger._fast
+    calls = []
+    monkeypatch.setattr(type(m), "prefetch", lambda self, texts, mc: calls.append(len(texts)))
+    jobs = [(str(i), r["content"], None) for i, r in enumerate(related_records[:5])]
+    w.annotate_many(jobs)
+    assert calls == [5]
+    tag = CRFTagger.tag
+    monkeypatch.setattr(CRFTagger, "tag", lambda self, t, marginals=False: tag(self, t, marginals))
+    calls.clear()
+    w.annotate_many(jobs)
+    assert calls == []  # the spans come from the patched tag: nothing computed ahead

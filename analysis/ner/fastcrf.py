@@ -474,6 +474,8 @@ class CompiledCRF:
         self.kind_of = np.array([self.kinds.index(lab[2:]) if lab != "O" else 0 for lab in labels], dtype=np.int64)
         self.is_begin = np.array([lab.startswith("B-") for lab in labels], dtype=np.bool_)
         self._bind_arrays()
+        #: text → (max_chunk, entity_spans result) computed ahead by :meth:`prefetch`
+        self._ready: dict[str, tuple] = {}
 
     def _bind_arrays(self) -> None:
         """The argument tuples of the compiled functions."""
@@ -483,11 +485,12 @@ class CompiledCRF:
         self._text = self.lex.arrays()
 
     def __getstate__(self) -> dict:
-        state = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_text", "W")}
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_text", "W", "_ready")}
         return state
 
     def __setstate__(self, state: dict) -> None:
         self.__dict__.update(state)
+        self._ready = {}
         lines = state["_W_lines"]
         W = _aligned_rows(lines.shape[0], lines.shape[1])  # back on a 64-byte boundary
         W[:] = lines
@@ -538,11 +541,31 @@ class CompiledCRF:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         return _tag_text(raw, max_chunk, marginals, self._model, self._text)
 
+    def prefetch(self, texts: Sequence[str], max_chunk: int) -> None:
+        """Compute :meth:`entity_spans` of many texts now, one after the other, and
+        keep the results for the calls that will ask for them (each is given out
+        once). Entity extraction runs the CRF and then its rules text by text, and
+        the rules evict the model's tables from the CPU caches; ``annotate`` calls
+        this for a chunk of documents before extracting their entities."""
+        ready = self._ready
+        if len(ready) > _READY_MAX:  # results nobody asked for (documents that failed before)
+            ready.clear()
+        for text in texts:
+            ready[text] = (max_chunk, self._entity_spans(text, max_chunk))
+
     def entity_spans(self, text: str, max_chunk: int):
         """What :meth:`analysis.ner.crf.CRFTagger.entity_spans` returns, the spans found
         in numba (no label name per character is built); the per-character
         marginals as :class:`FloatList` (entity extraction reads a few of them:
-        converting every character's to a Python float cost 3 % of annotate)."""
+        converting every character's to a Python float cost 3 % of annotate).
+        A result computed by :meth:`prefetch` is given out instead of computed."""
+        if self._ready:
+            hit = self._ready.pop(text, None)
+            if hit is not None and hit[0] == max_chunk:
+                return hit[1]
+        return self._entity_spans(text, max_chunk)
+
+    def _entity_spans(self, text: str, max_chunk: int):
         ids, probs, begins = self.tag(text, max_chunk, True)
         spans, conf = _bio_spans(ids, probs, self.kind_of, self.is_begin)
         kinds = self.kinds
@@ -593,6 +616,8 @@ _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"
 _CACHE_FORMAT = 1
 #: compiled tables kept in the cache folder (the most recently written)
 _CACHE_KEEP = 4
+#: results of :meth:`CompiledCRF.prefetch` kept at most (more: forgotten)
+_READY_MAX = 1024
 
 
 def _tables_key(path: str | Path, lex) -> str | None:
