@@ -131,10 +131,10 @@ class _Resources:
 
     def __init__(self, opts: EntityOptions):
         from .ner.crf import CRFTagger
-        from .ner.gazetteer import Gazetteer
+        from .ner.gazetteer import get_gazetteer
         self.opts = opts
         self.tagger = CRFTagger(opts.model or None)
-        self.gaz = Gazetteer(opts.gazetteer or None)
+        self.gaz = get_gazetteer(opts.gazetteer or None)  # shared with the CRF lexicon's
         self.surnames: dict[str, int] = {}
         for line in _read_lines(_packaged(opts.surnames, "ner", "surnames.txt")):
             w, _, n = line.partition("\t")
@@ -201,14 +201,11 @@ class _Resources:
         """First characters of jieba's three-character ``nr`` words that are
         not in ``surnames.txt`` → how many such words they start (怀 45)."""
         if self._rare_starts is None:
-            import jieba
+            from .jiebadict import jieba_dict
             counts: dict[str, int] = {}
-            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) == 3 and parts[2] == "nr" and len(parts[0]) == 3 \
-                            and parts[0][0] not in self.surnames:
-                        counts[parts[0][0]] = counts.get(parts[0][0], 0) + 1
+            for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+                if t == "nr" and len(w) == 3 and w[0] not in self.surnames:
+                    counts[w[0]] = counts.get(w[0], 0) + 1
             self._rare_starts = counts
         return self._rare_starts
 

@@ -326,15 +326,10 @@ class _Backend:
         if self._tags is None:
             with self._lock:
                 if self._tags is None:
-                    import jieba
-                    tags: dict[str, str] = {}
-                    freqs: dict[str, int] = {}
-                    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                        for line in fh:
-                            parts = line.split()
-                            if len(parts) == 3:
-                                tags[parts[0]] = parts[2]
-                                freqs[parts[0]] = int(parts[1])
+                    from .jiebadict import jieba_dict
+                    words, counts, word_tags = jieba_dict()  # jieba's dict.txt, read once per process
+                    tags: dict[str, str] = dict(zip(words, word_tags))
+                    freqs: dict[str, int] = dict(zip(words, counts))
                     tags.update(self.user_tags)
                     for w, f, _ in self.entries:
                         freqs[w] = f or freqs.get(w) or 1
@@ -778,9 +773,22 @@ class Segmenter:
         return sentence_spans(text)
 
 
+#: the spans of the last texts asked for (``annotate`` asks twice per document: the
+#: token payload, then entity extraction), at most :data:`_SPANS_KEEP` of them
+_SPANS_SEEN: dict[str, tuple[tuple[int, int], ...]] = {}
+_SPANS_KEEP = 256
+
+
 def sentence_spans(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of Chinese text (see :meth:`Segmenter.sentences`)."""
-    spans = []
+    """Sentence spans of Chinese text (see :meth:`Segmenter.sentences`).
+
+    The spans of the last few hundred texts are kept: ``annotate`` needs a
+    document's spans for its token payload and again inside entity
+    extraction, a chunk of documents apart (a new list is returned each time)."""
+    hit = _SPANS_SEEN.get(text)
+    if hit is not None:
+        return list(hit)
+    spans: list[tuple[int, int]] = []
     pos = 0
     n = len(text)
     for m in _SENT_END_RE.finditer(text):
@@ -788,6 +796,14 @@ def sentence_spans(text: str) -> list[tuple[int, int]]:
         pos = m.end()
     if pos < n:
         _add_span(text, pos, n, spans)
+    if n > 100_000:  # a book: not kept
+        return spans
+    if len(_SPANS_SEEN) >= _SPANS_KEEP:
+        try:
+            del _SPANS_SEEN[next(iter(_SPANS_SEEN))]  # the oldest
+        except (KeyError, RuntimeError, StopIteration):  # another thread got there first
+            pass
+    _SPANS_SEEN[text] = tuple(spans)
     return spans
 
 

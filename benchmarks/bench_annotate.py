@@ -30,10 +30,18 @@ the best of lcut passes interleaved with them), wall times and the speed-up,
 and what annotate adds beyond the stages.
 ``--profile`` prints cProfile's top functions of ``annotate(workers=1)``.
 
+``--whole-corpus-1worker`` measures instead the README's whole-corpus row:
+``annotate(workers=1)`` wall time over the whole digest corpus in a fresh
+process and fresh store, warm-up and writes included, vs bare ``jieba.lcut``
+over the same bodies (``benchmarks/bench_whole_corpus.py``, which also takes
+``--ref COMMIT`` for an A/B against another commit; ``--reps``, ``--backend``
+are passed on, default rjieba).
+
 Usage::
 
     .venv/bin/python benchmarks/bench_annotate.py [--docs 2500] [--reps 3] [--workers 2]
                                                   [--backend both] [--profile]
+    .venv/bin/python benchmarks/bench_annotate.py --whole-corpus-1worker [--backend rjieba] [--reps 1]
 """
 from __future__ import annotations
 
@@ -222,11 +230,20 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--data", default=str(DATA))
     ap.add_argument("--docs", type=int, default=2500)
-    ap.add_argument("--reps", type=int, default=3)
+    ap.add_argument("--reps", type=int, default=None, help="repetitions (default 3; 1 with --whole-corpus-1worker)")
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--backend", default="both", choices=["jieba", "rjieba", "both"])
     ap.add_argument("--profile", action="store_true")
+    ap.add_argument("--whole-corpus-1worker", action="store_true",
+                    help="annotate(workers=1) over the whole digest corpus vs lcut (bench_whole_corpus.py)")
     args = ap.parse_args()
+    if args.whole_corpus_1worker:
+        import subprocess
+        backend = "rjieba" if args.backend == "both" else args.backend
+        raise SystemExit(subprocess.call([sys.executable, str(Path(__file__).with_name("bench_whole_corpus.py")),
+                                          "--backend", backend, "--reps", str(args.reps or 1),
+                                          "--data", args.data]))
+    args.reps = args.reps or 3
     logging.basicConfig(level=logging.WARNING)
     import jieba
     jieba.setLogLevel(logging.WARNING)

@@ -91,3 +91,19 @@ def test_starts_are_the_positions_of_name_prefixes(gaz, texts):
             assert gaz.starts(text) == [k for k in range(len(text)) if text[k:k + 2] in gaz._by_prefix]
     finally:
         gaz._pair_tables = tables
+
+
+def test_one_shared_gazetteer_per_file_read_again_when_it_changes(tmp_path):
+    import os
+
+    from analysis.config import data_path
+    from analysis.ner.gazetteer import get_gazetteer
+    assert get_gazetteer() is get_gazetteer(None) is get_gazetteer(data_path("ner", "adcodes.csv"))
+    f = tmp_path / "adcodes.csv"
+    f.write_text("adcode,name,longitude,latitude\n450000000000,广西壮族自治区,108.3,22.8\n", encoding="utf-8")
+    g = get_gazetteer(f)
+    assert g is get_gazetteer(str(f)) and g.has("广西") and not g.has("崇左市")
+    f.write_text(f.read_text(encoding="utf-8") + "451400000000,崇左市,107.3,22.4\n", encoding="utf-8")
+    os.utime(f, ns=(f.stat().st_atime_ns, f.stat().st_mtime_ns + 10**9))
+    g2 = get_gazetteer(f)
+    assert g2 is not g and g2.has("崇左市") and g2.data_hash != g.data_hash

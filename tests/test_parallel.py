@@ -419,3 +419,32 @@ def test_annotate_freezes_the_loaded_heap_while_it_runs_and_gives_it_back(tmp_pa
         assert seen and gc.get_freeze_count() == mine
     finally:
         gc.unfreeze()
+
+
+def test_annotate_collects_less_often_while_it_runs_and_restores_the_thresholds(tmp_path, sample, monkeypatch):
+    """Young collections every 10,000 allocations instead of 700 while annotating (a chunk's
+    payloads survive its stages and used to trigger full collections); the caller's
+    thresholds come back afterwards, and higher ones are never lowered."""
+    import gc
+
+    from analysis import parallel
+    seen = []
+    packed = parallel._annotate_packed
+
+    def spy(chunk, spec):
+        seen.append(gc.get_threshold())
+        return packed(chunk, spec)
+
+    monkeypatch.setattr(parallel, "_annotate_packed", spy)
+    before = gc.get_threshold()
+    try:
+        gc.set_threshold(700, 10, 10)
+        rep = annotate(_corpus(tmp_path / "t.sqlite", sample[:4]), workers=1, stages=["tokens"], chunk_size=2)
+        assert rep.computed == {"tokens": 4} and seen == [(10_000, 50, 50)] * 2
+        assert gc.get_threshold() == (700, 10, 10)
+        seen.clear()
+        gc.set_threshold(20_000, 5, 80)
+        annotate(_corpus(tmp_path / "u.sqlite", sample[4:6]), workers=1, stages=["tokens"])
+        assert seen and set(seen) == {(20_000, 50, 80)} and gc.get_threshold() == (20_000, 5, 80)
+    finally:
+        gc.set_threshold(*before)

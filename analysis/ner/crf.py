@@ -105,15 +105,13 @@ class Lexicon:
 
 
 def _typed_words() -> dict[str, str]:
-    import jieba
+    from ..jiebadict import jieba_dict
     from .gazetteer import get_gazetteer
     words: dict[str, str] = {}
     tags = {"nr": "r", "nrt": "r", "ns": "s", "nt": "t"}
-    with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-        for line in fh:
-            parts = line.split()
-            if len(parts) == 3 and parts[2] in tags and 2 <= len(parts[0]) <= Lexicon.MAX_WORD:
-                words[parts[0]] = tags[parts[2]]
+    for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+        if t in tags and 2 <= len(w) <= Lexicon.MAX_WORD:
+            words[w] = tags[t]
     gaz = get_gazetteer()
     for name in list(gaz.names) + list(gaz.short):
         if 2 <= len(name) <= Lexicon.MAX_WORD:

@@ -56,6 +56,7 @@ from __future__ import annotations
 import logging
 import os
 import struct
+from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
@@ -472,15 +473,49 @@ class CompiledCRF:
         self.kinds = [None] + sorted({lab[2:] for lab in labels if lab != "O"})
         self.kind_of = np.array([self.kinds.index(lab[2:]) if lab != "O" else 0 for lab in labels], dtype=np.int64)
         self.is_begin = np.array([lab.startswith("B-") for lab in labels], dtype=np.bool_)
+        self._bind_arrays()
+        #: text → (max_chunk, entity_spans result) computed ahead by :meth:`prefetch`
+        self._ready: dict[str, tuple] = {}
+
+    def _bind_arrays(self) -> None:
+        """The argument tuples of the compiled functions."""
         self._model = (self._W_lines, self.trans, self.cid, self.uni, self.ngram.tab, self.ngram.base, self.ngram.bits,
                        self.tpl_len, self.tpl_off, self.id_bits, self.extra_rows, self.is_entity, self.is_per,
                        self.b_per, self.ngram.vbits)
-        self._text = lex_tables.arrays()
+        self._text = self.lex.arrays()
+
+    def __getstate__(self) -> dict:
+        state = {k: v for k, v in self.__dict__.items() if k not in ("_model", "_text", "W", "_ready")}
+        return state
+
+    def __setstate__(self, state: dict) -> None:
+        self.__dict__.update(state)
+        self._ready = {}
+        lines = state["_W_lines"]
+        W = _aligned_rows(lines.shape[0], lines.shape[1])  # back on a 64-byte boundary
+        W[:] = lines
+        self._W_lines = W
+        self.W = W[:, :len(self.labels)]
+        self._bind_arrays()
 
     @classmethod
     def from_file(cls, path: str | Path, lex) -> "CompiledCRF":
-        """Read and compile a crfsuite model for the lexicon ``lex``."""
-        return cls(*read_model(path), get_lexicon_tables(lex))
+        """Read and compile a crfsuite model for the lexicon ``lex``.
+
+        The compiled tables (about 0.9 s to build: the lexicon tries, the weight
+        rows, the n-gram hash tables) are kept in ``<analysis cache dir>/crf``
+        as a pickle named by the hash of everything they are built from (the
+        model file, the lexicon's words and surnames, this module's and
+        :mod:`analysis.ner.crf`'s source, numpy's version); a later process
+        loads them in about 0.05 s. Without a writable cache they are built."""
+        key = _tables_key(path, lex)
+        cached = _load_cached(key)
+        if cached is not None:
+            _LEX_TABLES[id(lex)] = (lex, cached.lex)
+            return cached
+        model = cls(*read_model(path), get_lexicon_tables(lex))
+        _save_cached(key, model)
+        return model
 
     @staticmethod
     def _bind(extra: dict[str, int], lt: LexiconTables) -> np.ndarray:
@@ -506,17 +541,138 @@ class CompiledCRF:
         raw = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype="<u4")
         return _tag_text(raw, max_chunk, marginals, self._model, self._text)
 
+    def prefetch(self, texts: Sequence[str], max_chunk: int) -> None:
+        """Compute :meth:`entity_spans` of many texts now, one after the other, and
+        keep the results for the calls that will ask for them (each is given out
+        once). Entity extraction runs the CRF and then its rules text by text, and
+        the rules evict the model's tables from the CPU caches; ``annotate`` calls
+        this for a chunk of documents before extracting their entities."""
+        ready = self._ready
+        if len(ready) > _READY_MAX:  # results nobody asked for (documents that failed before)
+            ready.clear()
+        for text in texts:
+            ready[text] = (max_chunk, self._entity_spans(text, max_chunk))
+
     def entity_spans(self, text: str, max_chunk: int):
         """What :meth:`analysis.ner.crf.CRFTagger.entity_spans` returns, the spans found
-        in numba (no label name per character is built)."""
+        in numba (no label name per character is built); the per-character
+        marginals as :class:`FloatList` (entity extraction reads a few of them:
+        converting every character's to a Python float cost 3 % of annotate).
+        A result computed by :meth:`prefetch` is given out instead of computed."""
+        if self._ready:
+            hit = self._ready.pop(text, None)
+            if hit is not None and hit[0] == max_chunk:
+                return hit[1]
+        return self._entity_spans(text, max_chunk)
+
+    def _entity_spans(self, text: str, max_chunk: int):
         ids, probs, begins = self.tag(text, max_chunk, True)
         spans, conf = _bio_spans(ids, probs, self.kind_of, self.is_begin)
         kinds = self.kinds
-        return ([(s, e, kinds[k]) for s, e, k in spans.tolist()], conf.tolist(), probs.tolist(),
-                begins.tolist())
+        return ([(s, e, kinds[k]) for s, e, k in spans.tolist()], conf.tolist(), FloatList(probs),
+                FloatList(begins))
+
+
+class FloatList(Sequence):
+    """A read-only list of Python floats over a float64 array, converted on access.
+
+    Indexing gives a ``float``, slicing a ``list`` of floats (``min(p[a:b])`` is
+    what it is on the list ``array.tolist()``); it equals a list or tuple with
+    the same values."""
+
+    __slots__ = ("_a",)
+
+    def __init__(self, array: np.ndarray):
+        self._a = array
+
+    def __len__(self) -> int:
+        return self._a.shape[0]
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._a[index].tolist()
+        return self._a.item(index)
+
+    def __iter__(self):
+        return iter(self._a.tolist())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, FloatList):
+            other = other._a.tolist()
+        return isinstance(other, (list, tuple)) and self._a.tolist() == list(other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"FloatList({self._a.tolist()!r})"
+
+    def tolist(self) -> list[float]:
+        return self._a.tolist()
 
 
 _EXTRA_FAMILIES = frozenset(["sur", "psur", "od", "ld", "sd", "L", "osw", "oswE"])
+
+#: bump when the layout of the cached tables changes without a change of this file
+_CACHE_FORMAT = 1
+#: compiled tables kept in the cache folder (the most recently written)
+_CACHE_KEEP = 4
+#: results of :meth:`CompiledCRF.prefetch` kept at most (more: forgotten)
+_READY_MAX = 1024
+
+
+def _tables_key(path: str | Path, lex) -> str | None:
+    """The cache name of a model compiled for ``lex``: a hash of the model file, the
+    lexicon's contents and the code that builds the tables (None: cannot tell)."""
+    import hashlib
+    try:
+        h = hashlib.sha1(f"{_CACHE_FORMAT} {np.__version__} {getattr(lex, 'MAX_WORD', None)}".encode())
+        h.update(Path(path).read_bytes())
+        from . import crf
+        for mod in (__file__, crf.__file__):
+            h.update(Path(mod).read_bytes())
+        h.update(repr(lex.words).encode())
+        h.update(repr(lex.surnames).encode())
+        return h.hexdigest()[:24]
+    except (OSError, AttributeError, TypeError):
+        return None
+
+
+def _cache_file(key: str) -> Path:
+    return cache_dir() / "crf" / f"tables-{key}.pkl"
+
+
+def _load_cached(key: str | None) -> "CompiledCRF | None":
+    if key is None:
+        return None
+    import pickle
+    try:
+        with open(_cache_file(key), "rb") as fh:
+            model = pickle.load(fh)
+    except FileNotFoundError:
+        return None
+    except Exception as exc:  # a broken or foreign file: build again (and overwrite it)
+        log.debug("compiled CRF cache %s unreadable (%s): rebuilding", key, exc)
+        return None
+    return model if isinstance(model, CompiledCRF) else None
+
+
+def _save_cached(key: str | None, model: "CompiledCRF") -> None:
+    if key is None:
+        return
+    import pickle
+    try:
+        path = _cache_file(key)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump(model, fh, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        # 15-20 MB each: keep the few most recently written (other models, lexicons, versions)
+        older = sorted(path.parent.glob("tables-*.pkl"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in older[_CACHE_KEEP:]:
+            old.unlink(missing_ok=True)
+    except Exception as exc:  # no writable cache: the next process builds again
+        log.debug("compiled CRF cache not written (%s)", exc)
 
 _LEX_TABLES: dict[int, tuple[object, LexiconTables]] = {}
 

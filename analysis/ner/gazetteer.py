@@ -226,8 +226,15 @@ _GAZ: dict[str, Gazetteer] = {}
 
 
 def get_gazetteer(path: str | Path | None = None) -> Gazetteer:
-    """A shared :class:`Gazetteer` per process per data file."""
-    key = str(path or "")
+    """A shared :class:`Gazetteer` per process per data file (the packaged file
+    by default; None and its path give the same one), read again when the file
+    changes (its size or modification time)."""
+    file = Path(path).resolve() if path else data_path("ner", "adcodes.csv").resolve()
+    try:
+        st = file.stat()
+        key = f"{file}\0{st.st_size}\0{st.st_mtime_ns}"
+    except OSError:  # Gazetteer() says what is wrong with it
+        key = str(file)
     if key not in _GAZ:
         _GAZ[key] = Gazetteer(path)
     return _GAZ[key]
