@@ -177,18 +177,16 @@ class _Resources:
     def common_words(self) -> dict[str, str]:
         """jieba's dictionary words → tag (read from its file, not its global tokenizer)."""
         if self._common is None:
-            import jieba
+            from .jiebadict import jieba_dict
             words, freq = {}, {}
             long_starts = set()
-            with open(Path(jieba.__file__).with_name("dict.txt"), encoding="utf-8") as fh:
-                for line in fh:
-                    parts = line.split()
-                    if len(parts) == 3 and 2 <= len(parts[0]) <= 6:
-                        words[parts[0]] = parts[2]
-                        if len(parts[0]) == 2:
-                            freq[parts[0]] = int(parts[1])
-                        elif parts[2][:2] not in ("nr", "ns", "nt"):
-                            long_starts.add(parts[0][:2])
+            for w, f, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+                if 2 <= len(w) <= 6:
+                    words[w] = t
+                    if len(w) == 2:
+                        freq[w] = f
+                    elif t[:2] not in ("nr", "ns", "nt"):
+                        long_starts.add(w[:2])
             self._common = words
             self.pair_freq = freq
             #: first two characters of the words of 3+ characters that are no names,

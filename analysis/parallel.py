@@ -286,12 +286,13 @@ class _Worker:
             if kind == "entities":  # the CRF over the whole chunk first, with its tables in the caches
                 self._prefetch_crf([body or "" for i, (_, body, kinds) in enumerate(jobs)
                                     if errs[i] is None and (kinds is None or "entities" in kinds)])
+            cut = self._tokens_many(jobs, errs) if kind == "tokens" else {}
             for i, (did, body, kinds) in enumerate(jobs):
                 if errs[i] is not None or (kinds is not None and kind not in kinds):
                     continue
                 out = outs[i]
                 try:
-                    out[kind] = self.stage(kind, did, body or "", out.get("tokens"))
+                    out[kind] = cut.pop(i) if i in cut else self.stage(kind, did, body or "", out.get("tokens"))
                 except _DOC_ERRORS as exc:
                     errs[i] = f"{type(exc).__name__}: {exc}"
                     continue
@@ -304,6 +305,20 @@ class _Worker:
                     out["tokens"] = encode(out["tokens"])
         return [(job[0], None, e) if e is not None else (job[0], o, None) for job, o, e in zip(jobs, outs, errs)]
 
+
+    def _tokens_many(self, jobs: Sequence[tuple[str, str, Iterable[str] | None]],
+                     errs: list[str | None]) -> dict[int, dict[str, Any]]:
+        """The token payloads of the chunk's documents that want them, cut many
+        documents per tokenizer call (:meth:`~analysis.segment.Segmenter.spans_many`,
+        equal to :func:`~analysis.segment._payload` document by document); empty
+        when that fails, so the per-document path names the document at fault."""
+        from .segment import _payloads
+        todo = [i for i, (_, _, kinds) in enumerate(jobs) if errs[i] is None and (kinds is None or "tokens" in kinds)]
+        try:
+            return dict(zip(todo, _payloads(self.seg, [jobs[i][1] or "" for i in todo], False)))
+        except _DOC_ERRORS as exc:
+            log.debug("batch segmentation failed (%s): document by document", exc)
+            return {}
 
     def _prefetch_crf(self, bodies: list[str]) -> None:
         """Run the entity stage's compiled CRF over ``bodies`` now, back to back
