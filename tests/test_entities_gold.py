@@ -238,3 +238,38 @@ def test_tune2_people_and_roles(tune2_scores):
     s = tune2_scores
     for key, floor in TUNE2_FLOORS.items():
         assert s[key] >= floor, (key, s[key], s["misses"])
+
+
+#: a fourth set, annotated the same way on 30 more reports (tests/data/gold_selection_fresh3.json)
+#: after the issue-5 rule round of session 3, and scored only in aggregate: a second held-out set.
+#: Never tune on it; its misses are deliberately not printed (not even when a floor fails).
+GOLD_FRESH3 = [Path(__file__).parent / "data" / f"gold_entities_fresh3_{part}.json" for part in "ab"]
+
+
+@pytest.fixture(scope="module")
+def fresh3_scores(texts):
+    import contextlib
+    import io
+    docs = [d for path in GOLD_FRESH3 for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    with contextlib.redirect_stdout(io.StringIO()):  # score_gold prints every miss
+        s = score_gold({"documents": docs}, texts)
+    return {k: v for k, v in s.items() if k != "misses"}
+
+
+def test_fresh3_gold_covers_its_selection():
+    sel = json.loads((GOLD.parent / "gold_selection_fresh3.json").read_text(encoding="utf-8"))
+    ids = [d["id"] for path in GOLD_FRESH3 for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    assert sorted(ids) == sorted(sel) and len(ids) == len(set(ids)) == 30
+    for other in ("gold_selection.json", "gold_selection_heldout.json", "gold_selection_tune2.json"):
+        assert not set(sel) & set(json.loads((GOLD.parent / other).read_text(encoding="utf-8")))
+
+
+#: the level measured when the set landed (2026-11-29, 73 people: P 0.859, R 0.918,
+#: role 0.94), below the issue's aims: a regression gate, not a target to tune for
+FRESH3_FLOORS = {"person_p": 0.82, "person_r": 0.88, "role": 0.90}
+
+
+def test_fresh3_people_and_roles(fresh3_scores):
+    """On reports nobody tuned on: aggregate floors only (no per-item output)."""
+    for key, floor in FRESH3_FLOORS.items():
+        assert fresh3_scores[key] >= floor, (key, round(fresh3_scores[key], 3))
