@@ -28,7 +28,6 @@ Usage (one line, the figure in the README)::
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import platform
@@ -40,7 +39,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _digest import DIGEST as DATA, digest_records, extract_package  # noqa: E402
 
 
 def _child(store: str, backend: str) -> None:
@@ -74,8 +74,7 @@ def _template(tmp: Path, data: str) -> tuple[Path, Path]:
     import logging
     logging.basicConfig(level=logging.WARNING)
     from analysis import Corpus
-    with gzip.open(data, "rt", encoding="utf-8") as fh:
-        records = [json.loads(line) for line in fh][:-100]
+    records = digest_records(0, Path(data))[:-100]
     src = tmp / "main.jsonl"
     with open(src, "w", encoding="utf-8") as fh:
         for r in records:
@@ -116,10 +115,7 @@ def main(argv=None) -> int:
         sides = {"new": str(ROOT)}
         if args.ref:
             commit = subprocess.check_output(["git", "rev-parse", args.ref], cwd=ROOT, text=True).strip()
-            ref_dir = tmp / f"ref-{commit[:10]}"
-            ref_dir.mkdir()
-            archive = subprocess.check_output(["git", "archive", commit, "analysis"], cwd=ROOT)
-            subprocess.run(["tar", "-x", "-C", str(ref_dir)], input=archive, check=True)
+            ref_dir = extract_package(commit, tmp / f"ref-{commit[:10]}")
             sides = {f"ref {commit[:10]}": str(ref_dir), "new": str(ROOT)}
         for name, path in sides.items():  # fill the disk caches (numba, jieba) as a user's second run finds them
             store = tmp / "prime.sqlite"

@@ -14,7 +14,6 @@ Usage::
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import resource
@@ -26,7 +25,8 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz"
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _digest import digest_records  # noqa: E402
 
 
 def one(docs: int, backend: str, workers: int) -> dict:
@@ -35,12 +35,7 @@ def one(docs: int, backend: str, workers: int) -> dict:
     from analysis.corpus import Corpus
     from analysis.document import Document
     from analysis.parallel import AnnotateSpec, annotate
-    recs = []
-    with gzip.open(DATA, "rt", encoding="utf-8") as fh:
-        for line in fh:
-            recs.append(json.loads(line))
-            if len(recs) >= docs:
-                break
+    recs = digest_records(docs)
     c = Corpus.open(Path(tempfile.mkdtemp()) / "w.sqlite")
     batch = [Document(title=r["title"], body=r["content"], published_at=r["date"]) for r in recs]
     for i in range(0, len(batch), 1000):

@@ -30,7 +30,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _digest import digest_texts  # noqa: E402
+from _digest import digest_texts, extract_package  # noqa: E402
 
 
 def _records(n_docs: int) -> list[dict]:
@@ -93,10 +93,7 @@ def main(argv=None) -> int:
         c = Corpus.open(template)
         c.ingest([str(src)])
         c.close()
-        ref_dir = tmp / "ref"
-        ref_dir.mkdir()
-        archive = subprocess.check_output(["git", "archive", commit, "analysis"], cwd=ROOT)
-        subprocess.run(["tar", "-x", "-C", str(ref_dir)], input=archive, check=True)
+        ref_dir = extract_package(commit, tmp / "ref")
         sides = {}
         for name, path in (("ref", str(ref_dir)), ("new", str(ROOT))):
             store, out = tmp / f"{name}.sqlite", tmp / f"{name}.pkl"

@@ -38,7 +38,7 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-from _digest import digest_texts  # noqa: E402
+from _digest import digest_texts, extract_package  # noqa: E402
 
 
 def load_texts(n_docs: int) -> list[str]:
@@ -83,8 +83,7 @@ def reference(ref: str, texts: list[str]) -> tuple[list[list[dict]], float]:
             out, secs = pickle.load(fh)
         return out, secs
     with tempfile.TemporaryDirectory() as tmp:
-        archive = subprocess.check_output(["git", "archive", commit, "analysis"], cwd=ROOT)
-        subprocess.run(["tar", "-x", "-C", tmp], input=archive, check=True)
+        extract_package(commit, tmp)
         texts_file = os.path.join(tmp, "texts.pkl")
         with open(texts_file, "wb") as fh:
             pickle.dump(texts, fh)
