@@ -385,21 +385,27 @@ def test_writes_in_key_order_store_the_same_rows(tmp_path, related_records):
     assert unpack(want["tokens", spec.hashes["tokens"], jobs[0][0]])["w"][:1] != []
 
 
+def _spy_chunks(monkeypatch, probe) -> list:
+    """``probe()`` recorded as each chunk of an in-process annotate starts (the list returned)."""
+    from analysis import parallel
+    seen: list = []
+    packed = parallel._annotate_packed
+
+    def spy(chunk, spec):
+        seen.append(probe())
+        return packed(chunk, spec)
+
+    monkeypatch.setattr(parallel, "_annotate_packed", spy)
+    return seen
+
+
 def test_annotate_freezes_the_loaded_heap_while_it_runs_and_gives_it_back(tmp_path, seed_text, sample,
                                                                            monkeypatch):
     """The tokenizer and tables loaded by warm() are out of the collector's reach while
     annotate runs (gc.freeze), back in it afterwards; a caller's own frozen heap is left alone."""
     import gc
 
-    from analysis import parallel
-    seen = []
-    packed = parallel._annotate_packed
-
-    def spy(chunk, spec):
-        seen.append(gc.get_freeze_count())
-        return packed(chunk, spec)
-
-    monkeypatch.setattr(parallel, "_annotate_packed", spy)
+    seen = _spy_chunks(monkeypatch, gc.get_freeze_count)
     assert gc.get_freeze_count() == 0
     corpus = _corpus(tmp_path / "gc.sqlite", sample[:6], seed_text)
     rep = annotate(corpus, workers=1, stages=["tokens", "figures"], chunk_size=2)
@@ -427,15 +433,7 @@ def test_annotate_collects_less_often_while_it_runs_and_restores_the_thresholds(
     thresholds come back afterwards, and higher ones are never lowered."""
     import gc
 
-    from analysis import parallel
-    seen = []
-    packed = parallel._annotate_packed
-
-    def spy(chunk, spec):
-        seen.append(gc.get_threshold())
-        return packed(chunk, spec)
-
-    monkeypatch.setattr(parallel, "_annotate_packed", spy)
+    seen = _spy_chunks(monkeypatch, gc.get_threshold)
     before = gc.get_threshold()
     try:
         gc.set_threshold(700, 10, 10)
