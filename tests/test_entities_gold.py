@@ -65,6 +65,11 @@ def prog_match(a: str, b: str) -> bool:
     return bool(a) and bool(b) and (a == b or a in b or b in a)
 
 
+def gold_docs(paths) -> list[dict]:
+    """The documents of the gold files among ``paths`` that exist (a set split over files)."""
+    return [d for path in paths if path.exists() for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+
+
 @pytest.fixture(scope="module")
 def gold():
     if not GOLD.exists():
@@ -213,8 +218,7 @@ GOLD_TUNE2 = [Path(__file__).parent / "data" / f"gold_entities_tune2_{part}.json
 
 @pytest.fixture(scope="module")
 def tune2_scores(texts):
-    docs = [d for path in GOLD_TUNE2 if path.exists()
-            for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    docs = gold_docs(GOLD_TUNE2)
     if not docs:
         pytest.skip("tests/data/gold_entities_tune2_*.json not written yet")
     return score_gold({"documents": docs}, texts)
@@ -222,8 +226,7 @@ def tune2_scores(texts):
 
 def test_tune2_gold_covers_its_selection():
     sel = json.loads((GOLD.parent / "gold_selection_tune2.json").read_text(encoding="utf-8"))
-    ids = [d["id"] for path in GOLD_TUNE2 if path.exists()
-           for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    ids = [d["id"] for d in gold_docs(GOLD_TUNE2)]
     assert set(ids) <= set(sel) and len(ids) == len(set(ids))
     assert not set(sel) & set(json.loads((GOLD.parent / "gold_selection.json").read_text(encoding="utf-8")))
     assert not set(sel) & set(json.loads((GOLD.parent / "gold_selection_heldout.json").read_text(encoding="utf-8")))
@@ -250,7 +253,7 @@ GOLD_FRESH3 = [Path(__file__).parent / "data" / f"gold_entities_fresh3_{part}.js
 def fresh3_scores(texts):
     import contextlib
     import io
-    docs = [d for path in GOLD_FRESH3 for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    docs = gold_docs(GOLD_FRESH3)
     with contextlib.redirect_stdout(io.StringIO()):  # score_gold prints every miss
         s = score_gold({"documents": docs}, texts)
     return {k: v for k, v in s.items() if k != "misses"}
@@ -258,7 +261,7 @@ def fresh3_scores(texts):
 
 def test_fresh3_gold_covers_its_selection():
     sel = json.loads((GOLD.parent / "gold_selection_fresh3.json").read_text(encoding="utf-8"))
-    ids = [d["id"] for path in GOLD_FRESH3 for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
+    ids = [d["id"] for d in gold_docs(GOLD_FRESH3)]
     assert sorted(ids) == sorted(sel) and len(ids) == len(set(ids)) == 30
     for other in ("gold_selection.json", "gold_selection_heldout.json", "gold_selection_tune2.json"):
         assert not set(sel) & set(json.loads((GOLD.parent / other).read_text(encoding="utf-8")))
