@@ -14,8 +14,9 @@ dictionary, nothing is downloaded):
   word (``党员社工何成``) and a surname with a title (江主席) when the CRF is
   sure. A run of names (``通讯员阎晋于文哲``) is split at surnames, the CRF's
   B-PER marginals choosing the boundaries. Names inside quoted programmes
-  (brands such as 江小爱), in doctrines (邓小平理论; see
-  ``EntityOptions.doctrine_people``) and names that read as places in their
+  (brands such as 江小爱), in doctrines and named things (邓小平理论,
+  雷锋纪念馆; see ``EntityOptions.doctrine_people``), in 、-lists of things
+  (报告、讲话、贺信) and names that read as places in their
   context (太湖、洪泽湖等; 科尔蒂纳丹佩佐市) are not people.
 - **Roles** come from the text right before the name, up to a clause
   boundary, when it ends with a role head (``roles.txt``): the run of places
@@ -78,7 +79,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 9
+ENTITIES_VERSION = 10
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -100,9 +101,10 @@ class EntityOptions:
         max_programme_len: longest quoted text taken as a programme name.
         labels: labels to extract.
         doctrine_people: count the name inside a doctrine (邓小平理论,
-            习近平新时代中国特色社会主义思想) as a mention of that person, as
-            MSRA's annotators do; off by default (the gold's convention: a
-            doctrine is no mention of its author).
+            习近平新时代中国特色社会主义思想) or a named thing (曹禺剧本奖,
+            雷锋纪念馆) as a mention of that person, as MSRA's annotators do;
+            off by default (the gold's convention: a doctrine is no mention of
+            its author).
     """
     model: str = ""
     gazetteer: str = ""
@@ -163,6 +165,7 @@ class _Resources:
                              if self.programmes else None)
         self._common: dict[str, str] | None = None
         self._rare_starts: dict[str, int] | None = None
+        self._name_starts: dict[str, int] | None = None
         self.pair_freq: dict[str, int] = {}  # two-character words → frequency (with common_words)
         self.long_word_starts: frozenset[str] = frozenset()  # (with common_words)
         h = hashlib.sha1()
@@ -193,6 +196,19 @@ class _Resources:
             #: places or organisations (同仇 of 同仇敌忾; :meth:`_Doc._inside_word`)
             self.long_word_starts = frozenset(long_starts)
         return self._common
+
+    @property
+    def name_starts(self) -> dict[str, int]:
+        """First characters of jieba's three-character name words (``nr*``) →
+        how many such words they start (易 100, 阴 67, 区 17)."""
+        if self._name_starts is None:
+            from .jiebadict import jieba_dict
+            counts: dict[str, int] = {}
+            for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
+                if len(w) == 3 and t.startswith("nr"):
+                    counts[w[0]] = counts.get(w[0], 0) + 1
+            self._name_starts = counts
+        return self._name_starts
 
     @property
     def rare_surname_starts(self) -> dict[str, int]:
@@ -306,7 +322,16 @@ _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
-_DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|新时代中国特色社会主义思想|精神)")
+_DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|列宁主义|新时代中国特色社会主义思想|精神)")  # 马克思|列宁主义
+#: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
+#: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
+_THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金)奖|"
+                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|"
+                               r"(?:爱国主义|革命传统|廉政)?教育基地)")
+#: a count before a title (等|6位|代表, 等|30名|同志)
+_COUNT_LEAD = re.compile(r"^[0-9０-９一二三四五六七八九十百千两几多余]+[位名个人]")
+#: what ends the clause of a 、-list (:meth:`_Doc._listed_with_things`)
+_LIST_CLAUSE_END = frozenset("，。；：！？,;:!?\n（）()“”\"《》")
 _STRICT_TAGS = {"v", "d", "ad", "p", "r", "u", "c"}
 #: a verb or preposition of one character after a named body inside a CRF
 #: organisation (中共中央致中国致公党): the body ends there
@@ -452,6 +477,18 @@ def _translit_name(name: str) -> bool:
     n = len(name)
     return 2 <= n <= 8 and _HAN_RUN.fullmatch(name) is not None and \
         sum(c in _TRANSLIT for c in name) >= max(2, n - 1)
+
+
+def _overlapping(regex: re.Pattern, text: str):
+    """Matches of a role-and-name pattern where the next match may start in
+    the name slot of the last (代表|团副团 must not hide 团长|谌贻琴)."""
+    pos = 0
+    while True:
+        m = regex.search(text, pos)
+        if m is None:
+            return
+        yield m
+        pos = m.start(1)
 
 
 def _find_all(text: str, sub: str):
@@ -1173,8 +1210,9 @@ class _Doc:
         nm = text[a:b]
         if words.get(nm[:2], "") in ("p", "c", "d", "u", "r", "v") or nm[0] in _NOT_SURNAME_START:
             return True
-        if office and text[b:b + 1] == "的" and self.crf_label[a] != "PER":
-            return True
+        if office and text[b:b + 1] == "的" and self.crf_label[a] != "PER" \
+                and not (b - a == 3 and words.get(nm, "").startswith("nr")):
+            return True  # (主席习近平的文章: a name of jieba's dictionary is a name)
         pairs = [nm[i:i + 2] for i in range(len(nm) - 1)]
         if any(words.get(w) in _NOT_NAME_TAGS for w in pairs):
             return True
@@ -1235,7 +1273,7 @@ class _Doc:
                 found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         self._name_repairs(found)
         # names right after a role word that the CRF missed
-        for m in res.role_names_re.finditer(text):
+        for m in _overlapping(res.role_names_re, text):
             a = m.start(1)
             if any(a0 <= a < b0 for a0, b0 in found):
                 continue
@@ -1362,9 +1400,12 @@ class _Doc:
             if key[0] - 1 not in sure_ends and key[1] + 1 not in sure_starts:
                 del found[key]
         self._foreign_fixes(found)
+        self._listed_with_things(found)
+        self._known_name_runs_on(found)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
-                              if keep_doctrine or not _DOCTRINE_AFTER.match(text, p["end"])),
+                              if keep_doctrine or not (_DOCTRINE_AFTER.match(text, p["end"])
+                                                       or _THING_AFTER_NAME.match(text, p["end"]))),
                              key=lambda r: r["start"])
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
         in_person = [False] * (len(text) + 1)  # characters of people's names
@@ -1456,6 +1497,89 @@ class _Doc:
                     or any(a < e and s < b for a, b in found) or self._blocked(s, e):
                 continue
             found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
+
+    def _listed_with_things(self, found: dict) -> None:
+        """Drop "names" that are items of a 、-list of things.
+
+        In a list of three or more items separated by 、 within one clause, a
+        name that is a whole item (or the last item's head before 等/和/及) is
+        kept only when an item next to it holds a person: in 报告、讲话、说明、
+        贺信、回信 or 白鹤滩、溪洛渡、向家坝水电站 the neighbours are no people,
+        so neither is 贺信 or 白鹤滩; in 吴政隆、穆虹、姜信治及中央和国家机关
+        有关部门、... they are. A list whose every "name" is one character and
+        a frequent common word (找差距、查根源、强修养) is a list of phrases. A
+        name mentioned elsewhere in the text outside the list stays.
+        """
+        text = self.text
+        if "、" not in text or not found:
+            return
+        n = len(text)
+        groups: dict[tuple[int, int], list[tuple[int, int]]] = {}
+        for a, b in found:
+            if text[a - 1:a] != "、" and text[b:b + 1] != "、":
+                continue
+            c0 = a
+            while c0 > 0 and text[c0 - 1] not in _LIST_CLAUSE_END:
+                c0 -= 1
+            c1 = b
+            while c1 < n and text[c1] not in _LIST_CLAUSE_END:
+                c1 += 1
+            groups.setdefault((c0, c1), []).append((a, b))
+        drop = []
+        for (c0, c1), keys in groups.items():
+            items, k = [], c0
+            for j in range(c0, c1 + 1):
+                if j == c1 or text[j] == "、":
+                    items.append((k, j))
+                    k = j + 1
+            if len(items) < 3:
+                continue
+            held = [[(a, b) for a, b in found if i0 <= a and b <= i1] for i0, i1 in items]
+            with_person = sum(1 for h in held if h)
+            if with_person == len(items):
+                continue
+            # 找差距、查根源、强修养: every "name" is a character and a common word (根源, 修养)
+            phrases = all(b - a == 3 and self._common_given(text[a + 1:b]) for h in held for a, b in h)
+            for a, b in keys:
+                at = [j for j, (i0, i1) in enumerate(items)
+                      if i0 == a and (b == i1 or (i1 == c1 and text[b:b + 1] in "等和及与"))]
+                if not at:
+                    continue  # not a whole item (书记张国华、...)
+                j = at[0]
+                if not phrases and (j > 0 and held[j - 1] or j + 1 < len(items) and held[j + 1]):
+                    continue  # a person next to it: a list of people (吴政隆、穆虹、姜信治及...)
+                nm = text[a:b]
+                elsewhere = any(x < c0 or x >= c1 for x in _find_all(text, nm))
+                if not elsewhere:
+                    drop.append((a, b))
+        for key in drop:
+            del found[key]
+
+    def _common_given(self, w: str) -> bool:
+        """A two-character "given name" that is a frequent common word, not a name (根源, 修养, 隐患)."""
+        res = self.res
+        tag = res.common_words.get(w)
+        return tag is not None and not tag.startswith("nr") and res.pair_freq.get(w, 0) >= 100
+
+    def _known_name_runs_on(self, found: dict) -> None:
+        """A name that runs on past another name found in the text, into a
+        word or another name (郑芹立刻 after 郑芹; 李希韩正 in a headline
+        with 李希 and 韩正), is cut back to the known name."""
+        text = self.text
+        names = {p["name"] for (a, b), p in found.items() if b - a >= 2}
+        for (a, b), p in list(found.items()):
+            nm = p["text"]
+            for k in range(len(nm) - 1, 1, -1):
+                short = nm[:k]
+                if short not in names or short == nm:
+                    continue
+                rest = text[a + k:a + k + 2]
+                if any(text.startswith(o, a + k) for o in names if o != nm and len(o) >= 2) \
+                        or self._plain_word(rest):
+                    del found[(a, b)]
+                    if not any(a < y and x < a + k for x, y in found):
+                        found[(a, a + k)] = dict(start=a, end=a + k, text=short, label="person", name=short)
+                    break
 
     def _name_list_gaps(self, found: dict) -> None:
         """Names the CRF or the checks missed inside a list of names written
@@ -1576,15 +1700,16 @@ class _Doc:
             (b >= len(text) or text[b] in _ROLE_BOUNDARY or text[b:b + 2] in res.common_words)
 
     def _rare_surname_at_clause_start(self, a: int, b: int) -> bool:
-        """A name with a surname missing from ``surnames.txt`` (隋军) alone between
-        a clause start and 委员 (。 隋军委员发言说): its first character
-        starts at least 20 three-character names of jieba's dictionary, it is
-        no transliteration and holds no dictionary word."""
+        """A name with a rare surname (隋军, 易军: missing from ``surnames.txt``
+        or seen there less than three times) alone between a clause start and
+        an office (。隋军委员发言说, 。易军常委建议): its first character starts
+        at least 20 three-character names of jieba's dictionary, it is no
+        transliteration and holds no dictionary word."""
         text, res = self.text, self.res
         nm = text[a:b]
         return (a == 0 or text[a - 1] in "。；！？ \n\u3000") and _HAN_2_3.fullmatch(nm) is not None \
-            and text.startswith("委员", b) and nm[1] not in "前后原新老副代总" \
-            and res.rare_surname_starts.get(nm[0], 0) >= 20 \
+            and nm[1] not in "前后原新老副代总" and res.surnames.get(nm[0], 0) < 3 \
+            and res.name_starts.get(nm[0], 0) >= 20 \
             and nm[0] not in _TRANSLIT and not any(c in _NOT_IN_NAME for c in nm) and nm[0] not in _NOT_SURNAME_START \
             and not any(nm[i:j] in res.common_words for i in range(len(nm)) for j in range(i + 2, len(nm) + 1))
 
@@ -1650,6 +1775,9 @@ class _Doc:
                     break
                 for part in parts_of[full]:
                     i = part.find(nm)
+                    if part == nm and part != full:
+                        p["name"] = full  # 艾瑞克 of 艾瑞克·森超: a part written alone is the same person
+                        break
                     if i < 0 or len(part) <= len(nm):
                         continue
                     a2, b2 = a - i, a - i + len(part)
@@ -1665,12 +1793,14 @@ class _Doc:
             if "·" in p["name"] and p["name"] == p["text"] and a >= 2 and "\u4e00" <= text[a - 1] <= "\u9fff" \
                     and text[a - 1] not in _NOT_IN_NAME and text[a - 2] in _ROLE_BOUNDARY \
                     and self.crf_label[a - 1] is None:
-                first = p["name"].split("·")[0]
+                old, first = p["name"], p["name"].split("·")[0]
                 new = text[a - 1] + p["name"]
                 del found[(a, b)]
                 found[(a - 1, b)] = dict(start=a - 1, end=b, text=new, label="person", name=new)
                 for (a3, b3), q in list(found.items()):
-                    if q["name"] == first and text[a3 - 1:a3] == text[a - 1]:
+                    if q["name"] == old:
+                        q["name"] = new  # a part written alone (哈斯 of 哈斯·苏来曼)
+                    elif q["name"] == first and text[a3 - 1:a3] == text[a - 1]:
                         del found[(a3, b3)]
                         found[(a3 - 1, b3)] = dict(start=a3 - 1, end=b3, text=text[a3 - 1:b3], label="person",
                                                    name=new)
@@ -1816,15 +1946,21 @@ class _Doc:
         for prev, p in zip(self.people, self.people[1:]):
             if prev["end"] == p["start"] and not p.get("role") and prev.get("role"):
                 p["role"], p["affiliation"] = prev["role"], prev.get("affiliation")
-        # 中共中央政治局常委李强、赵乐际、王沪宁: a title before a list joined by 、 is every listed name's
+        # 中共中央政治局常委李强、赵乐际、王沪宁: a title before a list joined by 、 (and a last 和/及)
+        # is every listed name's (报告团成员梅玫、吴波等人), unless a title follows 等 (…等6位代表)
         for i, p in enumerate(self.people):
             if not p.get("role"):
                 continue
             j = i
-            while j + 1 < len(self.people) and text[self.people[j]["end"]:self.people[j + 1]["start"]] == "、" \
-                    and not self.people[j + 1].get("role"):
+            while j + 1 < len(self.people) and not self.people[j + 1].get("role"):
+                sep = text[self.people[j]["end"]:self.people[j + 1]["start"]]
+                if sep != "、" and not (sep in ("和", "及") and j > i):
+                    break
                 j += 1
-            if j > i and not text.startswith("等", self.people[j]["end"]):
+                if sep != "、":
+                    break
+            if j > i and not (text.startswith("等", self.people[j]["end"])
+                              and self._title_after_list(self.people[j]["end"])):
                 for q in self.people[i + 1:j + 1]:
                     q["role"], q["affiliation"] = p["role"], p.get("affiliation")
         # "A、B等党和国家领导人": the role after 等 goes to every name of the list
@@ -1836,20 +1972,25 @@ class _Doc:
                 j += 1
             end = people[j]["end"]
             if text.startswith("等", end):
-                b = end + 1
-                while b < len(text) and b - end < 15 and text[b] not in "，。；：！？,.;:!?（）()“”\"\n 、":
-                    b += 1
-                tail = text[end + 1:b]
-                m = None
-                for k in range(len(tail), 0, -1):
-                    if self.res.role_re.search(tail[:k]):
-                        m = tail[:k]
-                        break
+                m = self._title_after_list(end)
                 if m:
                     for p in people[i:j + 1]:
                         if not p.get("role"):
                             p["role"] = m
             i = j + 1
+
+    def _title_after_list(self, end: int) -> str | None:
+        """The title after the 等 at ``end`` that closes a list of names
+        (等党和国家领导人), the longest run up to a role head, or None (等人)."""
+        text = self.text
+        b = end + 1
+        while b < len(text) and b - end < 15 and text[b] not in "，。；：！？,.;:!?（）()“”\"\n 、":
+            b += 1
+        tail = text[end + 1:b]
+        for k in range(len(tail), 0, -1):
+            if self.res.role_re.search(tail[:k]):
+                return _COUNT_LEAD.sub("", tail[:k]) or None  # 等6位代表: 代表
+        return None
 
     def _split_role(self, a: int, s: int, units) -> tuple[str | None, str | None]:
         """(role, affiliation) from the text[a:s] before a name.
