@@ -326,7 +326,7 @@ _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|列宁主义|新时代中
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
 _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金)奖|"
-                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|"
+                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|文化节|艺术节|"
                                r"(?:爱国主义|革命传统|廉政)?教育基地)")
 #: a count before a title (等|6位|代表, 等|30名|同志)
 _COUNT_LEAD = re.compile(r"^[0-9０-９一二三四五六七八九十百千两几多余]+[位名个人]")
@@ -401,6 +401,8 @@ _LIST_MIN = 9
 #: CRF confidence (lowest marginal over the span) above which a person span
 #: is taken without the surname and dictionary-word checks
 _SURE_NAME = 0.8
+#: a surname seen fewer times in People's Daily 1998-01 is rare (惠 2, 尤 2): its names need more
+_RARE_SURNAME = 5
 _PLACE_SUFFIX_CHARS = frozenset("市州省县镇村岛港")
 #: ... for a transliterated name (内塔尼亚胡, 德桑蒂斯), which the surname checks cannot judge
 _TRANSLIT_NAME = 0.5
@@ -1140,6 +1142,8 @@ class _Doc:
             return True  # 帕金森|病, 陈列馆, 同|仇敌忾, 关怀|让
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
+        if a >= 2 and text[a - 1] == text[a] and text[a - 2] == "一":
+            return True  # 一张张网格: a repeated measure word, no surname
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
         certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
         if self._place_word(nm) and not certain \
@@ -1259,6 +1263,10 @@ class _Doc:
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
+                if not sure and res.surnames.get(nm[0], 0) < _RARE_SURNAME and not _translit_name(nm) \
+                        and "·" not in nm \
+                        and not (_VERB_AFTER_NAME.match(text, b) or self._post_role_re().match(text, b)):
+                    continue  # 惠泽子孙, 惠民生: a rare surname needs a sure CRF or a verb or title after it
                 if not (self._looks_like_name(nm) or sure and self._sure_name(nm, conf)
                         or conf >= _TRANSLIT_NAME and (_translit_name(nm) or self._familiar_name(nm))):
                     # trim one trailing character glued to the name (何成一脸)
@@ -1292,6 +1300,8 @@ class _Doc:
                 if res.surnames.get(nm[0], 0) < 20 and any(self.crf_label[k] in ("LOC", "ORG")
                                                            for k in range(a + 1, b)):
                     continue  # the CRF reads a place there after a rare surname (代表|全|中国)
+                if text[b:b + 1].isdigit() and self.crf_label[a] != "PER":
+                    continue  # 运动员|占比约86%: a number after it, and the CRF reads no name
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and not self._weak_given_name(a, b) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
@@ -1324,6 +1334,10 @@ class _Doc:
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # a name right before an office or title (习近平总书记, 郭光灿院士)
         for b in post_starts:
+            if self._common_given(text[b - 1:b + 1]):
+                pm = self._post_role_re().match(text, b)
+                if pm and self._common_given(text[pm.end(1) - 1:pm.end(1) + 1]):
+                    continue  # 安全重|大使|命: the "office" starts and ends inside words (重大, 使命); not 李和平|常委
             for ln in (3, 2):
                 a = b - ln
                 nm = text[a:b]
@@ -1655,8 +1669,9 @@ class _Doc:
         if t and b - a - t.end() >= 2:
             a += t.end()
         elif b - a >= 4 and a > 0 and words.get(text[a - 1:a + 1], "nr")[:2] not in ("nr", "ns", "nt") \
-                and text[a + 1] in self.res.surnames and self._looks_like_name(text[a + 1:b]):
-            a += 1  # 外卖小|哥钟海南: the first character ends a word before the name
+                and (text[a + 1] in self.res.surnames and self._looks_like_name(text[a + 1:b])
+                     or _translit_name(text[a + 1:b]) or b - a >= 5 and self._common_given(text[a - 1:a + 1])):
+            a += 1  # 外卖小|哥钟海南, 道德模|范尼玛顿珠: the first character ends a word before the name
         if b - a == 3 and _POST_NAME_ROLE.fullmatch(text, a + 1, b):
             return a, a + 1  # 王先生, 李阿姨: a surname and a title, no full name
         if b - a >= 3 and text[b - 1] in _PARTICLE_END:

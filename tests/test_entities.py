@@ -912,3 +912,20 @@ def test_role_matches_may_overlap():
     res = _resources(None)
     found = [m.group(0) for m in _overlapping(res.role_names_re, "国务委员、中央代表团副团长谌贻琴带领四分团")]
     assert "团长谌贻琴" in found  # 代表|团副团 does not hide it
+
+
+@pytest.mark.parametrize("doc_id, wrong, kept", [
+    ("20240913-14391", ["惠泽"], []),            # 让母亲河永续惠泽子孙后代: a rare surname and an unsure CRF
+    ("20260819-24056", ["惠民生"], []),          # 将学习教育与惠民生、促发展紧密结合
+    ("20240423-12348", ["安全重"], []),          # 生态安全重大使命: 大使 inside 重大 and 使命
+    ("20220529-2330", ["张网格"], []),           # 一张张网格: a repeated measure word
+    ("20250522-17902", ["范尼玛顿珠"], []),      # 道德模范尼玛顿珠: 范 ends 模范
+    ("20250708-18589", ["占比约"], []),          # 运动员占比约86%
+    ("20240524-12773", ["孔子"], []),            # 国际孔子文化节: a named thing
+    # 李和平常委建议: 平常 is a word, but 常委 is a whole office (委建 is none)
+    ("20260624-23354", [], ["李和平", "江广平", "易军"]),
+])
+def test_no_names_from_words_around_surnames(related_records, doc_id, wrong, kept):
+    people = _doc_people(related_records, doc_id)
+    assert not set(wrong) & set(people)
+    assert set(kept) <= set(people)
