@@ -328,6 +328,10 @@ _DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|列宁主义|新时代中
 _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金)奖|"
                                r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|文化节|艺术节|"
                                r"(?:爱国主义|革命传统|廉政)?教育基地)")
+#: prepositions right before an office (翁华给总书记看了, 向市长反映): no part of a name
+_TO_BEFORE_OFFICE = frozenset("给向对为跟让请被把")
+#: a body's name right before a bracket: the bracket holds its short name (…抵抗运动（哈马斯）)
+_BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线|党|军|公司|协会|委员会|基金会)$")
 #: a count before a title (等|6位|代表, 等|30名|同志)
 _COUNT_LEAD = re.compile(r"^[0-9０-９一二三四五六七八九十百千两几多余]+[位名个人]")
 #: what ends the clause of a 、-list (:meth:`_Doc._listed_with_things`)
@@ -381,7 +385,7 @@ _CAMPAIGN_VERB = re.compile(r"开展|推动|推进|启动|部署|实施|抓细|�
                             r"落实|总结|以|用好|搞好|办好")
 _PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
 #: a standalone unit (after a boundary): the prefix may not contain these
-_NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最")
+_NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最给跟请")
 _ORGAN_AFTER_PLACE = re.compile(r"(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]党支部|居委会|村委会|"
                                 r"委员会|人民政府|政府|人大常委会|政协|纪委|委)")
 _ORGAN_START = re.compile(r"^(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]+党支部|居委会|村委会|委|党组|支部)")
@@ -469,7 +473,8 @@ _UNIT_ANY = re.compile(f"(?:{_UNIT_SUFFIX})")
 _UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
 _NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
-                                    r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区)")
+                                    r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区|"
+                                    r"高铁|铁路|高速|城际|航线|通道)")  # 郑渝高铁: two cities' short forms
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1239,7 +1244,40 @@ class _Doc:
         if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市")
                                                          or self.res.gaz.has(name + "县")):
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
-        return False
+        return self._no_person_at(s, e)
+
+    def _no_person_at(self, s: int, e: int) -> bool:
+        """Context that makes ``text[s:e]`` a place or a body wherever else it
+        is written: 首都贝鲁特; 在舒兰， (舒兰市 in the gazetteer); the short
+        name in brackets after a body (巴勒斯坦伊斯兰抵抗运动（哈马斯）)."""
+        text, name = self.text, self.text[s:e]
+        if text[s - 2:s] == "首都" or text[s - 1:s] == "在" and text[e:e + 1] in ("，", "。", "、") and (
+                self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
+            return True
+        return text[s - 1:s] in ("（", "(") and text[e:e + 1] in ("）", ")") \
+            and _BODY_BEFORE_BRACKET.search(text, 0, s - 1) is not None
+
+    def _places_and_bodies_anywhere(self, found: dict) -> None:
+        """Drop every mention of a "name" that one of its mentions shows to be a
+        place or a body (:meth:`_no_person_at`: 支援舒兰 after 在舒兰，; 以色列和哈马斯
+        after …抵抗运动（哈马斯）), or that is always written after the same
+        character, as the inside of a place or body the CRF reads around it
+        (乌|梁素海, twice or more), and never a name the CRF is sure of (not 比亚 of
+        埃塞俄比亚 and 喀麦隆总统比亚)."""
+        text = self.text
+        outer = [(s0, e0) for s0, e0, k in self.crf if k in ("LOC", "ORG")]
+        drop = set()
+        for nm in {p["name"] for p in found.values() if p["name"] == p["text"]}:
+            ks = list(_find_all(text, nm))
+            if any(self._no_person_at(k, k + len(nm)) for k in ks):
+                drop.add(nm)
+            elif len(ks) >= 2 and len({text[k - 1:k] for k in ks}) == 1 and "\u4e00" <= text[ks[0] - 1:ks[0]] <= "\u9fff" \
+                    and any(s0 < k and k + len(nm) <= e0 for k in ks for s0, e0 in outer) \
+                    and max((self.crf_conf.get((k, k + len(nm)), 0.0) for k in ks
+                             if self.crf_at.get((k, k + len(nm))) == "PER"), default=0.0) < _SURE_NAME:
+                drop.add(nm)
+        for key in [k for k, p in found.items() if p["name"] in drop]:
+            del found[key]
 
     def find_people(self) -> None:
         text, res = self.text, self.res
@@ -1334,6 +1372,8 @@ class _Doc:
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # a name right before an office or title (习近平总书记, 郭光灿院士)
         for b in post_starts:
+            if text[b - 1:b] in _TO_BEFORE_OFFICE:
+                continue  # 教师翁华|给|总书记看了: a preposition before the office, the name ends before it
             if self._common_given(text[b - 1:b + 1]):
                 pm = self._post_role_re().match(text, b)
                 if pm and self._common_given(text[pm.end(1) - 1:pm.end(1) + 1]):
@@ -1415,6 +1455,7 @@ class _Doc:
                 del found[key]
         self._foreign_fixes(found)
         self._listed_with_things(found)
+        self._places_and_bodies_anywhere(found)
         self._known_name_runs_on(found)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
@@ -1556,7 +1597,7 @@ class _Doc:
             phrases = all(b - a == 3 and self._common_given(text[a + 1:b]) for h in held for a, b in h)
             for a, b in keys:
                 at = [j for j, (i0, i1) in enumerate(items)
-                      if i0 == a and (b == i1 or (i1 == c1 and text[b:b + 1] in "等和及与"))]
+                      if i0 == a and (b == i1 or i1 == c1)]  # (the last item's head: 乔木林|构成)
                 if not at:
                     continue  # not a whole item (书记张国华、...)
                 j = at[0]
@@ -1803,6 +1844,19 @@ class _Doc:
                 else:
                     continue
                 break
+        # 王小洪、雪克来|提·扎克尔: a one-character first part runs back to the list separator
+        for (a, b), p in list(found.items()):
+            if p["name"] != p["text"] or "·" not in p["name"] or p["name"].index("·") != 1:
+                continue
+            k = a
+            while k > 0 and a - k < 5 and "\u4e00" <= text[k - 1] <= "\u9fff" and text[k - 1] not in _NOT_IN_NAME \
+                    and self.crf_label[k - 1] in (None, "PER"):
+                k -= 1
+            if a - k >= 2 and (k == 0 or text[k - 1] in "、，。；：\n （(“") \
+                    and not any(x < a and k < y for x, y in found):
+                new = text[k:b]
+                del found[(a, b)]
+                found[(k, b)] = dict(start=k, end=b, text=new, label="person", name=new)
         # 的吾|哈斯·苏来曼
         for (a, b), p in list(found.items()):
             if "·" in p["name"] and p["name"] == p["text"] and a >= 2 and "\u4e00" <= text[a - 1] <= "\u9fff" \

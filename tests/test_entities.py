@@ -387,7 +387,10 @@ def digest_reports():
     import gzip
     from conftest import shared_file
     want = {"20221204-5100", "20250314-16964", "20260605-23115", "20230516-7445",
-            "20220205-550", "20220706-2879"}
+            "20220205-550", "20220706-2879",
+            # session 4, read by hand (outside the related reports)
+            "20231014-9557", "20231128-10244", "20241003-14680", "20230827-8846", "20220715-3002",
+            "20250924-19673", "20220926-4079", "20250702-18508", "20220615-2567"}
     out = {}
     with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
         for line in fh:
@@ -929,3 +932,22 @@ def test_no_names_from_words_around_surnames(related_records, doc_id, wrong, kep
     people = _doc_people(related_records, doc_id)
     assert not set(wrong) & set(people)
     assert set(kept) <= set(people)
+
+
+@pytest.mark.parametrize("doc_id, wrong, kept", [
+    # 巴勒斯坦伊斯兰抵抗运动（哈马斯）: the body's short name, also where it stands alone later
+    ("20231014-9557", ["哈马斯"], ["阿巴斯"]),
+    ("20231128-10244", ["哈马斯", "顾问"], ["雷格夫", "古特雷斯"]),   # 以色列总理顾问雷格夫
+    ("20241003-14680", ["贝鲁特"], ["哈梅内伊"]),                  # 黎巴嫩首都贝鲁特
+    ("20230827-8846", ["舒兰"], []),                             # 在舒兰，... 支援舒兰受灾严重的
+    ("20220715-3002", ["梁素海"], []),                           # 乌梁素海, nine times
+    ("20250702-18508", ["乔木林"], []),                          # 由草方格、灌木带、乔木林构成
+    ("20220615-2567", ["郑渝"], []),                             # 郑渝高铁全线开通
+    # 王小洪、雪克来提·扎克尔、谌贻琴: the CRF starts the name at 提
+    ("20250924-19673", ["提·扎克尔"], ["雪克来提·扎克尔", "王小洪"]),
+    ("20220926-4079", ["翁华给"], ["翁华"]),                      # 教师翁华给总书记看了
+])
+def test_places_bodies_and_glue_in_digest_reports(digest_reports, doc_id, wrong, kept):
+    got = _digest_names(digest_reports, doc_id)
+    assert not set(wrong) & set(got)
+    assert set(kept) <= set(got)
