@@ -433,6 +433,10 @@ _PARTICLE_END = set("的了着过地得和与及都已也就还又是")
 #: (龚正|陪同, 李星|夫妻, 任内|提升): the name ends one character earlier
 #: ... when that word is at least this frequent in jieba's dictionary (陪同 547; not 友爱 203: 魏德友)
 _GLUE_FREQ = 300
+#: a word this frequent that a name's last character starts with the next one glues it (通电 80, 举行)
+_GLUE_WORD_FREQ = 50
+#: characters that start the verb after a name rather than end it (拜登|致唁电, 致电, 致信)
+_GLUE_START = frozenset("致亦")
 _GLUE_TAGS = {"v", "vn", "vd", "n", "a", "ad", "an", "d", "p", "c", "u", "f", "m", "q"}
 #: titles written before a foreign ruler's name (科威特埃米尔纳瓦夫, 王储米沙勒)
 _FOREIGN_TITLE = re.compile(r"^(?:副埃米尔|埃米尔|王储|国王|女王|苏丹|亲王|王子|公主|酋长)")
@@ -1285,6 +1289,8 @@ class _Doc:
         for s, e, k in self.crf:
             if k != "PER":
                 continue
+            while e - s > 1 and text[e - 1].isspace():
+                e -= 1  # 王沪宁\u3000 in a headline list: the space is no part of the name
             # a sure CRF name needs no surname and may be a dictionary word
             # (周恩来, 罗干, 安南 are words of jieba's dictionary)
             if e - s == 1:
@@ -1326,7 +1332,15 @@ class _Doc:
             for ln in (3, 2):
                 b = a + ln
                 nm = text[a:b]
-                end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words)
+                if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
+                        and not res.common_words.get(nm, "").startswith("nr") and (
+                        text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)):
+                    continue  # 总统拜登|通电话, 拜登|举行, 副委员长铁凝|在: the third character starts a word
+                end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words) \
+                    or ln == 2 and res.roles.get(m.group(0)[:a - m.start()]) \
+                    and (text[b:b + 1] in _GLUE_START or self._plain_word(text[b:b + 2])
+                         and res.pair_freq.get(text[b:b + 2], 0) >= _GLUE_WORD_FREQ
+                         and text[b:b + 2] not in res.roles)  # 总统拜登|举行 (after an office, not 志愿者包校|支教)
                 # a given name that is a province's short form (外卖小哥钟|海南): the name wins
                 shadow = [p for p in self.places if ln == 3 and p["start"] == a + 1 and p["end"] == b
                           and not p.get("_crf") and res.gaz.is_short(text[a + 1:b])
@@ -1363,15 +1377,25 @@ class _Doc:
                 b += 1
                 while b < len(text) and text[b] in _TRANSLIT:
                     b += 1
+            glued = False
+            while b - a > 2 and self._glued_at(b - 1) and not self.res.common_words.get(text[a:b], "").startswith("nr"):
+                b -= 1  # 总统拜登|通电话, 拜登|致唁电: the last character starts a word
+                glued = True
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
-                    and (b == len(text) or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
+                    and (b == len(text) or glued or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
                          or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布",
                                                  "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")):
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # a name right before an office or title (习近平总书记, 郭光灿院士)
+        office_end = 0
         for b in post_starts:
+            inside = b < office_end  # 书记 of 苏林总书记, 主席 of 韩正副主席: the office started before
+            om = self._post_role_re().match(text, b)
+            office_end = max(office_end, om.end(1) if om else b)
+            if inside:
+                continue
             if text[b - 1:b] in _TO_BEFORE_OFFICE:
                 continue  # 教师翁华|给|总书记看了: a preposition before the office, the name ends before it
             if self._common_given(text[b - 1:b + 1]):
@@ -1390,7 +1414,7 @@ class _Doc:
                         and not self._blocked(a, b) and not self._bad_context(a, b) \
                         and not self._function_start(a, b) \
                         and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、以对向给为"
-                             or self.crf_label[a] == "PER" or ln == 3 and text[a - 2:a] in res.common_words):
+                             or self.crf_label[a] == "PER" or self._plain_word(text[a - 2:a])):
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
             else:
@@ -1530,6 +1554,19 @@ class _Doc:
                     and not self._plain_word(text[b:b + 2]):
                 del found[(a, b)]
                 found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
+            # 绍伊|古视察, 潘功|胜受国务院委托, 王光|谦围绕: the CRF cuts a third character that is no
+            # name-ending word, before a verb; the three are the name
+            elif b - a == 2 and b + 2 < n and _HAN_CHAR.match(text, b) and _HAN_CHAR.match(text, b + 1) \
+                    and text[b] not in _NOT_IN_NAME and text[b] not in _GLUE_START and not _NAME_END_OK.match(text, b) \
+                    and not self._plain_word(text[b - 1:b + 1]) \
+                    and self.res.pair_freq.get(text[b:b + 2], 0) < _GLUE_WORD_FREQ \
+                    and (self.res.common_words.get(text[b + 1:b + 3], "")[:1] == "v" or text[b + 1] in "作受致称说"
+                         or _NAME_END_OK.match(text, b + 1) or text[b + 1:b + 3] == "近日") \
+                    and not office.match(text, b) \
+                    and self.crf_label[b + 1] is None and (self._looks_like_name(text[a:b + 1]) or _translit_name(text[a:b + 1])) \
+                    and not any(x != a and text[x + 2:x + 3] != text[b] for x in _find_all(text, text[a:b])):
+                del found[(a, b)]
+                found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
             # 木亚赛尔·托乎|提委员: a dotted name's last part runs on over transliteration to an office
             elif "·" in p["text"] and text[b] in _TRANSLIT:
                 k = b
@@ -1609,6 +1646,18 @@ class _Doc:
                     drop.append((a, b))
         for key in drop:
             del found[key]
+
+    def _glued_at(self, k: int) -> bool:
+        """Does the character at ``k`` start the word after a name rather than
+        end the name: 致 (致电, 致唁电), a three-character word (通电话), or a
+        frequent two-character word (举行) at least as frequent as the word one
+        character on (郝明金|代表: 金代 625 < 代表 32777, so 金 ends the name)?"""
+        text, res = self.text, self.res
+        if text[k:k + 1] in _GLUE_START or self._plain_word(text[k:k + 3]):
+            return True
+        w = text[k:k + 2]
+        f = res.pair_freq.get(w, 0)
+        return f >= _GLUE_WORD_FREQ and self._plain_word(w) and f >= res.pair_freq.get(text[k + 1:k + 3], 0)
 
     def _common_given(self, w: str) -> bool:
         """A two-character "given name" that is a frequent common word, not a name (根源, 修养, 隐患)."""
@@ -1720,8 +1769,12 @@ class _Doc:
         if b - a == 3 and text[b - 1] == "为" and _APPOINT_BEFORE.search(text, max(0, a - 8), a):
             return a, b - 1  # 任命王毅|为外交部部长
         glue = text[b - 1:b + 1]
+        if b - a == 3 and _translit_name(text[a:b - 1]) and self._glued_at(b - 1) and self.crf_prob[b - 1] < _SURE_NAME \
+                and not words.get(text[a:b], "").startswith("nr"):
+            return a, b - 1  # 伊朗总统莱希|通电话: a transliterated name and a word after it
         if b - a == 3 and not words.get(text[a:b], "").startswith("nr") \
                 and words.get(glue) in _GLUE_TAGS and self.res.pair_freq.get(glue, 0) >= _GLUE_FREQ \
+                and self.res.pair_freq[glue] >= self.res.pair_freq.get(text[b:b + 2], 0) \
                 and self.crf_prob[b - 1] < min(self.crf_prob[a:b - 1]) and self.crf_prob[b - 1] < _CERTAIN_NAME \
                 and self._looks_like_name(text[a:b - 1]) \
                 and not words.get(text[a:b - 1], "").startswith("nr"):
