@@ -100,6 +100,10 @@ class EntityOptions:
         programme_stop: lexicon entries that are concepts, not programmes.
         max_programme_len: longest quoted text taken as a programme name.
         labels: labels to extract.
+        place_names: names that read as places, not people, unless the text
+            gives them a title or a verb of speech ("" = packaged
+            ``ner/place_names.txt``, learned from the digest corpus and CLDR by
+            ``scripts/build_place_names.py``; "none" = no such list).
         doctrine_people: count the name inside a doctrine (邓小平理论,
             习近平新时代中国特色社会主义思想) or a named thing (曹禺剧本奖,
             雷锋纪念馆) as a mention of that person, as MSRA's annotators do;
@@ -110,6 +114,7 @@ class EntityOptions:
     gazetteer: str = ""
     surnames: str = ""
     roles: str = ""
+    place_names: str = ""
     programme_dicts: list[str] = field(default_factory=lambda: ["domain"])
     programme_stop: list[str] = field(default_factory=lambda: [
         "党建引领", "志愿服务", "新时代文明实践", "网格化", "基层治理", "社区治理"])
@@ -147,6 +152,9 @@ class _Resources:
             self.roles[parts[0]] = len(parts) > 1 and parts[1] == "office"
         self.role_re = re.compile("(?:" + "|".join(sorted(map(re.escape, self.roles), key=len, reverse=True))
                                   + ")$")
+        self.place_names: frozenset[str] = frozenset(
+            () if opts.place_names == "none" else
+            (line.split("\t")[0] for line in _read_lines(_packaged(opts.place_names, "ner", "place_names.txt"))))
         self.programmes: set[str] = set()
         stop = set(opts.programme_stop)
         for name in opts.programme_dicts:
@@ -174,6 +182,7 @@ class _Resources:
         h.update("".join(sorted(self.surnames)).encode())
         h.update(json.dumps(self.roles, sort_keys=True, ensure_ascii=False).encode())
         h.update("".join(sorted(self.programmes)).encode())
+        h.update("\n".join(sorted(self.place_names)).encode())
         self.config_hash = "entities-" + h.hexdigest()[:16]
 
     @property
@@ -478,7 +487,7 @@ _UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
 _NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区|"
-                                    r"高铁|铁路|高速|城际|航线|通道)")  # 郑渝高铁: two cities' short forms
+                                    r"高铁|铁路|高速|城际|航线|通道|武装|民兵)")  # 郑渝高铁, 胡塞武装
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1151,6 +1160,12 @@ class _Doc:
             return True  # 帕金森|病, 陈列馆, 同|仇敌忾, 关怀|让
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
+        if b - a == 2 and nm[1] == "方" and nm[0] in _PLACE_ABBREV:
+            return True  # 韩方, 美方: a side in talks
+        if b - a >= 3:
+            um = _NAME_FOLLOWED_BY_UNIT.match(text, b - 1)
+            if um and um.end() - (b - 1) >= 2:
+                return True  # 胡塞武|装: the last character starts a unit word (武装)
         if a >= 2 and text[a - 1] == text[a] and text[a - 2] == "一":
             return True  # 一张张网格: a repeated measure word, no surname
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
@@ -1260,6 +1275,27 @@ class _Doc:
             return True
         return text[s - 1:s] in ("（", "(") and text[e:e + 1] in ("）", ")") \
             and _BODY_BEFORE_BRACKET.search(text, 0, s - 1) is not None
+
+    def _place_names(self, found: dict) -> None:
+        """Drop the names of the place list (``place_names.txt``: 贝鲁特,
+        卢甘斯克, 汗尤尼斯, 卡塔尔) unless one of their mentions has a title
+        before it or a verb of speech after it (美国演员杰克逊, 杰克逊表示; not
+        a title after it: 汤加首相 is the country's): the list holds names the
+        digest corpus writes only as places."""
+        names = self.res.place_names
+        if not names:
+            return
+        text = self.text
+        listed = {p["name"] for p in found.values() if p["name"] in names}
+        if not listed:
+            return
+        for nm in listed:
+            keys = [k for k, p in found.items() if p["name"] == nm]
+            if any(self._after_office(a) or self.res.role_re.search(text, max(0, a - 8), a)
+                   or _VERB_AFTER_NAME.match(text, b) for a, b in keys):
+                continue
+            for k in keys:
+                del found[k]
 
     def _places_and_bodies_anywhere(self, found: dict) -> None:
         """Drop every mention of a "name" that one of its mentions shows to be a
@@ -1446,6 +1482,7 @@ class _Doc:
                         e = nxt + ln
                         nm = text[nxt:e]
                         if e <= len(text) and text[e:e + 1] in ("、", "等", "和", "，", "。") \
+                                and nm[-1] not in "等的了在是" and nm not in res.roles \
                                 and self._looks_like_name(nm) and (nxt, e) not in found \
                                 and not self._blocked(nxt, e) and not self._bad_context(nxt, e):
                             found[(nxt, e)] = dict(start=nxt, end=e, text=nm, label="person", name=nm)
@@ -1480,6 +1517,7 @@ class _Doc:
         self._foreign_fixes(found)
         self._listed_with_things(found)
         self._places_and_bodies_anywhere(found)
+        self._place_names(found)
         self._known_name_runs_on(found)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
