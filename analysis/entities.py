@@ -1185,8 +1185,17 @@ class _Doc:
             return True  # 陈贵州 in a list of names is a person all the same
         if not sure and self._plain_word(nm):
             return True
-        if not sure and a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER":
-            return True  # 行李寄存
+        if not sure and a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER" \
+                and not (b - a >= 3 and self.res.common_words.get(nm, "").startswith("nr")):
+            return True  # 行李寄存 (not 落实|习近平: a name of jieba's dictionary)
+        if b - a == 2 and (nm[0] == nm[1] or nm[1] == "老"):
+            return True  # 殷殷嘱托; 侯老 (a surname and an honorific: no full name)
+        if text[b:b + 1] == "着" and self._plain_word(nm) is not None and nm in self.res.common_words:
+            return True  # 一家人张罗着: a verb with its aspect particle
+        if b - a == 4 and nm[:2] not in self.res.surnames and "·" not in nm and not _translit_name(nm) \
+                and any(self._common_given(nm[i:i + 2]) or self.res.common_words.get(nm[i:i + 2], "")[:1] == "n"
+                        and self.res.pair_freq.get(nm[i:i + 2], 0) >= 100 for i in range(3)):
+            return True  # 杨柳荫浓: four characters, no double surname, a common word inside
         if _NAME_FOLLOWED_BY_UNIT.match(text, b) or nm.endswith(_UNIT_TAIL):
             return True
         # a foreign place: 科尔蒂纳丹佩佐市
@@ -1519,6 +1528,14 @@ class _Doc:
         self._places_and_bodies_anywhere(found)
         self._place_names(found)
         self._known_name_runs_on(found)
+        # 朱大爷 after 朱茂锦: a surname with a title is the one person of that surname named in the text
+        full: dict[str, set[str]] = {}
+        for p in found.values():
+            if len(p["name"]) >= 2 and "·" not in p["name"]:
+                full.setdefault(p["name"][0], set()).add(p["name"])
+        for p in found.values():
+            if len(p["name"]) == 1 and len(full.get(p["name"], ())) == 1:
+                p["name"] = next(iter(full[p["name"]]))
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
                               if keep_doctrine or not (_DOCTRINE_AFTER.match(text, p["end"])
