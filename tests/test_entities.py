@@ -384,8 +384,7 @@ def test_transliterated_place_after_a_state_is_no_person(related_records):
 
 @pytest.fixture(scope="module")
 def digest_reports():
-    import gzip
-    from conftest import shared_file
+    from conftest import digest_texts_by_id
     want = {"20221204-5100", "20250314-16964", "20260605-23115", "20230516-7445",
             "20220205-550", "20220706-2879",
             # session 4, read by hand (outside the related reports)
@@ -397,15 +396,7 @@ def digest_reports():
             "20240308-11685", "20250520-17884", "20230222-6182", "20221027-4524", "20220820-3537",
             # places of the place list (analysis/data/ner/place_names.txt)
             "20220220-810", "20220327-1373", "20221003-4181", "20240403-12068"}
-    out = {}
-    with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line[8:22].split('"')[0] in want:
-                r = json.loads(line)
-                out[r["id"]] = r["content"]
-                if len(out) == len(want):
-                    break
-    return out
+    return digest_texts_by_id(want)
 
 
 def _digest_names(reports, doc_id):

@@ -261,15 +261,9 @@ def test_gold_set_covers_its_selection(name):
 @pytest.fixture(scope="module")
 def digest_texts():
     """Texts of the digest reports in the DIGEST_SETS selections (skips without ../shared)."""
-    import gzip
-    from conftest import shared_file
+    from conftest import digest_texts_by_id
     want = {i for name in DIGEST_SETS for i in _selection(f"gold_selection_{name}.json")}
-    out = {}
-    with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line[8:22].split('"')[0] in want:
-                rec = json.loads(line)
-                out[rec["id"]] = rec["content"]
+    out = digest_texts_by_id(want)
     assert set(out) == want
     return out
 
