@@ -430,6 +430,8 @@ _PAIRED_ABBREV = 0.6
 _TITLE_AFTER_SURNAME = re.compile(r"(?:主席|总理|总统|首相|大使|先生|小姐|女士|老师|教授|大夫|医生|师傅|大爷|大妈|"
                                   r"大娘|阿姨|老伯|奶奶|爷爷|书记|主任|局长|厂长|所长|院长|校长|部长|省长|市长|县长|"
                                   r"区长|镇长|乡长|村长|经理|总|工|老|副主席|副总理)")
+#: forms of address after a surname (赵女士, 王大爷): no name unless the text names the person in full
+_ADDRESS_AFTER_SURNAME = re.compile(r"(?:先生|小姐|女士|老师|师傅|大爷|大妈|大娘|阿姨|老伯|奶奶|爷爷|大姐|大哥|同学)")
 #: ... for a surname with a title after it (周总理, 江主席): the title is the evidence
 _SURNAME_TITLE = 0.6
 #: ... and above which it may even start with a function word (向兵) or end like a place (陈贵州)
@@ -1533,9 +1535,13 @@ class _Doc:
         for p in found.values():
             if len(p["name"]) >= 2 and "·" not in p["name"]:
                 full.setdefault(p["name"][0], set()).add(p["name"])
-        for p in found.values():
-            if len(p["name"]) == 1 and len(full.get(p["name"], ())) == 1:
+        for key, p in list(found.items()):
+            if len(p["name"]) != 1:
+                continue
+            if len(full.get(p["name"], ())) == 1:
                 p["name"] = next(iter(full[p["name"]]))
+            elif _ADDRESS_AFTER_SURNAME.match(text, key[1]):
+                del found[key]  # 赵女士, 马大爷 and no full name: a form of address names no one (江主席 stays)
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
                               if keep_doctrine or not (_DOCTRINE_AFTER.match(text, p["end"])

@@ -1038,8 +1038,10 @@ def test_surname_with_a_title_is_the_one_person_of_that_surname():
             if r["label"] == "person"]
     assert {r["text"] for r in recs} == {"朱茂锦", "朱"}
     assert {r["name"] for r in recs} == {"朱茂锦"} and len({r["entity_id"] for r in recs}) == 1
-    # no full name of that surname in the text: the surname stays (MSRA's 江主席)
+    # no full name of that surname in the text: an office keeps the surname (MSRA's 江主席) ...
     assert [r["name"] for r in extract_entities("江主席在江西考察。") if r["label"] == "person"] == ["江"]
+    # ... a form of address names no one (the gold's convention: surname + title is skipped)
+    assert not _people(extract_entities("在湖南省衡阳市衡南县，赵女士因难产被县医院通过绿色通道救治。"))
 
 
 def test_kin_and_command_roles():
