@@ -471,6 +471,9 @@ _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致
                               r"谈到|发表|前往|来到|视察|考察|调研|看望|慰问|带领|一行)")
 #: a three-character name at a clause start before a verb of the news (。张又侠陪同)
 _NEWS_VERB = re.compile(r"陪同|出席|主持|表示|指出|强调|讲话|致辞|会见")
+#: a clause of names joined by 、 and a verb of attendance (。肖捷、万钢参加。)
+_NAME_LIST_CLAUSE = re.compile(r"(?:^|(?<=[。；！？\n]))((?:[\u4e00-\u9fff]{2,3}、)+[\u4e00-\u9fff]{2,3})"
+                               r"(?:等)?(?:参加|出席|陪同|参加会见|出席会议|参加会议|一同)")
 _CLAUSE_START = frozenset("。；！？， \n\t\u3000")
 _HAN_3 = re.compile(f"[{_HAN}]{{3}}")
 #: an appointment before a name: 为 after the name is the verb's (任命王毅|为部长)
@@ -1318,10 +1321,13 @@ class _Doc:
         text = self.text
         outer = [(s0, e0) for s0, e0, k in self.crf if k in ("LOC", "ORG")]
         drop = set()
+        gaz = self.res.gaz
         for nm in {p["name"] for p in found.values() if p["name"] == p["text"]}:
             ks = list(_find_all(text, nm))
             if any(self._no_person_at(k, k + len(nm)) for k in ks):
                 drop.add(nm)
+            elif "·" in nm and all(gaz.has(x) or gaz.is_short(x) for x in nm.split("·")):
+                drop.add(nm)  # 数据中心集群（甘肃·庆阳）: a province and a city
             elif len(ks) >= 2 and len({text[k - 1:k] for k in ks}) == 1 and "\u4e00" <= text[ks[0] - 1:ks[0]] <= "\u9fff" \
                     and any(s0 < k and k + len(nm) <= e0 for k in ks for s0, e0 in outer) \
                     and max((self.crf_conf.get((k, k + len(nm)), 0.0) for k in ks
@@ -1401,6 +1407,10 @@ class _Doc:
                     continue  # the CRF reads a place there after a rare surname (代表|全|中国)
                 if text[b:b + 1].isdigit() and self.crf_label[a] != "PER":
                     continue  # 运动员|占比约86%: a number after it, and the CRF reads no name
+                if self.crf_label[a] != "PER" and (
+                        self._common_given(nm[:2]) and res.common_words[nm[:2]][:2] not in ("ns", "nt", "nz")
+                        or any(self._plain_word(text[a:a + n]) for n in (3, 4))):
+                    break  # 成员|单位要, 党员|齐聚一堂: a common word or an idiom starts there
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and not self._weak_given_name(a, b) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
@@ -1461,7 +1471,9 @@ class _Doc:
                         and not self._blocked(a, b) and not self._bad_context(a, b) \
                         and not self._function_start(a, b) \
                         and (a == 0 or not ("\u4e00" <= text[a - 1] <= "\u9fff") or text[a - 1] in "的是和与及、以对向给为"
-                             or self.crf_label[a] == "PER" or self._plain_word(text[a - 2:a])):
+                             or self.crf_label[a] == "PER" or self._plain_word(text[a - 2:a])
+                             or ln == 3 and res.common_words.get(nm, "").startswith("nr")
+                             and not _translit_name(nm)):  # 悟透|习近平总书记 (not 格|鲁吉亚总理)
                     found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                     break
             else:
@@ -1650,6 +1662,20 @@ class _Doc:
                     or any(a < e and s < b for a, b in found) or self._blocked(s, e):
                 continue
             found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
+        # 。肖捷、万钢参加。: a list of names alone between a clause start and a verb of the news
+        for m in _NAME_LIST_CLAUSE.finditer(text):
+            items, k = [], m.start(1)
+            for part in m.group(1).split("、"):
+                items.append((k, k + len(part)))
+                k += len(part) + 1
+            if len(items) < 2 or any(a < m.end(1) and m.start(1) < b for a, b in found):
+                continue
+            if all(sur.get(text[a], 0) >= 20 and text[a:b] not in words and text[a + 1:b] not in words
+                   and not any(c in _NOT_IN_GIVEN for c in text[a + 1:b])
+                   and all(self.crf_label[x] in (None, "PER") for x in range(a, b)) and not self._blocked(a, b)
+                   for a, b in items):
+                for a, b in items:
+                    found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
 
     def _listed_with_things(self, found: dict) -> None:
         """Drop "names" that are items of a 、-list of things.

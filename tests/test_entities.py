@@ -1048,3 +1048,17 @@ def test_kin_and_command_roles():
     assert _people(extract_entities("学校离家远，女儿马小兰12岁才上学。"))["马小兰"]["role"] == "女儿"
     people = _people(extract_entities("11月30日，国民警卫队指挥官维克托·琼戈率人劫走。"))
     assert people["维克托·琼戈"]["role"] == "国民警卫队指挥官"
+
+
+@pytest.mark.parametrize("text, wrong, kept", [
+    ("国家数据中心集群（甘肃·庆阳）东数西算产业园区项目开工。", ["甘肃·庆阳"], []),   # a province and a city
+    ("李克强还视频巡视了双创项目。\n肖捷、万钢参加。", [], ["肖捷", "万钢"]),         # names alone before 参加
+    ("中国佛教界要学深悟透习近平总书记关于宗教工作的重要论述。", [], ["习近平"]),
+    ("北京市要履行好主体责任，各成员单位要关心支持北京市工作。", ["单位要", "单位"], []),
+    ("湖北孝感老中青三代党员齐聚一堂，唱支山歌给党听。", ["齐聚"], []),              # an idiom after a role
+    ("家住江南街道沿山社区沿山小区群众黄海亮说。", [], ["黄海亮"]),                  # 黄海 is a place word
+    ("圭亚那总统阿里、格鲁吉亚总理加里巴什维利出席。", ["鲁吉亚"], []),
+])
+def test_tune6_classes(text, wrong, kept):
+    people = _people(extract_entities(text))
+    assert not set(wrong) & set(people) and set(kept) <= set(people)
