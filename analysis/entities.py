@@ -341,6 +341,9 @@ _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|
 _TO_BEFORE_OFFICE = frozenset("给向对为跟让请被把")
 #: a body's name right before a bracket: the bracket holds its short name (…抵抗运动（哈马斯）)
 _BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线|党|军|公司|协会|委员会|基金会)$")
+#: 等, a count with its measure word, and the category after a list (等多棵树苗, 等30名同志)
+_DENG_CATEGORY = re.compile(r"等((?:[0-9０-９一二三四五六七八九十百千两几多余数]+[名位个棵种座家所项条件只头批类])?)"
+                            r"([\u4e00-\u9fff]{0,8})")
 #: a count before a title (等|6位|代表, 等|30名|同志)
 _COUNT_LEAD = re.compile(r"^[0-9０-９一二三四五六七八九十百千两几多余]+[位名个人]")
 #: what ends the clause of a 、-list (:meth:`_Doc._listed_with_things`)
@@ -1167,10 +1170,10 @@ class _Doc:
             return True  # 第2号洪峰, 3号台风: a numbered thing
         if b - a == 2 and nm[1] == "方" and nm[0] in _PLACE_ABBREV:
             return True  # 韩方, 美方: a side in talks
-        if b - a >= 3:
-            um = _NAME_FOLLOWED_BY_UNIT.match(text, b - 1)
-            if um and um.end() - (b - 1) >= 2:
-                return True  # 胡塞武|装: the last character starts a unit word (武装)
+        for k in range(a, b):
+            um = _NAME_FOLLOWED_BY_UNIT.match(text, k)
+            if um and um.end() - k >= 2 and (k > a or um.end() < b):
+                return True  # 胡塞武|装, 京张|高铁, 高铁|云贵段: a unit word (武装, 高铁) inside or across the name
         if a >= 2 and text[a - 1] == text[a] and text[a - 2] == "一":
             return True  # 一张张网格: a repeated measure word, no surname
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
@@ -1441,7 +1444,8 @@ class _Doc:
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
                     and (b == len(text) or glued or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
                          or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布",
-                                                 "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")):
+                                                 "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")
+                         or self.res.common_words.get(text[b:b + 2], "")[:1] == "v"):  # 总统普京|汇报
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
@@ -1498,13 +1502,27 @@ class _Doc:
         while changed:
             changed = False
             for (a, b) in list(found):
+                if text[a - 1:a] == "/" and text[a - 5:a - 1] and (a - 4, a - 1) not in found \
+                        and not any(x < a - 1 and a - 4 < y for x, y in found):
+                    # 张家齐/王飞龙: the name before a slash pair (sports doubles)
+                    for ln in (3, 2):
+                        s0 = a - 1 - ln
+                        nm = text[s0:a - 1]
+                        if s0 >= 0 and not _HAN_CHAR.match(text, s0 - 1) or s0 >= 0 and self._plain_word(text[s0 - 2:s0]) \
+                                or s0 >= 1 and text[s0 - 1] in "的是和与及、，。；组":
+                            if self._looks_like_name(nm) and not self._blocked(s0, a - 1) \
+                                    and not self._bad_context(s0, a - 1):
+                                found[(s0, a - 1)] = dict(start=s0, end=a - 1, text=nm, label="person", name=nm)
+                                changed = True
+                                break
                 for nxt in (b + 1,):
-                    if text[b:b + 1] != "、":
+                    if text[b:b + 1] not in ("、", "/"):
                         continue
                     for ln in (3, 2):
                         e = nxt + ln
                         nm = text[nxt:e]
-                        if e <= len(text) and text[e:e + 1] in ("、", "等", "和", "，", "。") \
+                        if e <= len(text) and (text[e:e + 1] in ("、", "等", "和", "，", "。", "/")
+                                               or text[b] == "/" and self._glued_at(e) and ln == 3) \
                                 and nm[-1] not in "等的了在是" and nm not in res.roles \
                                 and self._looks_like_name(nm) and (nxt, e) not in found \
                                 and not self._blocked(nxt, e) and not self._bad_context(nxt, e):
@@ -1539,6 +1557,7 @@ class _Doc:
                 del found[key]
         self._foreign_fixes(found)
         self._listed_with_things(found)
+        self._listed_before_category(found)
         self._places_and_bodies_anywhere(found)
         self._place_names(found)
         self._known_name_runs_on(found)
@@ -1751,6 +1770,37 @@ class _Doc:
         res = self.res
         tag = res.common_words.get(w)
         return tag is not None and not tag.startswith("nr") and res.pair_freq.get(w, 0) >= 100
+
+    def _listed_before_category(self, found: dict) -> None:
+        """Drop names in a 、-list that ends in 等 and a category of things:
+        油松、金枝槐、美人梅、车梁木、杜仲、元宝枫等多棵树苗 (not 习近平、李克强等党和国家
+        领导人, 等30名同志, nor 李干杰、何立峰等陪同考察, where a verb follows 等).
+        A name with a title or mentioned outside the list stays."""
+        text, res = self.text, self.res
+        for m in _DENG_CATEGORY.finditer(text):
+            k = m.start()  # the 等
+            head = m.group(1) + m.group(2)
+            if not head or m.group(1)[-1:] in "名位" or res.role_re.search(head) \
+                    or any(w in head for w in ("人", "同志", "领导", "嘉宾", "家庭", "代表")):
+                continue
+            w = res.common_words.get(m.group(2)[:2], "")
+            if not m.group(1) and w[:1] in ("v", "d", "p", "c"):
+                continue  # 等陪同考察
+            c0 = k
+            while c0 > 0 and text[c0 - 1] not in _LIST_CLAUSE_END:
+                c0 -= 1
+            seg = text[c0:k]
+            if seg.count("、") < 2:
+                continue
+            items, pos = [], c0
+            for part in seg.split("、"):
+                items.append((pos, pos + len(part)))
+                pos += len(part) + 1
+            items = items[1:]  # the first item may carry words before the list
+            for key in [(a, b) for (a, b) in found if any(i0 == a and i1 == b for i0, i1 in items)]:
+                nm = text[key[0]:key[1]]
+                if not any(x < c0 or x >= k for x in _find_all(text, nm)):
+                    del found[key]
 
     def _known_name_runs_on(self, found: dict) -> None:
         """A name that runs on past another name found in the text, into a

@@ -1062,3 +1062,25 @@ def test_kin_and_command_roles():
 def test_tune6_classes(text, wrong, kept):
     people = _people(extract_entities(text))
     assert not set(wrong) & set(people) and set(kept) <= set(people)
+
+
+@pytest.mark.parametrize("text, wrong, kept", [
+    ("在跳水项目混合双人10米台决赛中，中国组合张家齐/王飞龙以339.54分夺得冠军。", [], ["张家齐", "王飞龙"]),
+    ("当日跳水最后一项比赛，王宗源/龙道一夺得男子双人3米板冠军。", ["龙道"], ["王宗源", "龙道一"]),
+    ("习近平接连种下油松、金枝槐、美人梅、车梁木、杜仲、元宝枫等多棵树苗。", ["车梁木", "杜仲"], []),
+    ("习近平、李克强、栗战书等党和国家领导人出席。", [], ["习近平", "李克强", "栗战书"]),
+    ("李干杰、何立峰、吴政隆等陪同考察。", [], ["李干杰", "何立峰", "吴政隆"]),   # a verb after 等
+    ("授予王崇鹏、方璐、翟光耀等677名同志称号。", [], ["王崇鹏", "方璐", "翟光耀"]),
+    ("十年来，京张高铁、京雄城际、京唐城际等多条线路开通。", ["张高铁"], []),
+    ("新年开年，在渝昆高铁云贵段施工现场，一万多名建设者坚守岗位。", ["高铁云"], []),
+    ("村民王镇海说，今年收成不错。", [], ["王镇海"]),                           # one unit character is fine
+])
+def test_tune7_tune8_classes(text, wrong, kept):
+    people = _people(extract_entities(text))
+    assert not set(wrong) & set(people) and set(kept) <= set(people)
+
+
+def test_offices_of_tune7_tune8():
+    people = _people(extract_entities("国务委员、国家防汛抗旱总指挥部总指挥王勇4月14日出席会议。"))
+    assert people["王勇"]["role"] == "国务委员、国家防汛抗旱总指挥部总指挥"
+    assert _people(extract_entities("俄罗斯总统新闻秘书佩斯科夫27日表示。"))["佩斯科夫"]["role"] == "俄罗斯总统新闻秘书"
