@@ -522,6 +522,7 @@ SENTENCE_END = set("。！？\n")
 def tuning_gold_texts(docs: list[dict]) -> dict[str, str]:
     """Texts of the tuning gold documents: the seed body, related reports, digest reports."""
     import gzip
+
     from analysis.ingest.reader import read_path
     out: dict[str, str] = {}
     seed = ROOT / "corpus" / "seed" / "000_6821ed831be0e517.txt"
@@ -556,12 +557,21 @@ def gold_person_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
     return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
 
 
-def ingenre_sentences(counts: dict | None = None):
+def gold_set_name(fname: str) -> str:
+    """gold_entities_tune4_a.json → tune4; gold_entities.json → gold."""
+    parts = fname[:-len(".json")].split("_")
+    return parts[2] if len(parts) > 2 else "gold"
+
+
+def ingenre_sentences(counts: dict | None = None, exclude: set[str] | frozenset = frozenset()):
     """(chars, labels) of the informative sentences of the tuning gold documents
-    (see the module docstring, ``--extra-gold``)."""
+    (see the module docstring, ``--extra-gold``); ``exclude``: set names left out
+    (tune7, gold...), to score on them as an in-genre dev set."""
     from analysis.entities import extract_entities
     docs = []
     for fname, _ in TUNING_GOLD:
+        if gold_set_name(fname) in exclude:
+            continue
         path = ROOT / "tests" / "data" / fname
         docs.extend(json.loads(path.read_text(encoding="utf-8"))["documents"])
     texts = tuning_gold_texts(docs)
@@ -702,6 +712,9 @@ def main(argv=None) -> int:
                     "and organisations from the packaged model's extract_entities; see the docstring)")
     ap.add_argument("--extra-weight", type=int, default=1,
                     help="with --extra-gold: append each in-genre sentence this many times")
+    ap.add_argument("--extra-exclude", default="",
+                    help="with --extra-gold: comma-separated tuning sets left out (e.g. tune7,tune8; "
+                    "'gold' = gold_entities.json), to score on them as an in-genre dev set")
     ap.add_argument("--lexicons-only", action="store_true", help="only write surnames.txt")
     args = ap.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -743,9 +756,10 @@ def main(argv=None) -> int:
             break
     extra: dict | None = None
     if args.extra_gold:
-        extra = {"weight": args.extra_weight}
+        excl = {x for x in args.extra_exclude.split(",") if x}
+        extra = {"weight": args.extra_weight, "excluded_sets": sorted(excl)}
         t2 = time.time()
-        rows = list(ingenre_sentences(extra))
+        rows = list(ingenre_sentences(extra, excl))
         for chars, labels in rows:
             xseq = char_features(normalise(chars), lex)
             for _ in range(args.extra_weight):
@@ -787,7 +801,8 @@ def main(argv=None) -> int:
                if args.augment_names else "") + (" --augment-places" if args.augment_places else "")
             + (" --no-augment-foreign" if args.no_augment_foreign else "")
             + (" --augment-whole-given" if args.augment_whole_given else "")
-            + (f" --extra-gold --extra-weight {args.extra_weight}" if args.extra_gold else ""),
+            + (f" --extra-gold --extra-weight {args.extra_weight}" if args.extra_gold else "")
+            + (f" --extra-exclude {args.extra_exclude}" if args.extra_gold and args.extra_exclude else ""),
             "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
