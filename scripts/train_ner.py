@@ -45,7 +45,8 @@ sentence with people, their names replaced by sampled ones
 TUNING gold sets (:func:`ingenre_sentences`; never the held-out ones): each
 gold document's text is split into sentences (on 。！？ and line breaks); every
 occurrence of a gold person name is PER, except one inside a longer gold name
-or before 新时代/思想/理论/主义 (a doctrine); places and organisations are the
+or before 新时代/思想/理论/主义 or
+经济/法治/外交/强军/生态文明/文化思想 (a doctrine); places and organisations are the
 packaged model's own ``extract_entities`` predictions (outermost spans, place →
 LOC, organization → ORG); a predicted person that is no gold name is O. Only
 sentences with a gold person or a predicted person are kept, each
@@ -515,7 +516,8 @@ TUNING_GOLD = ([("gold_entities.json", "related")]
                + [(f"gold_entities_{n}_{p}.json", "related") for n in ("tune2", "tune3", "tune5") for p in "ab"]
                + [(f"gold_entities_{n}_{p}.json", "digest") for n in ("tune4", "tune6", "tune7", "tune8")
                   for p in "ab"])
-DOCTRINE_AFTER = re.compile(r"新时代|思想|理论|主义")
+#: a doctrine after a name (习近平新时代…思想, 邓小平理论, 习近平法治思想): that occurrence is no person
+DOCTRINE_AFTER = re.compile(r"新时代|(?:经济|法治|外交|强军|生态文明|文化)?思想|理论|主义")
 SENTENCE_END = set("。！？\n")
 
 
