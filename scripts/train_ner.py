@@ -40,6 +40,19 @@ Everything else is ``O``. Labels are BIO per character; features are
 sentence with people, their names replaced by sampled ones
 (:class:`NameSampler`, :func:`augment_names`); see
 ``analysis/data/ner/README.md`` for why it is not used.
+
+``--extra-gold`` (off for the packaged model) adds in-genre sentences from the
+TUNING gold sets (:func:`ingenre_sentences`; never the held-out ones): each
+gold document's text is split into sentences (on 。！？ and line breaks); every
+occurrence of a gold person name is PER, except one inside a longer gold name
+or before 新时代/思想/理论/主义 or
+经济/法治/外交/强军/生态文明/文化思想 (a doctrine); places and organisations are the
+packaged model's own ``extract_entities`` predictions (outermost spans, place →
+LOC, organization → ORG); a predicted person that is no gold name is O. Only
+sentences with a gold person or a predicted person are kept, each
+``--extra-weight K`` times. Their counts go to the model's json (``extra_gold``).
+Train such a model to another path (``--out /tmp/x.model``) and point the
+extractor at it with ``EntityOptions(model=...)``.
 """
 from __future__ import annotations
 
@@ -497,6 +510,128 @@ def augment_names(chars: str, labels: list[str], sampler: NameSampler) -> tuple[
     return "".join(out_c), out_l
 
 
+#: tuning gold sets (tests/data): (file, where the texts are); never the held-out sets
+#: (gold_entities_heldout*, gold_entities_fresh*), which are only scored
+TUNING_GOLD = ([("gold_entities.json", "related")]
+               + [(f"gold_entities_{n}_{p}.json", "related") for n in ("tune2", "tune3", "tune5") for p in "ab"]
+               + [(f"gold_entities_{n}_{p}.json", "digest") for n in ("tune4", "tune6", "tune7", "tune8")
+                  for p in "ab"])
+#: a doctrine after a name (习近平新时代…思想, 邓小平理论, 习近平法治思想): that occurrence is no person
+DOCTRINE_AFTER = re.compile(r"新时代|(?:经济|法治|外交|强军|生态文明|文化)?思想|理论|主义")
+SENTENCE_END = set("。！？\n")
+
+
+def tuning_gold_texts(docs: list[dict]) -> dict[str, str]:
+    """Texts of the tuning gold documents: the seed body, related reports, digest reports."""
+    import gzip
+
+    from analysis.ingest.reader import read_path
+    out: dict[str, str] = {}
+    seed = ROOT / "corpus" / "seed" / "000_6821ed831be0e517.txt"
+    out["seed"] = next(d for d in read_path(seed) if hasattr(d, "body")).body
+    with open(ROOT / "corpus" / "related" / "volunteer_partybuilding_subset.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            out[str(r["id"])] = r["content"]
+    want = {d["id"] for d in docs} - set(out)
+    with gzip.open(ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz", "rt", encoding="utf-8") as fh:
+        for line in fh:
+            if not want:
+                break
+            if line[8:22].split('"')[0] in want:
+                r = json.loads(line)
+                out[r["id"]] = r["content"]
+                want.discard(r["id"])
+    return out
+
+
+def gold_person_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
+    """Occurrences of the gold names in ``text``, outermost only (a name inside a
+    longer gold name's occurrence is not one), none before a doctrine word."""
+    spans = set()
+    for name in names:
+        if not name:
+            continue
+        for m in re.finditer(re.escape(name), text):
+            if DOCTRINE_AFTER.match(text, m.end()):
+                continue
+            spans.add((m.start(), m.end()))
+    return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
+
+
+def gold_set_name(fname: str) -> str:
+    """gold_entities_tune4_a.json → tune4; gold_entities.json → gold."""
+    parts = fname[:-len(".json")].split("_")
+    return parts[2] if len(parts) > 2 else "gold"
+
+
+def ingenre_sentences(counts: dict | None = None, exclude: set[str] | frozenset = frozenset()):
+    """(chars, labels) of the informative sentences of the tuning gold documents
+    (see the module docstring, ``--extra-gold``); ``exclude``: set names left out
+    (tune7, gold...), to score on them as an in-genre dev set."""
+    from analysis.entities import extract_entities
+    docs = []
+    for fname, _ in TUNING_GOLD:
+        if gold_set_name(fname) in exclude:
+            continue
+        path = ROOT / "tests" / "data" / fname
+        docs.extend(json.loads(path.read_text(encoding="utf-8"))["documents"])
+    texts = tuning_gold_texts(docs)
+    counts = counts if counts is not None else {}
+    for key in ("documents", "sentences", "sentences_seen", "PER", "LOC", "ORG", "predicted_person_not_gold"):
+        counts.setdefault(key, 0)
+    for doc in docs:
+        text = texts[doc["id"]]
+        names = [p["name"] for p in doc["people"]]
+        counts["documents"] += 1
+        recs = extract_entities(text, doc["id"])
+        per = gold_person_spans(text, names)
+        gold_set = set(names)
+        pred_person = [(r["start"], r["end"]) for r in recs if r["label"] == "person"]
+        other = [(r["start"], r["end"], "LOC" if r["label"] == "place" else "ORG") for r in recs
+                 if r["label"] in ("place", "organization")]
+        other = [o for o in other if not any(q != o and q[0] <= o[0] and o[1] <= q[1] for q in other)]
+        other = [o for o in other if not any(o[0] < e and s < o[1] for s, e in per)]
+        labels = ["O"] * len(text)
+        taken = [False] * len(text)
+        for s, e in per:
+            labels[s:e] = ["B-PER"] + ["I-PER"] * (e - s - 1)
+            for i in range(s, e):
+                taken[i] = True
+        for s, e, kind in sorted(other):
+            if any(taken[s:e]):
+                continue  # overlaps an earlier outermost span
+            labels[s:e] = ["B-" + kind] + ["I-" + kind] * (e - s - 1)
+            for i in range(s, e):
+                taken[i] = True
+        start = 0
+        for i, ch in enumerate(text + "\n"):
+            if ch not in SENTENCE_END:
+                continue
+            a, b = start, min(i + 1, len(text))
+            start = i + 1
+            while a < b and text[a].isspace():
+                a += 1
+            while b > a and text[b - 1].isspace():
+                b -= 1
+            if a >= b:
+                continue
+            counts["sentences_seen"] += 1
+            has_gold = any(a <= s and e <= b for s, e in per)
+            preds = [(s, e) for s, e in pred_person if a <= s and e <= b]
+            if not has_gold and not preds:
+                continue
+            sent_labels = labels[a:b]
+            if sent_labels[0].startswith("I-"):
+                sent_labels[0] = "B-" + sent_labels[0][2:]
+            counts["sentences"] += 1
+            for lab in sent_labels:
+                if lab.startswith("B-"):
+                    counts[lab[2:]] += 1
+            counts["predicted_person_not_gold"] += sum(1 for s, e in preds if text[s:e] not in gold_set)
+            yield text[a:b], sent_labels
+
+
 def write_surnames(corpus: Path, out: Path, min_count: int = 2) -> int:
     """Surnames of People's Daily 1998: the first word of each multi-word
     ``nr`` run (PKU splits 江/nr 泽民/nr, 欧阳/nr 中石/nr), with counts."""
@@ -574,6 +709,14 @@ def main(argv=None) -> int:
     ap.add_argument("--augment-power", type=float, default=0.5,
                     help="counts of surnames and name characters are raised to this power before sampling "
                     "(1 = as in the corpus, 0.5 = flatter: rarer characters come up more)")
+    ap.add_argument("--extra-gold", action="store_true",
+                    help="add the informative sentences of the tuning gold sets (people from the gold, places "
+                    "and organisations from the packaged model's extract_entities; see the docstring)")
+    ap.add_argument("--extra-weight", type=int, default=1,
+                    help="with --extra-gold: append each in-genre sentence this many times")
+    ap.add_argument("--extra-exclude", default="",
+                    help="with --extra-gold: comma-separated tuning sets left out (e.g. tune7,tune8; "
+                    "'gold' = gold_entities.json), to score on them as an in-genre dev set")
     ap.add_argument("--lexicons-only", action="store_true", help="only write surnames.txt")
     args = ap.parse_args(argv)
     args.out.parent.mkdir(parents=True, exist_ok=True)
@@ -613,6 +756,19 @@ def main(argv=None) -> int:
             n_aug += 1
         if args.limit and n_sent >= args.limit:
             break
+    extra: dict | None = None
+    if args.extra_gold:
+        excl = {x for x in args.extra_exclude.split(",") if x}
+        extra = {"weight": args.extra_weight, "excluded_sets": sorted(excl)}
+        t2 = time.time()
+        rows = list(ingenre_sentences(extra, excl))
+        for chars, labels in rows:
+            xseq = char_features(normalise(chars), lex)
+            for _ in range(args.extra_weight):
+                trainer.append(xseq, labels)
+        extra["appended"] = len(rows) * args.extra_weight
+        extra["characters"] = sum(len(c) for c, _ in rows)
+        print(f"in-genre gold: {extra} ({time.time() - t2:.0f} s)", flush=True)
     print(f"{n_sent} sentences (+{n_aug} with sampled names), {n_chars} characters, entities {counts}; "
           f"features built in {time.time() - t0:.0f} s", flush=True)
     trainer.set_params({"c1": args.c1, "c2": args.c2, "max_iterations": args.max_iterations,
@@ -640,12 +796,15 @@ def main(argv=None) -> int:
                        "augment_foreign": not args.no_augment_foreign,
                        "augment_whole_given": args.augment_whole_given},
             "trainer": "python-crfsuite lbfgs",
+            "extra_gold": extra,
             "heldout": dev,
             "command": "python scripts/train_ner.py" + (f" --holdout {args.holdout}" if args.holdout else "")
             + (f" --augment-names {args.augment_names} --augment-power {args.augment_power}"
                if args.augment_names else "") + (" --augment-places" if args.augment_places else "")
             + (" --no-augment-foreign" if args.no_augment_foreign else "")
-            + (" --augment-whole-given" if args.augment_whole_given else ""),
+            + (" --augment-whole-given" if args.augment_whole_given else "")
+            + (f" --extra-gold --extra-weight {args.extra_weight}" if args.extra_gold else "")
+            + (f" --extra-exclude {args.extra_exclude}" if args.extra_gold and args.extra_exclude else ""),
             "seconds": round(time.time() - t0)}
     args.out.with_suffix(".json").write_text(json.dumps(meta, ensure_ascii=False, indent=1) + "\n",
                                              encoding="utf-8")
