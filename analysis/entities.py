@@ -331,7 +331,8 @@ _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
-_DOCTRINE_AFTER = re.compile(r"(?:理论|思想|主义|列宁主义|新时代中国特色社会主义思想|精神)")  # 马克思|列宁主义
+_DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态文明|文化)?思想|主义|列宁主义|"
+                             r"新时代中国特色社会主义思想|精神)")  # 马克思|列宁主义, 习近平|法治思想
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
 _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金)奖|"

@@ -877,6 +877,10 @@ def test_part_of_a_dotted_name_is_the_same_person(related_records):
 
 def test_names_inside_doctrines_and_named_things():
     assert not _people(extract_entities("坚持马克思列宁主义、毛泽东思想、邓小平理论。"))
+    # a doctrine with its field (习近平法治思想, 习近平经济思想) is no mention, while the name elsewhere is
+    for text in ("习近平总书记强调，要深入学习贯彻习近平法治思想。", "习近平总书记指出，以习近平经济思想为指导。"):
+        mentions = [r for r in extract_entities(text) if r["label"] == "person"]
+        assert [(r["name"], r["start"]) for r in mentions] == [("习近平", 0)]
     assert not _people(extract_entities("当晚第十届中国戏剧奖·曹禺剧本奖同时揭晓。"))
     assert not _people(extract_entities("随着纪念日临近，辽宁抚顺雷锋纪念馆迎来参观高峰。"))
     opts = EntityOptions(doctrine_people=True)  # MSRA's convention keeps them
