@@ -345,6 +345,8 @@ _BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线
 #: 等, a count with its measure word, and the category after a list (等多棵树苗, 等30名同志)
 _DENG_CATEGORY = re.compile(r"等((?:[0-9０-９一二三四五六七八九十百千两几多余数]+[名位个棵种座家所项条件只头批类])?)"
                             r"([\u4e00-\u9fff]{0,8})")
+#: time words right after a name (总干事格罗西今天表示)
+_TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
 _COUNT_LEAD = re.compile(r"^[0-9０-９一二三四五六七八九十百千两几多余]+[位名个人]")
 #: what ends the clause of a 、-list (:meth:`_Doc._listed_with_things`)
@@ -1386,6 +1388,9 @@ class _Doc:
             a = m.start(1)
             if any(a0 <= a < b0 for a0, b0 in found):
                 continue
+            office_role = res.roles.get(m.group(0)[:a - m.start()], False)  # 委员长|栗战书出席: a name, 战书 or not
+            if self._plain_word(text[m.start():a + 1]) and len(m.group(0)[:a - m.start()]) >= 2:
+                continue  # 居民楼|里并没有, 成员单位: the role word is part of a longer word
             for ln in (3, 2):
                 b = a + ln
                 nm = text[a:b]
@@ -1416,7 +1421,9 @@ class _Doc:
                         or any(self._plain_word(text[a:a + n]) for n in (3, 4))):
                     break  # 成员|单位要, 党员|齐聚一堂: a common word or an idiom starts there
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
-                        and end_ok and not self._weak_given_name(a, b) \
+                        and end_ok and (not self._weak_given_name(a, b) or ln == 3 and office_role
+                                        and _HAN_3.fullmatch(nm) and not any(c in _PARTICLE_END for c in nm[1:])
+                                        and res.common_words.get(text[b:b + 2], "")[:1] == "v") \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
                         and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b) \
                         and not self._function_start(a, b, bool(res.roles.get(m.group(0)[:m.start(1) - m.start()]))):
@@ -1446,7 +1453,8 @@ class _Doc:
                     and (b == len(text) or glued or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
                          or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布",
                                                  "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")
-                         or self.res.common_words.get(text[b:b + 2], "")[:1] == "v"):  # 总统普京|汇报
+                         or self.res.common_words.get(text[b:b + 2], "")[:1] == "v"  # 总统普京|汇报
+                         or text[b:b + 2] in _TIME_AFTER_NAME or text[b:b + 1].isdigit()):  # 格罗西|今天, |29日
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
                 found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
@@ -1633,8 +1641,13 @@ class _Doc:
             if b >= n or self.crf_label[b] is not None:
                 continue
             if b - a == 2 and text[b] == "和":
-                # 李敬|和出席: 和 before a verb ends the name, unless a clause with 的 follows (习近平和出席会议的代表)
-                if sur.get(text[a], 0) >= 3 and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
+                # 李敬|和出席: 和 before a verb ends the name, unless a clause with 的 follows (习近平和出席会议的代表);
+                # 刘鹤和魏凤|和、王勇: 和 before a list separator is no conjunction either
+                if sur.get(text[a], 0) >= 3 and text[b + 1:b + 2] in ("、", "等") and (a, b) in self.crf_at:
+                    del found[(a, b)]
+                    found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person",
+                                             name=text[a:b + 1])
+                elif sur.get(text[a], 0) >= 3 and _VERB_AFTER_NAME.match(text, b + 1) and (a, b) in self.crf_at:
                     clause = _CLAUSE_END.search(text, b + 1)
                     if "的" not in text[b + 1:clause.start() if clause else n]:
                         del found[(a, b)]
@@ -1902,8 +1915,9 @@ class _Doc:
             a += 1  # 外卖小|哥钟海南, 道德模|范尼玛顿珠: the first character ends a word before the name
         if b - a == 3 and _POST_NAME_ROLE.fullmatch(text, a + 1, b):
             return a, a + 1  # 王先生, 李阿姨: a surname and a title, no full name
-        if b - a >= 3 and text[b - 1] in _PARTICLE_END:
-            return a, b - 1
+        if b - a >= 3 and text[b - 1] in _PARTICLE_END \
+                and not (text[b - 1] == "和" and text[b:b + 1] in ("、", "等") and self.crf_prob[b - 1] >= _SURE_NAME):
+            return a, b - 1  # (not 刘鹤和魏凤和、王勇: 和 before a list separator, the CRF sure)
         if b - a == 3 and text[b - 1] == "为" and _APPOINT_BEFORE.search(text, max(0, a - 8), a):
             return a, b - 1  # 任命王毅|为外交部部长
         glue = text[b - 1:b + 1]

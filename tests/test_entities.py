@@ -1088,3 +1088,24 @@ def test_offices_of_tune7_tune8():
     people = _people(extract_entities("国务委员、国家防汛抗旱总指挥部总指挥王勇4月14日出席会议。"))
     assert people["王勇"]["role"] == "国务委员、国家防汛抗旱总指挥部总指挥"
     assert _people(extract_entities("俄罗斯总统新闻秘书佩斯科夫27日表示。"))["佩斯科夫"]["role"] == "俄罗斯总统新闻秘书"
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("全国人大常委会委员长栗战书出席会议并讲话。", "栗战书", "全国人大常委会委员长"),  # 战书 is a word, 栗 rare
+    ("国际原子能机构总干事格罗西今天表示。", "格罗西", "国际原子能机构总干事"),       # a time word after the name
+    ("伊朗已故最高领袖哈梅内伊遗体告别仪式3日在德黑兰举行。", "哈梅内伊", "伊朗已故最高领袖"),
+    ("村支书张玉芝告诉我们，过去这一年。", "张玉芝", "村支书"),
+    ("韩正、孙春兰、胡春华、刘鹤和魏凤和、王勇等出席。", "魏凤和", None),            # 和 before 、 ends no name
+])
+def test_tune9_names_and_roles(text, name, role):
+    people = _people(extract_entities(text))
+    assert name in people and people[name]["role"] == role
+
+
+@pytest.mark.parametrize("text, wrong", [
+    ("黎巴嫩真主党议员当天说，被炸毁的居民楼里并没有要找的高层。", ["楼里并", "楼里"]),  # 居民楼 is a word
+    ("村广场上，村民们看到总书记来了，欢呼着围拢过来。", ["来了", "来了，"]),
+    ("卡塔尔副埃米尔阿卜杜拉和首相出席。", ["阿卜杜拉和"]),
+])
+def test_tune9_no_names(text, wrong):
+    assert not set(wrong) & set(_people(extract_entities(text)))
