@@ -211,12 +211,7 @@ class _Resources:
         """First characters of jieba's three-character name words (``nr*``) →
         how many such words they start (易 100, 阴 67, 区 17)."""
         if self._name_starts is None:
-            from .jiebadict import jieba_dict
-            counts: dict[str, int] = {}
-            for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
-                if len(w) == 3 and t.startswith("nr"):
-                    counts[w[0]] = counts.get(w[0], 0) + 1
-            self._name_starts = counts
+            self._count_name_starts()
         return self._name_starts
 
     @property
@@ -224,13 +219,20 @@ class _Resources:
         """First characters of jieba's three-character ``nr`` words that are
         not in ``surnames.txt`` → how many such words they start (怀 45)."""
         if self._rare_starts is None:
-            from .jiebadict import jieba_dict
-            counts: dict[str, int] = {}
-            for w, _, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
-                if t == "nr" and len(w) == 3 and w[0] not in self.surnames:
-                    counts[w[0]] = counts.get(w[0], 0) + 1
-            self._rare_starts = counts
+            self._count_name_starts()
         return self._rare_starts
+
+    def _count_name_starts(self) -> None:
+        """Both start counts in one pass over jieba's dictionary (read once per process)."""
+        from .jiebadict import jieba_dict
+        starts: dict[str, int] = {}
+        rare: dict[str, int] = {}
+        for w, _, t in zip(*jieba_dict()):
+            if len(w) == 3 and t.startswith("nr"):
+                starts[w[0]] = starts.get(w[0], 0) + 1
+                if t == "nr" and w[0] not in self.surnames:
+                    rare[w[0]] = rare.get(w[0], 0) + 1
+        self._name_starts, self._rare_starts = starts, rare
 
     def plain_words_in(self, s: str) -> bool:
         """Does ``s`` contain a two/three-character dictionary verb, adverb...?"""
@@ -520,6 +522,22 @@ def _overlapping(regex: re.Pattern, text: str):
             return
         yield m
         pos = m.start(1)
+
+
+def _list_items(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """(start, end) of the items of ``text[start:end]`` separated by 、 (empty ones included)."""
+    items, k = [], start
+    for part in text[start:end].split("、"):
+        items.append((k, k + len(part)))
+        k += len(part) + 1
+    return items
+
+
+def _clause_start(text: str, pos: int) -> int:
+    """Where the clause holding ``text[pos]`` starts (after the last _LIST_CLAUSE_END before it)."""
+    while pos > 0 and text[pos - 1] not in _LIST_CLAUSE_END:
+        pos -= 1
+    return pos
 
 
 def _find_all(text: str, sub: str):
@@ -1697,10 +1715,7 @@ class _Doc:
             found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
         # 。肖捷、万钢参加。: a list of names alone between a clause start and a verb of the news
         for m in _NAME_LIST_CLAUSE.finditer(text):
-            items, k = [], m.start(1)
-            for part in m.group(1).split("、"):
-                items.append((k, k + len(part)))
-                k += len(part) + 1
+            items = _list_items(text, m.start(1), m.end(1))
             if len(items) < 2 or any(a < m.end(1) and m.start(1) < b for a, b in found):
                 continue
             if all(sur.get(text[a], 0) >= 20 and text[a:b] not in words and text[a + 1:b] not in words
@@ -1730,20 +1745,14 @@ class _Doc:
         for a, b in found:
             if text[a - 1:a] != "、" and text[b:b + 1] != "、":
                 continue
-            c0 = a
-            while c0 > 0 and text[c0 - 1] not in _LIST_CLAUSE_END:
-                c0 -= 1
+            c0 = _clause_start(text, a)
             c1 = b
             while c1 < n and text[c1] not in _LIST_CLAUSE_END:
                 c1 += 1
             groups.setdefault((c0, c1), []).append((a, b))
         drop = []
         for (c0, c1), keys in groups.items():
-            items, k = [], c0
-            for j in range(c0, c1 + 1):
-                if j == c1 or text[j] == "、":
-                    items.append((k, j))
-                    k = j + 1
+            items = _list_items(text, c0, c1)
             if len(items) < 3:
                 continue
             held = [[(a, b) for a, b in found if i0 <= a and b <= i1] for i0, i1 in items]
@@ -1800,16 +1809,10 @@ class _Doc:
             w = res.common_words.get(m.group(2)[:2], "")
             if not m.group(1) and w[:1] in ("v", "d", "p", "c"):
                 continue  # 等陪同考察
-            c0 = k
-            while c0 > 0 and text[c0 - 1] not in _LIST_CLAUSE_END:
-                c0 -= 1
-            seg = text[c0:k]
-            if seg.count("、") < 2:
+            c0 = _clause_start(text, k)
+            items = _list_items(text, c0, k)
+            if len(items) < 3:
                 continue
-            items, pos = [], c0
-            for part in seg.split("、"):
-                items.append((pos, pos + len(part)))
-                pos += len(part) + 1
             items = items[1:]  # the first item may carry words before the list
             for key in [(a, b) for (a, b) in found if any(i0 == a and i1 == b for i0, i1 in items)]:
                 nm = text[key[0]:key[1]]

@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import io
-import json
 import sys
 import time
 from pathlib import Path
@@ -27,50 +26,24 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
 
-HELDOUT = ("heldout", "fresh3", "fresh4", "fresh5")
-DIGEST_SETS = {"fresh5", "tune4", "tune6", "tune7", "tune8"}
-
-
-def set_files(name: str) -> list[str]:
-    if name == "heldout":
-        return ["gold_entities_heldout.json"]
-    if name == "gold":
-        return ["gold_entities.json"]
-    return [f"gold_entities_{name}_{p}.json" for p in "ab"]
-
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--model", default="", help="crfsuite model (default: the packaged one)")
-    ap.add_argument("--sets", default=",".join(HELDOUT), help="gold sets pooled (default: the held-out ones)")
+    ap.add_argument("--sets", default="", help="gold sets pooled (default: the held-out ones)")
     ap.add_argument("--misses", action="store_true", help="print the misses (tuning sets only)")
     args = ap.parse_args(argv)
-    sets = [x for x in args.sets.split(",") if x]
-    if args.misses and any(x in HELDOUT or x.startswith(("heldout", "fresh")) for x in sets):
-        ap.error("--misses is for tuning sets only: held-out sets are scored in aggregate")
     import test_entities_gold as tg
-    from conftest import digest_texts_by_id
+    from gold_sets import gold_texts, heldout_sets, is_heldout, set_docs
 
     from analysis.entities import EntityOptions, extract_entities
-    from analysis.ingest.reader import read_path
-
+    sets = [x for x in args.sets.split(",") if x] or heldout_sets()
+    if args.misses and any(is_heldout(x) for x in sets):
+        ap.error("--misses is for tuning sets only: held-out sets are scored in aggregate")
     opts = EntityOptions(model=args.model)
     tg.extract_entities = lambda text, doc_id=None: extract_entities(text, doc_id, opts)
-    data = ROOT / "tests" / "data"
-    docs, digest_ids = [], set()
-    for name in sets:
-        for fname in set_files(name):
-            part = json.loads((data / fname).read_text(encoding="utf-8"))["documents"]
-            docs.extend(part)
-            if name in DIGEST_SETS:
-                digest_ids.update(d["id"] for d in part)
-    texts = {"seed": next(d for d in read_path(ROOT / "corpus/seed/000_6821ed831be0e517.txt")
-                          if hasattr(d, "body")).body}
-    with open(ROOT / "corpus/related/volunteer_partybuilding_subset.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            texts[str(r["id"])] = r["content"]
-    texts.update(digest_texts_by_id(digest_ids))
+    docs = [d for name in sets for d in set_docs(name)]
+    texts = gold_texts(d["id"] for d in docs)
     t0 = time.time()
     with contextlib.redirect_stdout(io.StringIO()):  # score_gold prints every miss: shown only with --misses
         s = tg.score_gold({"documents": docs}, texts)

@@ -512,37 +512,9 @@ def augment_names(chars: str, labels: list[str], sampler: NameSampler) -> tuple[
 
 #: tuning gold sets (tests/data): (file, where the texts are); never the held-out sets
 #: (gold_entities_heldout*, gold_entities_fresh*), which are only scored
-TUNING_GOLD = ([("gold_entities.json", "related")]
-               + [(f"gold_entities_{n}_{p}.json", "related") for n in ("tune2", "tune3", "tune5") for p in "ab"]
-               + [(f"gold_entities_{n}_{p}.json", "digest") for n in ("tune4", "tune6", "tune7", "tune8")
-                  for p in "ab"])
 #: a doctrine after a name (习近平新时代…思想, 邓小平理论, 习近平法治思想): that occurrence is no person
 DOCTRINE_AFTER = re.compile(r"新时代|(?:经济|法治|外交|强军|生态文明|文化)?思想|理论|主义")
 SENTENCE_END = set("。！？\n")
-
-
-def tuning_gold_texts(docs: list[dict]) -> dict[str, str]:
-    """Texts of the tuning gold documents: the seed body, related reports, digest reports."""
-    import gzip
-
-    from analysis.ingest.reader import read_path
-    out: dict[str, str] = {}
-    seed = ROOT / "corpus" / "seed" / "000_6821ed831be0e517.txt"
-    out["seed"] = next(d for d in read_path(seed) if hasattr(d, "body")).body
-    with open(ROOT / "corpus" / "related" / "volunteer_partybuilding_subset.jsonl", encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            out[str(r["id"])] = r["content"]
-    want = {d["id"] for d in docs} - set(out)
-    with gzip.open(ROOT.parent / "shared" / "data" / "xwlb" / "xwlb_articles.jsonl.gz", "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if not want:
-                break
-            if line[8:22].split('"')[0] in want:
-                r = json.loads(line)
-                out[r["id"]] = r["content"]
-                want.discard(r["id"])
-    return out
 
 
 def gold_person_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
@@ -559,24 +531,15 @@ def gold_person_spans(text: str, names: list[str]) -> list[tuple[int, int]]:
     return sorted(s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans))
 
 
-def gold_set_name(fname: str) -> str:
-    """gold_entities_tune4_a.json → tune4; gold_entities.json → gold."""
-    parts = fname[:-len(".json")].split("_")
-    return parts[2] if len(parts) > 2 else "gold"
-
-
 def ingenre_sentences(counts: dict | None = None, exclude: set[str] | frozenset = frozenset()):
     """(chars, labels) of the informative sentences of the tuning gold documents
     (see the module docstring, ``--extra-gold``); ``exclude``: set names left out
     (tune7, gold...), to score on them as an in-genre dev set."""
     from analysis.entities import extract_entities
-    docs = []
-    for fname, _ in TUNING_GOLD:
-        if gold_set_name(fname) in exclude:
-            continue
-        path = ROOT / "tests" / "data" / fname
-        docs.extend(json.loads(path.read_text(encoding="utf-8"))["documents"])
-    texts = tuning_gold_texts(docs)
+    sys.path.insert(0, str(ROOT / "tests"))
+    from gold_sets import gold_texts, set_docs, tuning_sets  # the tuning sets there are, and their texts
+    docs = [d for name in tuning_sets() if name not in exclude for d in set_docs(name)]
+    texts = gold_texts(d["id"] for d in docs)
     counts = counts if counts is not None else {}
     for key in ("documents", "sentences", "sentences_seen", "PER", "LOC", "ORG", "predicted_person_not_gold"):
         counts.setdefault(key, 0)

@@ -24,19 +24,10 @@ def shared_file(*parts: str) -> Path:
 
 
 def digest_texts_by_id(ids) -> dict[str, str]:
-    """The 'content' of the digest reports with these ids (../shared/data/xwlb/xwlb_articles.jsonl.gz;
-    skips without the shared folder), read in one pass that stops when all are found."""
-    import gzip
-    want = set(ids)
-    out: dict[str, str] = {}
-    with gzip.open(shared_file("xwlb", "xwlb_articles.jsonl.gz"), "rt", encoding="utf-8") as fh:
-        for line in fh:
-            if line[8:22].split('"')[0] in want:  # '{"id": "20221204-5100", ...': no parse for the rest
-                rec = json.loads(line)
-                out[rec["id"]] = rec["content"]
-                if len(out) == len(want):
-                    break
-    return out
+    """The 'content' of the digest reports with these ids (gold_sets.digest_texts_by_id);
+    skips without the shared folder."""
+    from gold_sets import digest_texts_by_id as read
+    return read(ids, shared_file("xwlb", "xwlb_articles.jsonl.gz"))
 
 
 @pytest.fixture(scope="session")

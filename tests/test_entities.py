@@ -428,9 +428,12 @@ def test_foreign_titles_countries_and_parts(digest_reports):
 
 
 # -- issue 5: person errors on the shipped related reports ------------------------------
+def _related_text(related_records, doc_id):
+    return next(r for r in related_records if r["id"] == doc_id)["content"]
+
+
 def _related_people(related_records, doc_id):
-    rec = next(r for r in related_records if r["id"] == doc_id)
-    return {(p["name"], p["role"]) for p in extract_entities(rec["content"], doc_id=doc_id)
+    return {(p["name"], p["role"]) for p in extract_entities(_related_text(related_records, doc_id), doc_id=doc_id)
             if p["label"] == "person"}
 
 
@@ -835,7 +838,7 @@ def test_no_names_from_list_numbers_time_words_or_glued_verbs(text, name, wrong)
 
 # -- session 4: precision on related reports outside every gold set (read by hand) --------------
 def _doc_people(related_records, doc_id):
-    return _people(extract_entities(next(r for r in related_records if r["id"] == doc_id)["content"]))
+    return _people(extract_entities(_related_text(related_records, doc_id)))
 
 
 @pytest.mark.parametrize("doc_id, wrong, kept", [
@@ -869,7 +872,7 @@ def test_name_run_on_past_a_known_name_is_cut_back(related_records):
 
 def test_part_of_a_dotted_name_is_the_same_person(related_records):
     # 国际大学生体育联合会秘书长艾瑞克·森超 ... 艾瑞克表示
-    recs = extract_entities(next(r for r in related_records if r["id"] == "20230806-8595")["content"])
+    recs = extract_entities(_related_text(related_records, "20230806-8595"))
     alone = [r for r in recs if r["label"] == "person" and r["text"] == "艾瑞克"]
     assert alone and {r["name"] for r in alone} == {"艾瑞克·森超"}
     assert len({r["entity_id"] for r in recs if r["label"] == "person" and r["name"] == "艾瑞克·森超"}) == 1

@@ -34,6 +34,7 @@ from pathlib import Path
 import pytest
 
 from analysis.entities import extract_entities
+from gold_sets import gold_texts, selection, set_docs
 
 GOLD = Path(__file__).parent / "data" / "gold_entities.json"
 #: a second gold set, annotated the same way on 30 other reports and never used
@@ -63,11 +64,6 @@ def role_ok(pred: str | None, gold: dict) -> bool:
 def prog_match(a: str, b: str) -> bool:
     a, b = norm(a), norm(b)
     return bool(a) and bool(b) and (a == b or a in b or b in a)
-
-
-def gold_docs(paths) -> list[dict]:
-    """The documents of the gold files among ``paths`` that exist (a set split over files)."""
-    return [d for path in paths if path.exists() for d in json.loads(path.read_text(encoding="utf-8"))["documents"]]
 
 
 @pytest.fixture(scope="module")
@@ -236,7 +232,7 @@ HELDOUT_SETS = {
     "fresh4": {"person_p": 0.85, "person_r": 0.85, "role": 0.90},
     "fresh5": {"person_p": 0.90, "person_r": 0.85, "role": 0.90},
 }
-#: sets of digest reports of the genre outside the related reports (their texts come from
+#: tune4, tune6-9 and fresh5 are digest reports of the genre outside the related reports (texts from
 #: ../shared/data/xwlb/xwlb_articles.jsonl.gz): tune4 (first look with session 4's code before
 #: its tune4 round: P 0.906, R 0.889, role 0.958 over 54 people; with the session-start code
 #: 0.870 / 0.870 / 0.957) and fresh5 (first look 1.0 / 0.923 / 0.958 over 26 people, both codes)
@@ -246,58 +242,44 @@ HELDOUT_SETS = {
 #: tune7 and tune8 (digest reports; first looks 0.903 / 0.848 / 0.893 over 33 people and
 #: 0.900 / 0.947 / 0.917 over 38) came after the tune5/tune6 round
 #: tune9 (digest; first look 0.948 / 0.936 / 0.836 over 78 people) came after that
-DIGEST_SETS = {"tune4", "fresh5", "tune6", "tune7", "tune8", "tune9"}
-SELECTIONS = ["gold_selection.json", "gold_selection_heldout.json"] + [
-    f"gold_selection_{name}.json" for name in [*TUNING_SETS, *HELDOUT_SETS]]
-
-
-def _set_files(name: str) -> list[Path]:
-    return [Path(__file__).parent / "data" / f"gold_entities_{name}_{part}.json" for part in "ab"]
-
-
-def _selection(name: str) -> list[str]:
-    return json.loads((GOLD.parent / name).read_text(encoding="utf-8"))
+SELECTIONS = ["gold", "heldout", *TUNING_SETS, *HELDOUT_SETS]
 
 
 @pytest.mark.parametrize("name", [*TUNING_SETS, *HELDOUT_SETS])
 def test_gold_set_covers_its_selection(name):
-    sel = _selection(f"gold_selection_{name}.json")
-    ids = [d["id"] for d in gold_docs(_set_files(name))]
+    sel = selection(name)
+    ids = [d["id"] for d in set_docs(name)]
     assert sorted(ids) == sorted(sel) and len(ids) == len(set(ids)) == 30
     for other in SELECTIONS:
-        if other != f"gold_selection_{name}.json":
-            assert not set(sel) & set(_selection(other)), other
+        if other != name:
+            assert not set(sel) & set(selection(other)), other
 
 
-@pytest.fixture(scope="module")
-def digest_texts():
-    """Texts of the digest reports in the DIGEST_SETS selections (skips without ../shared)."""
-    from conftest import digest_texts_by_id
-    want = {i for name in DIGEST_SETS for i in _selection(f"gold_selection_{name}.json")}
-    out = digest_texts_by_id(want)
-    assert set(out) == want
+def _set_texts(name: str) -> dict[str, str]:
+    """The texts of a set's documents (digest reports: skips without ../shared)."""
+    docs = set_docs(name)
+    out = gold_texts(d["id"] for d in docs)
+    if len(out) < len({d["id"] for d in docs}):
+        from conftest import shared_file
+        shared_file("xwlb", "xwlb_articles.jsonl.gz")  # skips, with the reason, when ../shared is absent
+    assert {d["id"] for d in docs} <= set(out)
     return out
 
 
-def _set_texts(name, texts, request):
-    return request.getfixturevalue("digest_texts") if name in DIGEST_SETS else texts
-
-
 @pytest.mark.parametrize("name", TUNING_SETS)
-def test_tuning_set_people_and_roles(name, texts, request):
+def test_tuning_set_people_and_roles(name):
     """People and roles on a tuning set (P/R/role and misses printed with -s)."""
-    s = score_gold({"documents": gold_docs(_set_files(name))}, _set_texts(name, texts, request))
+    s = score_gold({"documents": set_docs(name)}, _set_texts(name))
     for key, floor in TUNING_SETS[name].items():
         assert s[key] >= floor, (key, s[key], s["misses"])
 
 
 @pytest.mark.parametrize("name", HELDOUT_SETS)
-def test_heldout_set_people_and_roles(name, texts, request):
+def test_heldout_set_people_and_roles(name):
     """On reports nobody tuned on: aggregate floors only (no per-item output)."""
     import contextlib
     import io
-    docs = gold_docs(_set_files(name))
     with contextlib.redirect_stdout(io.StringIO()):  # score_gold prints every miss
-        s = score_gold({"documents": docs}, _set_texts(name, texts, request))
+        s = score_gold({"documents": set_docs(name)}, _set_texts(name))
     for key, floor in HELDOUT_SETS[name].items():
         assert s[key] >= floor, (key, round(s[key], 3))
