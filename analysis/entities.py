@@ -79,7 +79,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 11
+ENTITIES_VERSION = 12
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -347,6 +347,18 @@ _BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线
 #: 等, a count with its measure word, and the category after a list (等多棵树苗, 等30名同志)
 _DENG_CATEGORY = re.compile(r"等((?:[0-9０-９一二三四五六七八九十百千两几多余数]+[名位个棵种座家所项条件只头批类])?)"
                             r"([\u4e00-\u9fff]{0,8})")
+#: what may end a place's mention (访问沙特。, 在内蒙古康巴什，)
+_PLACE_CLAUSE_END = frozenset("，。、；\n")
+#: verbs of travel before a place at a clause end (访问沙特。)
+_VISIT_VERBS = frozenset({"访问", "出访", "飞抵", "抵达", "前往", "途经"})
+#: parts of a place before another place (拉法东部萨拉姆)
+_DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部", "东南", "西南", "东北", "西北"})
+#: locatives that end no two-character name after a word (农田|内)
+_LOCATIVE_GIVEN = frozenset("内外上下中里旁边")
+#: the end of a named place or work that may start with a name (活佛纪念馆, 现代农业产业园)
+_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|基地|广场|大桥|大道|学校|中学|小学)$")
+#: the longest item of a list of things before 等 (杨柳青年画, 农牧区饮水安全)
+_LIST_ITEM_MAX = 8
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -500,7 +512,7 @@ _UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
 _NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区|"
-                                    r"高铁|铁路|高速|城际|航线|通道|武装|民兵)")  # 郑渝高铁, 胡塞武装
+                                    r"高铁|铁路|高速|城际|航线|通道|武装|民兵|领事馆|总领馆|大使馆|办事处)")  # 郑渝高铁, 胡塞武装
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1217,6 +1229,8 @@ class _Doc:
         if not sure and a > 0 and self._plain_word(text[a - 1:a + 1]) and self.crf_label[a - 1] != "PER" \
                 and not (b - a >= 3 and self.res.common_words.get(nm, "").startswith("nr")):
             return True  # 行李寄存 (not 落实|习近平: a name of jieba's dictionary)
+        if b - a == 2 and nm[1] in _LOCATIVE_GIVEN and self._plain_word(text[a - 1:a + 1]):
+            return True  # 农田内: a word's last character and a locative, however sure the CRF
         if b - a == 2 and (nm[0] == nm[1] or nm[1] == "老"):
             return True  # 殷殷嘱托; 侯老 (a surname and an honorific: no full name)
         if text[b:b + 1] == "着" and self._plain_word(nm) is not None and nm in self.res.common_words:
@@ -1311,8 +1325,51 @@ class _Doc:
         if text[s - 2:s] == "首都" or text[s - 1:s] == "在" and text[e:e + 1] in ("，", "。", "、") and (
                 self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
             return True
+        if text[e:e + 1] == "驻" and (self.crf_label[e + 1] == "LOC" or text[e + 1:e + 2] in _PLACE_ABBREV):
+            return True  # 沙特驻伊朗马什哈德领事馆, 中国驻美大使: a country sends envoys, a person is sent
+        at_end = e == len(text) or text[e] in _PLACE_CLAUSE_END
+        if at_end and (self.crf_label[s] != "PER" or self.crf_conf.get((s, e), 0.0) < _SURE_NAME) and (
+                text[s - 2:s] in _VISIT_VERBS or text[s - 2:s] in _DIRECTIONS and s >= 3 and self.crf_label[s - 3] == "LOC"
+                or text[s - 1:s] and self.crf_label[s - 1] == "LOC" and self._after_at(s)):
+            return True  # 访问沙特。; 拉法东部萨拉姆，; 在内蒙古康巴什，
         return text[s - 1:s] in ("（", "(") and text[e:e + 1] in ("）", ")") \
             and _BODY_BEFORE_BRACKET.search(text, 0, s - 1) is not None
+
+    def _in_named_thing(self, s: int, e: int) -> bool:
+        """Is the name part of the name of a work or a thing: inside a title in
+        《》 that holds more than it (《穆桂英挂帅》), or the head of a run of
+        nouns that ends a named place or work at the clause end
+        (朱德总司令和五世格达活佛纪念馆、, 格萨尔青稞现代农业产业园、)?"""
+        text = self.text
+        o = text.rfind("《", max(0, s - 30), s)
+        if o >= 0 and "》" not in text[o:s]:
+            c = text.find("》", e, e + 30)
+            if c >= 0 and "《" not in text[e:c] and c - o - 1 > e - s:
+                return True
+        m = _HAN_RUN.match(text, e)
+        if not m or m.end() - e > 16 or not _NAMED_THING_END.search(m.group()):
+            return False
+        run = m.group()
+        words = self.res.common_words
+        return not any(words.get(run[i:i + n], "")[:1] in ("v", "p", "u", "r", "c")
+                       for n in (2, 3) for i in range(len(run) - n + 1))
+
+    def _predicate_after_he(self, k: int) -> bool:
+        """Does a predicate start at ``k``, right after a 和 that then ends a
+        name (无党派人士代表包信和|先后发言), not a conjunction before a second
+        name or a clause with 的 (习近平和出席会议的代表)?"""
+        text = self.text
+        if not (_VERB_AFTER_NAME.match(text, k) or self.res.common_words.get(text[k:k + 2], "")[:1] in ("d", "t")):
+            return False
+        clause = _CLAUSE_END.search(text, k)
+        return "的" not in text[k:clause.start() if clause else len(text)]
+
+    def _after_at(self, s: int) -> bool:
+        """Is the CRF place that ends right before ``s`` written after 在 (在内蒙古|康巴什)?"""
+        k = s - 1
+        while k > 0 and self.crf_label[k - 1] == "LOC":
+            k -= 1
+        return self.text[k - 1:k] == "在"
 
     def _place_names(self, found: dict) -> None:
         """Drop the names of the place list (``place_names.txt``: 贝鲁特,
@@ -1376,9 +1433,16 @@ class _Doc:
                         and _TITLE_AFTER_SURNAME.match(text, e) and not self._blocked(s, e):
                     found[(s, e)] = dict(start=s, end=e, text=text[s], label="person", name=text[s])
                 continue
+            if e - s == 3 and text[s] in res.surnames and _ADDRESS_AFTER_SURNAME.fullmatch(text, s + 1, e):
+                # 张大姐: a surname and a form of address, linked to the full name or dropped below
+                found[(s, s + 1)] = dict(start=s, end=s + 1, text=text[s], label="person", name=text[s])
+                continue
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
                 a, b = self._trim_name(a, b)
+                if b - a == 2 and res.common_words.get(text[a:b + 1], "").startswith("nr") \
+                        and _HAN_CHAR.match(text, b) and not self._glued_at(b):
+                    b += 1  # 王沪|宁深入: the CRF (沪宁, a railway) cuts a name of jieba's dictionary
                 if b - a < 2 or text[a:b] in res.roles:
                     continue  # 王储 of 王储米沙勒 split at the surname 王
                 nm = text[a:b]
@@ -1414,8 +1478,13 @@ class _Doc:
                 nm = text[a:b]
                 if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
                         and not res.common_words.get(nm, "").startswith("nr") and (
-                        text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)):
+                        text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)) \
+                        and not (text[b - 1] == "和" and self._predicate_after_he(b)):
                     continue  # 总统拜登|通电话, 拜登|举行, 副委员长铁凝|在: the third character starts a word
+                if ln == 2 and self.crf_label[a] != "PER" and (
+                        self._glued_at(b - 1) and not _VERB_AFTER_NAME.match(text, b)
+                        or min(self.crf_prob[a:b]) >= _CERTAIN_NAME and res.pair_freq.get(nm, 0) >= 100):
+                    continue  # 党员全|参与 (参与 is the word); 受灾群众安危, 各族群众满怀 (words the CRF is sure are none)
                 end_ok = _NAME_END_OK.match(text, b) or (ln == 3 and text[b:b + 2] in res.common_words) \
                     or ln == 2 and res.roles.get(m.group(0)[:a - m.start()]) \
                     and (text[b:b + 1] in _GLUE_START or self._plain_word(text[b:b + 2])
@@ -1486,6 +1555,8 @@ class _Doc:
                 continue
             if text[b - 1:b] in _TO_BEFORE_OFFICE:
                 continue  # 教师翁华|给|总书记看了: a preposition before the office, the name ends before it
+            if om and self._plain_word(text[om.start(1):om.end(1) + 1]):
+                continue  # 边海防|委员会, 马什哈德|领事馆: the office is the start of a body's or building's word
             if self._common_given(text[b - 1:b + 1]):
                 pm = self._post_role_re().match(text, b)
                 if pm and self._common_given(text[pm.end(1) - 1:pm.end(1) + 1]):
@@ -1603,7 +1674,8 @@ class _Doc:
         keep_doctrine = res.opts.doctrine_people
         self.people = sorted((p for p in found.values()
                               if keep_doctrine or not (_DOCTRINE_AFTER.match(text, p["end"])
-                                                       or _THING_AFTER_NAME.match(text, p["end"]))),
+                                                       or _THING_AFTER_NAME.match(text, p["end"])
+                                                       or self._in_named_thing(p["start"], p["end"]))),
                              key=lambda r: r["start"])
         # a CRF-only place inside a person's name (黄海 in 黄海亮) goes
         in_person = [False] * (len(text) + 1)  # characters of people's names
@@ -1759,11 +1831,15 @@ class _Doc:
             with_person = sum(1 for h in held if h)
             if with_person == len(items):
                 continue
-            # 找差距、查根源、强修养: every "name" is a character and a common word (根源, 修养)
-            phrases = all(b - a == 3 and self._common_given(text[a + 1:b]) for h in held for a, b in h)
+            # 找差距、查根源、强修养: every "name" is a character and a common word (根源, 修养);
+            # 田成方、路相通、渠相连: most items are such phrases, names or not
+            phrases = all(b - a == 3 and self._common_given(text[a + 1:b]) for h in held for a, b in h) \
+                or 2 <= sum(i1 - i0 >= 3 and self._common_given(text[i1 - 2:i1]) for i0, i1 in items) >= len(items) - 1
             for a, b in keys:
                 at = [j for j, (i0, i1) in enumerate(items)
-                      if i0 == a and (b == i1 or i1 == c1)]  # (the last item's head: 乔木林|构成)
+                      if i0 == a and (b == i1 or i1 == c1)  # (the last item's head: 乔木林|构成)
+                      or (b == i1 or i1 == c1 and text[b:b + 1] == "等")  # 天然|胡杨林等区域
+                      and (phrases or self._plain_word(text[i0:a]))]  # (要求|查根源)
                 if not at:
                     continue  # not a whole item (书记张国华、...)
                 j = at[0]
@@ -1803,7 +1879,7 @@ class _Doc:
         for m in _DENG_CATEGORY.finditer(text):
             k = m.start()  # the 等
             head = m.group(1) + m.group(2)
-            if not head or m.group(1)[-1:] in "名位" or res.role_re.search(head) \
+            if not head or m.group(1)[-1:] in ("名", "位") or res.role_re.search(head) \
                     or any(w in head for w in ("人", "同志", "领导", "嘉宾", "家庭", "代表")):
                 continue
             w = res.common_words.get(m.group(2)[:2], "")
@@ -1811,9 +1887,17 @@ class _Doc:
                 continue  # 等陪同考察
             c0 = _clause_start(text, k)
             items = _list_items(text, c0, k)
-            if len(items) < 3:
+            # the list is the run of short items before 等 (委员郑军、张海华…也分别就…培养、东北振兴、社区服务等问题:
+            # the names end before the long item)
+            j = len(items)
+            while j > 0 and items[j - 1][1] - items[j - 1][0] <= _LIST_ITEM_MAX:
+                j -= 1
+            items = items[max(j, 1):]  # (the first item may carry words before the list)
+            if len(items) < 2:
                 continue
-            items = items[1:]  # the first item may carry words before the list
+            people = sum(1 for i0, i1 in items if any(i0 <= a and b <= i1 for a, b in found))
+            if not m.group(1) and people * 2 >= len(items):
+                continue  # 习近平、李强…韩正等集体乘车: a list of people, whatever follows
             for key in [(a, b) for (a, b) in found if any(i0 == a and i1 == b for i0, i1 in items)]:
                 nm = text[key[0]:key[1]]
                 if not any(x < c0 or x >= k for x in _find_all(text, nm)):
@@ -1942,8 +2026,9 @@ class _Doc:
         and that the CRF does not call a person."""
         text = self.text
         nm = text[a:b]
-        if any(c in _PARTICLE_END for c in nm[1:]):
-            return True
+        if any(c in _PARTICLE_END for c in nm[1:]) and not (
+                nm[-1] == "和" and not any(c in _PARTICLE_END for c in nm[1:-1]) and self._predicate_after_he(b)):
+            return True  # (包信和|先后发言: 和 ends the name before a predicate)
         if self.crf_label[a] == "PER":
             return False
         return b - a == 3 and self._plain_word(nm[1:]) and self.res.common_words.get(nm[1:]) in _GLUE_TAGS
