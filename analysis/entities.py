@@ -2087,7 +2087,10 @@ class _Doc:
         for (a, b), p in list(found.items()):
             nm = p["name"]
             om = self._office_re().match(text, b) or (text[b:b + 1] == "副" and self._office_re().match(text, b + 1))
-            if om and om.end() in starts and (_translit_name(nm) or self._place_word(nm)):
+            if om and om.end() in starts and (_translit_name(nm) or self._place_word(nm)) \
+                    or self.crf_conf.get((a, b), 0.0) < _SURE_NAME and not self._after_office(a) and any(
+                        b < s2 <= b + 6 and _HAN_RUN.fullmatch(text, b, s2) and self._after_office(s2)
+                        for s2 in starts):  # 沙特外交大臣费萨尔: a country, its office and its envoy
                 # a country (吉布提总统盖莱): its other mentions go too, unless one follows an office (总统比亚)
                 if any(self._after_office(x) for x, y in found if found[(x, y)]["name"] == nm):
                     del found[(a, b)]
@@ -2443,6 +2446,8 @@ class _Doc:
                     cut = i + 1
                 i += 1
         role = role[cut:].lstrip("了着过").strip("、，, ")
+        if role[:1] in ("该", "此") and len(role) > 2:
+            role = role[2:] if role[1] == role[2:3] else role[1:]  # 该州州长 → 州长, 该村村民 → 村民
         head = self.res.role_re.search(role) if role else None
         if not role or head is None or not any(m.end() == len(role) for m in self.res.role_re.finditer(role)):
             return None

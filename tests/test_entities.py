@@ -1164,3 +1164,16 @@ def test_surname_and_form_of_address_read_as_one_name_is_the_full_name():
     assert {r["name"] for r in people} == {"张志娟"}
     assert len({r["entity_id"] for r in people}) == 1 and len(people) == 2
     assert {r["text"] for r in people} == {"张志娟", "张"}
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("超过2000人流离失所。报道称，该州州长迈克·邓利维在向白宫提交重大灾难声明请求时表示。", "迈克·邓利维", "州长"),
+    ("乌军总司令瑟尔斯基21日称，乌克兰武装部队已在东部。", "瑟尔斯基", "乌军总司令"),
+    ("俄总统助理梅金斯基在谈判后表示，双方立场相差甚远。", "梅金斯基", "俄总统助理"),
+    ("今年48岁的商户王淑华，那时刚开始做工艺品生意。", "王淑华", "商户"),
+    ("沙特外交大臣费萨尔17日在首都利雅得与到访的伊朗外长阿卜杜拉希扬举行会晤。", "费萨尔", "沙特外交大臣"),
+])
+def test_role_heads_of_audit_d(text, name, role):
+    """Posts the role list lacked (州长, 总司令, 助理, 商户, 大臣); a demonstrative (该州) is no part of one."""
+    got = {r["name"]: r["role"] for r in extract_entities(text) if r["label"] == "person"}
+    assert got.get(name) == role, got
