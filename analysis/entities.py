@@ -337,7 +337,7 @@ _DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态�
                              r"新时代中国特色社会主义思想|精神)")  # 马克思|列宁主义, 习近平|法治思想
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
-_THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金)奖|"
+_THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金|教育|和平|文化)奖|"
                                r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|文化节|艺术节|"
                                r"(?:爱国主义|革命传统|廉政)?教育基地)")
 #: prepositions right before an office (翁华给总书记看了, 向市长反映): no part of a name
@@ -356,9 +356,13 @@ _DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部", "东�
 #: locatives that end no two-character name after a word (农田|内)
 _LOCATIVE_GIVEN = frozenset("内外上下中里旁边")
 #: the end of a named place or work that may start with a name (活佛纪念馆, 现代农业产业园)
-_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|基地|广场|大桥|大道|学校|中学|小学)$")
+_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节)$")
 #: the longest item of a list of things before 等 (杨柳青年画, 农牧区饮水安全)
 _LIST_ITEM_MAX = 8
+#: kinds of place before a place's name (小镇赖特伍德)
+_PLACE_TYPE_BEFORE = frozenset({"小镇", "城镇", "小城", "村庄", "古镇", "港口", "海港"})
+#: the second of two countries' one-character names before an office (美乌总统)
+_PAIR_ABBREV = frozenset("中美日俄英法德意加澳韩朝印巴越泰菲墨乌以伊叙沙")
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -414,7 +418,7 @@ _CAMPAIGN_VERB = re.compile(r"开展|推动|推进|启动|部署|实施|抓细|�
                             r"落实|总结|以|用好|搞好|办好")
 _PROGRAMME_SUFFIX = re.compile(r"(?:计划|行动|工程|课堂|档案|驿站|书屋|食堂|专项行动|活动)$")
 #: a standalone unit (after a boundary): the prefix may not contain these
-_NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最给跟请")
+_NOT_IN_NAME = set("的在住于和与及到从是了为把被将对向让使以由这那其各每个等我你他她们都也就还又很更最给跟请并")
 _ORGAN_AFTER_PLACE = re.compile(r"(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]党支部|居委会|村委会|"
                                 r"委员会|人民政府|政府|人大常委会|政协|纪委|委)")
 _ORGAN_START = re.compile(r"^(?:党工委|党委|党支部|党总支|第[一二三四五六七八九十]+党支部|居委会|村委会|委|党组|支部)")
@@ -467,12 +471,13 @@ _GLUE_FREQ = 300
 #: a word this frequent that a name's last character starts with the next one glues it (通电 80, 举行)
 _GLUE_WORD_FREQ = 50
 #: characters that start the verb after a name rather than end it (拜登|致唁电, 致电, 致信)
-_GLUE_START = frozenset("致亦")
+_GLUE_START = frozenset("致亦则")
 _GLUE_TAGS = {"v", "vn", "vd", "n", "a", "ad", "an", "d", "p", "c", "u", "f", "m", "q"}
 #: titles written before a foreign ruler's name (科威特埃米尔纳瓦夫, 王储米沙勒)
 _FOREIGN_TITLE = re.compile(r"^(?:副埃米尔|埃米尔|王储|国王|女王|苏丹|亲王|王子|公主|酋长)")
 #: after a transliterated "name": the place it is (在哈尔科夫、顿涅茨克等方向, 卢甘斯克地区)
-_PLACE_LIST_END = re.compile(r"(?:[、和及与][^，。；、\n]{2,8}?)*?(?:等地|等方向|等城市|等国|等州|地区|附近|一带|边界|方向|境内)")
+_PLACE_LIST_END = re.compile(r"(?:[、和及与][^，。；、\n]{2,8}?)*?(?:等(?:多个|几个|[0-9０-９一二三四五六七八九十]+个)?"
+                             r"(?:地|方向|城市|国|州|村|镇|乡|县|社区)|地区|附近|一带|边界|方向|境内)")
 _PLACE_BEFORE = set("在赴抵")
 #: a category character that ends a longer dictionary word (帕金森病, 陈列馆): a
 #: candidate that ends with one, or is followed by one making a dictionary word, is no person
@@ -1203,6 +1208,10 @@ class _Doc:
             return True  # 第2号洪峰, 3号台风: a numbered thing
         if b - a == 2 and nm[1] == "方" and nm[0] in _PLACE_ABBREV:
             return True  # 韩方, 美方: a side in talks
+        if b - a == 2 and nm[0] in _PLACE_ABBREV and nm[1] in _PAIR_ABBREV and self._office_re().match(text, b):
+            return True  # 美乌总统: two countries' heads
+        if nm in ("陆军", "海军", "空军"):
+            return True  # 陆军司令: a service (jieba: nr)
         for k in range(a, b):
             um = _NAME_FOLLOWED_BY_UNIT.match(text, k)
             if um and um.end() - k >= 2 and (k > a or um.end() < b):
@@ -1212,7 +1221,7 @@ class _Doc:
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
         certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
         if self._place_word(nm) and not certain \
-                or nm[-1] in "湖河岛湾港" and len(nm) >= 3:
+                or nm[-1] in "湖河岛湾港宫巷庙寺" and len(nm) >= 3:
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!); jieba tags 德桑蒂斯 ns too: a certain CRF wins
         k = text.find(nm)
         while k >= 0:
@@ -1325,6 +1334,11 @@ class _Doc:
         if text[s - 2:s] == "首都" or text[s - 1:s] == "在" and text[e:e + 1] in ("，", "。", "、") and (
                 self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
             return True
+        pm = _PLACE_LIST_END.match(text, e)
+        if pm and (text[e:e + 1] == "等" or text[s - 1:s] in _PLACE_BEFORE) and self.crf_conf.get((s, e), 0.0) < _SURE_NAME:
+            return True  # 在苏梅、哈尔科夫等多个方向; 杨家台等7个村
+        if text[s - 2:s] in _PLACE_TYPE_BEFORE and not _VERB_AFTER_NAME.match(text, e):
+            return True  # 小镇赖特伍德: a town
         if text[e:e + 1] == "驻" and (self.crf_label[e + 1] == "LOC" or text[e + 1:e + 2] in _PLACE_ABBREV):
             return True  # 沙特驻伊朗马什哈德领事馆, 中国驻美大使: a country sends envoys, a person is sent
         at_end = e == len(text) or text[e] in _PLACE_CLAUSE_END
@@ -1363,6 +1377,20 @@ class _Doc:
             return False
         clause = _CLAUSE_END.search(text, k)
         return "的" not in text[k:clause.start() if clause else len(text)]
+
+    def _title_of_name_before(self, a: int) -> bool:
+        """Does an office end right before ``a`` that follows a name the CRF
+        gives or a three-character name of jieba's dictionary (习近平主席|贺信)?
+        Then the office is that name's title."""
+        w = self.text[max(0, a - 6):a]
+        for m in self._office_re().finditer(w):
+            if m.end() == len(w):
+                o = a - len(w) + m.start()
+                words = self.res.common_words
+                return any(e0 == o and k == "PER" for _, e0, k in self.crf) \
+                    or words.get(self.text[max(0, o - 3):o], "").startswith("nr") and o >= 3 \
+                    and self.crf_label[o - 1] is None  # (乌克兰外长|库列巴: jieba's nr, the CRF's place)
+        return False
 
     def _after_at(self, s: int) -> bool:
         """Is the CRF place that ends right before ``s`` written after 在 (在内蒙古|康巴什)?"""
@@ -1437,6 +1465,8 @@ class _Doc:
                 # 张大姐: a surname and a form of address, linked to the full name or dropped below
                 found[(s, s + 1)] = dict(start=s, end=s + 1, text=text[s], label="person", name=text[s])
                 continue
+            if self._no_person_at(s, e):
+                continue  # 小镇赖特伍德: the whole run is a place (not split into 赖特 and 伍德)
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             for a, b in self._split_names(s, e):
                 a, b = self._trim_name(a, b)
@@ -1448,6 +1478,8 @@ class _Doc:
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
+                if not sure and self._title_of_name_before(a):
+                    continue  # 习近平主席|贺信: the office before it is the title of the name before that
                 if not sure and res.surnames.get(nm[0], 0) < _RARE_SURNAME and not _translit_name(nm) \
                         and "·" not in nm \
                         and not (_VERB_AFTER_NAME.match(text, b) or self._post_role_re().match(text, b)):
@@ -1471,6 +1503,8 @@ class _Doc:
             if any(a0 <= a < b0 for a0, b0 in found):
                 continue
             office_role = res.roles.get(m.group(0)[:a - m.start()], False)  # 委员长|栗战书出席: a name, 战书 or not
+            if office_role and any(b0 == m.start() for _, b0 in found):
+                continue  # 习近平主席|贺信: the office is the title of the name before it
             if self._plain_word(text[m.start():a + 1]) and len(m.group(0)[:a - m.start()]) >= 2:
                 continue  # 居民楼|里并没有, 成员单位: the role word is part of a longer word
             for ln in (3, 2):
@@ -1796,6 +1830,28 @@ class _Doc:
                    for a, b in items):
                 for a, b in items:
                     found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+        # a foreign name the CRF stops inside: 拉齐尼·巴|依卡， (a dotted name), 迪亚斯|-卡内尔时 (a hyphen)
+        n = len(text)
+        for (a, b), p in list(found.items()):
+            nm = p["text"]
+            hyphen = text[b:b + 1] in ("-", "－") and _translit_name(nm)
+            if not hyphen and ("·" not in nm or nm.endswith("·")):
+                continue
+            k = j = b + hyphen
+            while j < n and text[j] in _TRANSLIT and j - k < 5:
+                j += 1
+            if not hyphen and j == k:  # 拉齐尼·巴|依卡，: up to three characters before punctuation
+                m = _HAN_RUN.match(text, b)
+                run = m.group() if m else ""
+                if m and 2 <= len(run) <= 3 and m.end() < n and not any(c in _NOT_IN_NAME for c in run) \
+                        and not any(run[i:i + 2] in self.res.common_words for i in range(len(run) - 1)) \
+                        and not self.res.role_re.search(run):  # (not 吾哈斯·苏来曼|医生)
+                    j = m.end()
+            if j - k >= 1 + hyphen and (j == n or not _HAN_CHAR.match(text, j) or _NAME_END_OK.match(text, j)
+                                          or text[j] == "时") and not self._glued_at(j - 1) \
+                    and not any(b <= x < j for x, _ in found):
+                del found[(a, b)]
+                found[(a, j)] = dict(start=a, end=j, text=text[a:j], label="person", name=text[a:j])
 
     def _listed_with_things(self, found: dict) -> None:
         """Drop "names" that are items of a 、-list of things.
@@ -2012,7 +2068,8 @@ class _Doc:
                 and not words.get(text[a:b], "").startswith("nr"):
             return a, b - 1  # 伊朗总统莱希|通电话: a transliterated name and a word after it
         if b - a == 3 and not words.get(text[a:b], "").startswith("nr") \
-                and words.get(glue) in _GLUE_TAGS and self.res.pair_freq.get(glue, 0) >= _GLUE_FREQ \
+                and words.get(glue) in _GLUE_TAGS \
+                and self.res.pair_freq.get(glue, 0) >= (_GLUE_FREQ if self.crf_prob[b - 1] >= 0.6 else _GLUE_WORD_FREQ * 2) \
                 and self.res.pair_freq[glue] >= self.res.pair_freq.get(text[b:b + 2], 0) \
                 and self.crf_prob[b - 1] < min(self.crf_prob[a:b - 1]) and self.crf_prob[b - 1] < _CERTAIN_NAME \
                 and self._looks_like_name(text[a:b - 1]) \

@@ -1177,3 +1177,28 @@ def test_role_heads_of_audit_d(text, name, role):
     """Posts the role list lacked (州长, 总司令, 助理, 商户, 大臣); a demonstrative (该州) is no part of one."""
     got = {r["name"]: r["role"] for r in extract_entities(text) if r["label"] == "person"}
     assert got.get(name) == role, got
+
+
+#: session 5, audit E: 200 more digest reports of the genre outside every selection
+@pytest.mark.parametrize("text, wrong, kept", [
+    ("，乌军当天对俄罗斯萨马拉州、奥伦堡州等地的炼油厂、天然气处理厂等实施打击。\n法国卢浮宫博物馆发生抢劫事件\n"
+     "法国文化部19日称，卢浮宫博物馆当天发生抢劫事件，9件", ["卢浮宫"], []),  # a palace (宫, like 湖, 港)
+    ("死亡人数上升至4人。加州山区小镇赖特伍德受灾严重，数十户住宅被泥浆掩埋。", ["赖特", "伍德", "赖特伍德"], []),
+    ("俄罗斯国防部27日称，俄军在苏梅、哈尔科夫等多个方向打击乌军。", ["苏梅"], []),
+    ("受强降雨影响，河北承德兴隆县六道河镇杨家台等7个村遭遇山洪，部分地区道路中断。", ["杨家台"], []),
+    # the office after a name is its title: no name after it (习近平主席|贺信)
+    ("国务院副总理韩正出席论坛开幕式，宣读习近平主席贺信并致辞。", ["贺信", "贺信并"], ["韩正", "习近平"]),
+    ("美乌总统称会晤取得进展 俄称应遵循俄美安克雷奇共识", ["美乌"], []),
+    ("：赞比亚国防部长姆维拉、副部长姆隆戈提、陆军司令西姆贝叶中将、空军司令昔卡", ["陆军", "空军"], ["姆维拉"]),
+    # names inside named places (…中心, …纪念园)
+    ("劳尔深情回忆与中国同志交往经历。劳尔还和李希一同参观了菲德尔·卡斯特罗中心。", ["菲德尔·卡斯特罗"], ["李希"]),
+    ("在江苏淮安新四军刘老庄连纪念园，师生们手持鲜花，致敬英烈。", ["刘老庄"], []),
+    # a name glued to an adverb (则), cut foreign names (a hyphen, a dotted name)
+    ("匈牙利总理欧尔班和斯洛伐克总理菲佐则表示，应尽快通过和平谈判解决乌克兰危机。", ["菲佐则"], ["欧尔班", "菲佐"]),
+    ("在会见古共中央第一书记、国家主席迪亚斯-卡内尔时，李希转达了习近平总书记的问候。", ["迪亚斯"], ["迪亚斯-卡内尔", "李希"]),
+    ("各族干部群众共同致敬“时代楷模”拉齐尼·巴依卡，学习他舍己救人、英勇无畏的精神。", ["拉齐尼·巴"], ["拉齐尼·巴依卡"]),
+])
+def test_audit_e_classes(text, wrong, kept):
+    names = {r["name"] for r in extract_entities(text) if r["label"] == "person"}
+    assert not set(wrong) & names, names
+    assert set(kept) <= names, names

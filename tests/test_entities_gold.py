@@ -221,6 +221,8 @@ TUNING_SETS = {
     "tune7": {"person_p": 0.95, "person_r": 0.88, "role": 0.85},
     "tune8": {"person_p": 0.95, "person_r": 0.92, "role": 0.90},
     "tune9": {"person_p": 0.95, "person_r": 0.95, "role": 0.85},
+    "tune10": {"person_p": 0.95, "person_r": 0.95, "role": 0.90},
+    "tune11": {"person_p": 0.95, "person_r": 0.75, "role": 0.90},
 }
 #: held-out sets annotated the same way after a tuning round and scored only in aggregate:
 #: never tune on them; their misses are deliberately not printed (not even when a floor fails).
@@ -242,6 +244,9 @@ HELDOUT_SETS = {
 #: tune7 and tune8 (digest reports; first looks 0.903 / 0.848 / 0.893 over 33 people and
 #: 0.900 / 0.947 / 0.917 over 38) came after the tune5/tune6 round
 #: tune9 (digest; first look 0.948 / 0.936 / 0.836 over 78 people) came after that
+#: tune10 and tune11 (digest; session 5, first looks with session 4's code 0.919 / 0.971 / 0.941 over 35
+#: people and 1.0 / 0.769 / 0.95 over 26; tune11's misses are names the rules do not find: 谌贻琴
+#: twice, 舒穗英家, 参加调研的连德仁, a clause-initial 文安红, 帕克普尔 after 新任…总司令)
 SELECTIONS = ["gold", "heldout", *TUNING_SETS, *HELDOUT_SETS]
 
 
