@@ -104,6 +104,11 @@ class EntityOptions:
             gives them a title or a verb of speech ("" = packaged
             ``ner/place_names.txt``, learned from the digest corpus and CLDR by
             ``scripts/build_place_names.py``; "none" = no such list).
+        jieba_not_names: words jieba's dictionary tags as names (``nr``) that
+            People's Daily 1998 never writes as one (安危, 贺信, 华丽, 乌克兰),
+            read with People's Daily's tag instead ("" = packaged
+            ``ner/jieba_not_names.tsv``, built by
+            ``scripts/build_jieba_not_names.py``; "none" = jieba's tags as they are).
         doctrine_people: count the name inside a doctrine (邓小平理论,
             习近平新时代中国特色社会主义思想) or a named thing (曹禺剧本奖,
             雷锋纪念馆) as a mention of that person, as MSRA's annotators do;
@@ -115,6 +120,7 @@ class EntityOptions:
     surnames: str = ""
     roles: str = ""
     place_names: str = ""
+    jieba_not_names: str = ""
     programme_dicts: list[str] = field(default_factory=lambda: ["domain"])
     programme_stop: list[str] = field(default_factory=lambda: [
         "党建引领", "志愿服务", "新时代文明实践", "网格化", "基层治理", "社区治理"])
@@ -155,6 +161,11 @@ class _Resources:
         self.place_names: frozenset[str] = frozenset(
             () if opts.place_names == "none" else
             (line.split("\t")[0] for line in _read_lines(_packaged(opts.place_names, "ner", "place_names.txt"))))
+        #: jieba ``nr`` words that are no names → People's Daily's tag for them
+        self.not_names: dict[str, str] = {} if opts.jieba_not_names == "none" else {
+            parts[0]: parts[1] for parts in (line.split("\t") for line in
+                                             _read_lines(_packaged(opts.jieba_not_names, "ner", "jieba_not_names.tsv")))
+            if len(parts) >= 2}
         self.programmes: set[str] = set()
         stop = set(opts.programme_stop)
         for name in opts.programme_dicts:
@@ -183,6 +194,7 @@ class _Resources:
         h.update(json.dumps(self.roles, sort_keys=True, ensure_ascii=False).encode())
         h.update("".join(sorted(self.programmes)).encode())
         h.update("\n".join(sorted(self.place_names)).encode())
+        h.update(json.dumps(self.not_names, sort_keys=True, ensure_ascii=False).encode())
         self.config_hash = "entities-" + h.hexdigest()[:16]
 
     @property
@@ -192,8 +204,10 @@ class _Resources:
             from .jiebadict import jieba_dict
             words, freq = {}, {}
             long_starts = set()
+            not_names = self.not_names
             for w, f, t in zip(*jieba_dict()):  # jieba's dict.txt, read once per process
                 if 2 <= len(w) <= 6:
+                    t = not_names.get(w, t)  # 安危 (jieba: nr) is People's Daily's n
                     words[w] = t
                     if len(w) == 2:
                         freq[w] = f
@@ -363,6 +377,10 @@ _LIST_ITEM_MAX = 8
 _PLACE_TYPE_BEFORE = frozenset({"小镇", "城镇", "小城", "村庄", "古镇", "港口", "海港"})
 #: the second of two countries' one-character names before an office (美乌总统)
 _PAIR_ABBREV = frozenset("中美日俄英法德意加澳韩朝印巴越泰菲墨乌以伊叙沙")
+#: a date right after a name (委员长栗战书3月30日至4月2日)
+_DATE_AFTER = re.compile(r"[0-9０-９]{1,2}[月日]")
+#: titles of address after a three-character name (辛学理老人, 林占熺先生)
+_ADDRESS_TITLE = re.compile(r"(?=(老人|先生|女士|大爷|大妈|奶奶|爷爷|阿姨))")
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -426,7 +444,7 @@ _GROUP_AFTER_QUOTE = re.compile(r"(?:志愿服务队|志愿者服务队|志愿�
 _VENUE = re.compile(r"(?:驿站|广场|公园|服务中心|服务站|体育馆|博物馆|纪念馆|图书馆|大厦|医院|学校)$")
 _ROLE_BOUNDARY = set("，。；：！？,.;:!?（）()《》“”\"「」『』【】[] \n\t的是在和与及为让对向请")
 _POST_NAME_ROLE = re.compile(r"(老人|同志|女士|先生|大爷|大妈|阿姨|奶奶|爷爷|老师|医生|师傅)")
-_NAME_END_OK = re.compile(r"(?:$|[^" + _HAN + r"]|说|介绍|表示|告诉|认为|称|指出|强调|谈|讲|笑|一|正|早|已|在|把|和|与|等|带|是|老|同|女|先|大|阿|奶|爷|师|医|的|也|还|就|都|又|每|今|这|那|从|对|向|给|深|感|激|高|开|分|坦|回|为|所|曾|自|便|常|率|主|刚|看|拿|作|将|被|会)")
+_NAME_END_OK = re.compile(r"(?:$|[^" + _HAN + r"]|说|介绍|表示|告诉|认为|称|指出|强调|谈|讲|笑|一|正|早|已|在|把|和|与|等|带|是|老|同|女|先|大|阿|奶|爷|师|医|的|也|还|就|都|又|每|今|这|那|从|对|向|给|深|感|激|高|开|分|坦|回|为|所|曾|自|便|常|率|主|刚|看|拿|作|做|将|被|会)")
 _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 #: characters of transliterated foreign names (帕森斯, 斯卡武佐, 巴赫)
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
@@ -1358,7 +1376,7 @@ class _Doc:
         o = text.rfind("《", max(0, s - 30), s)
         if o >= 0 and "》" not in text[o:s]:
             c = text.find("》", e, e + 30)
-            if c >= 0 and "《" not in text[e:c] and c - o - 1 > e - s:
+            if c >= 0 and "《" not in text[e:c]:  # (also 《谷文昌》, a play)
                 return True
         m = _HAN_RUN.match(text, e)
         if not m or m.end() - e > 16 or not _NAMED_THING_END.search(m.group()):
@@ -1508,8 +1526,14 @@ class _Doc:
             if self._plain_word(text[m.start():a + 1]) and len(m.group(0)[:a - m.start()]) >= 2:
                 continue  # 居民楼|里并没有, 成员单位: the role word is part of a longer word
             for ln in (3, 2):
+                if ln > len(m.group(1)):
+                    continue  # (国家主席通伦，: two characters only)
                 b = a + ln
                 nm = text[a:b]
+                if ln == 3 and nm[0] in res.surnames and _ADDRESS_AFTER_SURNAME.fullmatch(nm, 1):
+                    # 市民邵女士: a surname and a form of address, linked to the full name or dropped below
+                    found[(a, a + 1)] = dict(start=a, end=a + 1, text=nm[0], label="person", name=nm[0])
+                    break
                 if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
                         and not res.common_words.get(nm, "").startswith("nr") and (
                         text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)) \
@@ -1535,7 +1559,8 @@ class _Doc:
                 if res.surnames.get(nm[0], 0) < 20 and any(self.crf_label[k] in ("LOC", "ORG")
                                                            for k in range(a + 1, b)):
                     continue  # the CRF reads a place there after a rare surname (代表|全|中国)
-                if text[b:b + 1].isdigit() and self.crf_label[a] != "PER":
+                if text[b:b + 1].isdigit() and self.crf_label[a] != "PER" \
+                        and not (office_role and _DATE_AFTER.match(text, b)):  # (委员长栗战书3月30日)
                     continue  # 运动员|占比约86%: a number after it, and the CRF reads no name
                 if self.crf_label[a] != "PER" and (
                         self._common_given(nm[:2]) and res.common_words[nm[:2]][:2] not in ("ns", "nt", "nz")
@@ -1544,7 +1569,8 @@ class _Doc:
                 if b <= len(text) and (nm[0] in res.surnames or self._rare_surname_after_office(a, b, m)) \
                         and end_ok and (not self._weak_given_name(a, b) or ln == 3 and office_role
                                         and _HAN_3.fullmatch(nm) and not any(c in _PARTICLE_END for c in nm[1:])
-                                        and res.common_words.get(text[b:b + 2], "")[:1] == "v") \
+                                        and (res.common_words.get(text[b:b + 2], "")[:1] == "v"
+                                             or _DATE_AFTER.match(text, b))) \
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
                         and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b) \
                         and not self._function_start(a, b, bool(res.roles.get(m.group(0)[:m.start(1) - m.start()]))):
@@ -1627,6 +1653,18 @@ class _Doc:
                             and self.crf_label[b - 1] not in ("LOC", "ORG"):
                         found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
                         break
+        # a three-character name before a title of address (家住甘肃兰州的辛学理老人)
+        for m in _ADDRESS_TITLE.finditer(text):
+            b = m.start(1)
+            a = b - 3
+            nm = text[a:b]
+            if a < 0 or any(a0 < b and a < b0 for a0, b0 in found) or res.surnames.get(nm[0], 0) < _RARE_SURNAME \
+                    or not _HAN_3.fullmatch(nm) or not self._looks_like_name(nm):
+                continue
+            if (a == 0 or text[a - 1] in "的是和与及、，。；：\n ") and not self._blocked(a, b) \
+                    and not self._bad_context(a, b) and not self._function_start(a, b) \
+                    and not any(c in _NOT_IN_NAME for c in nm):
+                found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
         # lists of names written without separators (李鹏乔石李瑞环...): the rest of the run
         self._name_list_gaps(found)
         # more names of a list: 习近平、李克强、栗战书等
@@ -1830,6 +1868,14 @@ class _Doc:
                    for a, b in items):
                 for a, b in items:
                     found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+        # 国会主席|赛|宋蓬: one character between an office and a two-character CRF name is the name's first
+        for (a, b), p in list(found.items()):
+            if b - a == 2 and a >= 3 and (a, b) in self.crf_at and _HAN_CHAR.match(text, a - 1) \
+                    and text[a - 1] not in _NOT_IN_NAME and text[a - 1] not in _TO_BEFORE_OFFICE \
+                    and self._after_office(a - 1) and not self._after_office(a) and self.crf_label[a - 1] is None \
+                    and not any(x < a and a - 1 < y for x, y in found):
+                del found[(a, b)]
+                found[(a - 1, b)] = dict(start=a - 1, end=b, text=text[a - 1:b], label="person", name=text[a - 1:b])
         # a foreign name the CRF stops inside: 拉齐尼·巴|依卡， (a dotted name), 迪亚斯|-卡内尔时 (a hyphen)
         n = len(text)
         for (a, b), p in list(found.items()):
@@ -2121,8 +2167,9 @@ class _Doc:
 
     def _after_office(self, x: int) -> bool:
         """Does an office (总统, 部长...) end right before ``text[x]``?"""
-        w = self.text[max(0, x - 6):x]
-        return any(m.end() == len(w) for m in self._office_re().finditer(w))
+        if not hasattr(self.res, "_office_end_re"):  # (an office ending there, also one inside another: 支|书记)
+            self.res._office_end_re = re.compile("(?:" + self._office_re().pattern + ")$")
+        return self.res._office_end_re.search(self.text, max(0, x - 6), x) is not None
 
     def _foreign_fixes(self, found: dict) -> None:
         """Transliterated "names" that are places, and parts of longer names.
