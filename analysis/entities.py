@@ -343,7 +343,7 @@ _MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:{_MEDIA_WORDS})")
 #: from trying every position (:func:`_media_matches`)
 _MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
-_NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但")
+_NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但后")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
@@ -381,6 +381,12 @@ _PAIR_ABBREV = frozenset("中美日俄英法德意加澳韩朝印巴越泰菲墨
 _DATE_AFTER = re.compile(r"[0-9０-９]{1,2}[月日]")
 #: titles of address after a three-character name (辛学理老人, 林占熺先生)
 _ADDRESS_TITLE = re.compile(r"(?=(老人|先生|女士|大爷|大妈|奶奶|爷爷|阿姨))")
+#: roads before a part of them (青藏公路唐古拉段)
+_ROAD_BEFORE = frozenset({"公路", "铁路", "高速", "国道", "省道", "高铁"})
+#: the end of a route after 至 (凌源至绥中段, 北京至上海高铁)
+_ROUTE_END = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:段|区间|之间|高速|铁路|公路|高铁|航线)")
+#: what a country says in a headline (沙特俄罗斯称)
+_SPEECH_AFTER_PLACE = re.compile(r"(?:称|表示|宣布|将|同意|拒绝|呼吁)")
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -1357,8 +1363,17 @@ class _Doc:
             return True  # 在苏梅、哈尔科夫等多个方向; 杨家台等7个村
         if text[s - 2:s] in _PLACE_TYPE_BEFORE and not _VERB_AFTER_NAME.match(text, e):
             return True  # 小镇赖特伍德: a town
-        if text[e:e + 1] == "驻" and (self.crf_label[e + 1] == "LOC" or text[e + 1:e + 2] in _PLACE_ABBREV):
+        if s >= 4 and text[s - 4:s].isdigit() and _HAN_CHAR.match(text, e):
+            return True  # 2026斯诺克世锦赛: a year glued to it names an event (its other mentions too)
+        if text[s - 2:s] in _ROAD_BEFORE or text[e:e + 1] in ("至", "到") and _ROUTE_END.match(text, e + 1) \
+                and self.crf_conf.get((s, e), 0.0) < _SURE_NAME:
+            return True  # 青藏公路唐古拉段; 凌源至绥中段 (a route between places; not 习近平到山西考察)
+        if text[e:e + 1] == "驻" and (self.crf_label[e + 1] == "LOC" or text[e + 1:e + 2] in _PLACE_ABBREV
+                                     or any(text[e + 1:e + 1 + k] in self.res.place_names for k in (2, 3, 4))):
             return True  # 沙特驻伊朗马什哈德领事馆, 中国驻美大使: a country sends envoys, a person is sent
+        if self.crf_conf.get((s, e), 0.0) < _SURE_NAME and (s == 0 or text[s - 1] in " \n\u3000") and any(
+                text[e:e + k] in self.res.place_names and _SPEECH_AFTER_PLACE.match(text, e + k) for k in (2, 3, 4)):
+            return True  # 沙特俄罗斯称: two countries heading a headline (not 《…——习近平上海足迹》)
         at_end = e == len(text) or text[e] in _PLACE_CLAUSE_END
         if at_end and (self.crf_label[s] != "PER" or self.crf_conf.get((s, e), 0.0) < _SURE_NAME) and (
                 text[s - 2:s] in _VISIT_VERBS or text[s - 2:s] in _DIRECTIONS and s >= 3 and self.crf_label[s - 3] == "LOC"
@@ -1496,6 +1511,9 @@ class _Doc:
                 nm = text[a:b]
                 conf = min(self.crf_prob[a:b])  # each name of a run on its own
                 sure = conf >= _SURE_NAME
+                if not sure and a >= 2 and self.res.common_words.get(text[a - 2:a]) == "n" and nm in res.common_words \
+                        and text[a - 2:a] not in res.roles and not _VERB_AFTER_NAME.match(text, b):
+                    continue  # 冰雪|马拉松 (jieba: nr): the head of a compound noun (not 议员|利德索姆)
                 if not sure and self._title_of_name_before(a):
                     continue  # 习近平主席|贺信: the office before it is the title of the name before that
                 if not sure and res.surnames.get(nm[0], 0) < _RARE_SURNAME and not _translit_name(nm) \
@@ -1870,6 +1888,12 @@ class _Doc:
                     found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
         # 国会主席|赛|宋蓬: one character between an office and a two-character CRF name is the name's first
         for (a, b), p in list(found.items()):
+            if b - a >= 3 and (a, b) in self.crf_at and _translit_name(p["text"]) and text[a - 1:a] in _TRANSLIT \
+                    and self.crf_label[a - 1] is None and self.res.role_re.search(text, max(0, a - 9), a - 1) \
+                    and not any(x < a and a - 1 < y for x, y in found):
+                del found[(a, b)]  # 代表|皮|佩尔科恩: a transliterated name the CRF starts one character late
+                found[(a - 1, b)] = dict(start=a - 1, end=b, text=text[a - 1:b], label="person", name=text[a - 1:b])
+                continue
             if b - a == 2 and a >= 3 and (a, b) in self.crf_at and _HAN_CHAR.match(text, a - 1) \
                     and text[a - 1] not in _NOT_IN_NAME and text[a - 1] not in _TO_BEFORE_OFFICE \
                     and self._after_office(a - 1) and not self._after_office(a) and self.crf_label[a - 1] is None \
@@ -1893,8 +1917,8 @@ class _Doc:
                         and not any(run[i:i + 2] in self.res.common_words for i in range(len(run) - 1)) \
                         and not self.res.role_re.search(run):  # (not 吾哈斯·苏来曼|医生)
                     j = m.end()
-            if j - k >= 1 + hyphen and (j == n or not _HAN_CHAR.match(text, j) or _NAME_END_OK.match(text, j)
-                                          or text[j] == "时") and not self._glued_at(j - 1) \
+            if j - k >= 1 + hyphen and (hyphen or j == n or not _HAN_CHAR.match(text, j) or _NAME_END_OK.match(text, j)
+                                        or text[j] == "时") and not self._glued_at(j - 1) \
                     and not any(b <= x < j for x, _ in found):
                 del found[(a, b)]
                 found[(a, j)] = dict(start=a, end=j, text=text[a:j], label="person", name=text[a:j])
