@@ -370,7 +370,7 @@ _DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部", "东�
 #: locatives that end no two-character name after a word (农田|内)
 _LOCATIVE_GIVEN = frozenset("内外上下中里旁边")
 #: the end of a named place or work that may start with a name (活佛纪念馆, 现代农业产业园)
-_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节)$")
+_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节|研究院|学院|书院)")
 #: the longest item of a list of things before 等 (杨柳青年画, 农牧区饮水安全)
 _LIST_ITEM_MAX = 8
 #: kinds of place before a place's name (小镇赖特伍德)
@@ -387,6 +387,8 @@ _ROAD_BEFORE = frozenset({"公路", "铁路", "高速", "国道", "省道", "高
 _ROUTE_END = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:段|区间|之间|高速|铁路|公路|高铁|航线)")
 #: what a country says in a headline (沙特俄罗斯称)
 _SPEECH_AFTER_PLACE = re.compile(r"(?:称|表示|宣布|将|同意|拒绝|呼吁)")
+#: ends of a list of places that no list of people has (阿夫杰耶夫卡、马林卡等方向)
+_WAR_PLACE_END = re.compile(r"(?:方向|一带|地区|等地)$")
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -1234,6 +1236,10 @@ class _Doc:
             return True  # 韩方, 美方: a side in talks
         if b - a == 2 and nm[0] in _PLACE_ABBREV and nm[1] in _PAIR_ABBREV and self._office_re().match(text, b):
             return True  # 美乌总统: two countries' heads
+        if nm[-1] == "委" and self._office_re().match(text, b):
+            return True  # 华侨委|主任委员: a committee before its office
+        if self.res.common_words.get(text[a:a + 4]) in ("i", "l") and conf < _CERTAIN_NAME:
+            return True  # 饶有兴致: an idiom starts there
         if nm in ("陆军", "海军", "空军"):
             return True  # 陆军司令: a service (jieba: nr)
         for k in range(a, b):
@@ -1245,7 +1251,8 @@ class _Doc:
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
         certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
         if self._place_word(nm) and not certain \
-                or nm[-1] in "湖河岛湾港宫巷庙寺" and len(nm) >= 3:
+                or nm[-1] in "湖河岛湾港宫巷庙寺" and len(nm) >= 3 or nm[-1] in "府宫庙寺" and not sure \
+                or nm[-1] == "园" and len(nm) >= 3 and self.crf_label[a - 1] == "LOC":  # 武夷山朱熹园 (not 冠军邹敬园)
             return True  # 卡塔尔 (jieba: ns), 洪泽湖 (jieba: nr!); jieba tags 德桑蒂斯 ns too: a certain CRF wins
         k = text.find(nm)
         while k >= 0:
@@ -1359,7 +1366,8 @@ class _Doc:
                 self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
             return True
         pm = _PLACE_LIST_END.match(text, e)
-        if pm and (text[e:e + 1] == "等" or text[s - 1:s] in _PLACE_BEFORE) and self.crf_conf.get((s, e), 0.0) < _SURE_NAME:
+        if pm and (text[e:e + 1] == "等" or text[s - 1:s] in _PLACE_BEFORE) and (
+                self.crf_conf.get((s, e), 0.0) < _SURE_NAME or _WAR_PLACE_END.search(pm.group())):
             return True  # 在苏梅、哈尔科夫等多个方向; 杨家台等7个村
         if text[s - 2:s] in _PLACE_TYPE_BEFORE and not _VERB_AFTER_NAME.match(text, e):
             return True  # 小镇赖特伍德: a town
@@ -1384,9 +1392,10 @@ class _Doc:
 
     def _in_named_thing(self, s: int, e: int) -> bool:
         """Is the name part of the name of a work or a thing: inside a title in
-        《》 that holds more than it (《穆桂英挂帅》), or the head of a run of
-        nouns that ends a named place or work at the clause end
-        (朱德总司令和五世格达活佛纪念馆、, 格萨尔青稞现代农业产业园、)?"""
+        《》 (《穆桂英挂帅》, 话剧《谷文昌》), or the head of a run of nouns that
+        ends in a named place or work (朱德总司令和五世格达活佛纪念馆,
+        格萨尔青稞现代农业产业园, 孔子研究院), with no verb, clause or role
+        word before the name (not 汉族教师宋玉刚扎根乡村小学, 呼秀珍老人在当地一所中学)?"""
         text = self.text
         o = text.rfind("《", max(0, s - 30), s)
         if o >= 0 and "》" not in text[o:s]:
@@ -1394,9 +1403,12 @@ class _Doc:
             if c >= 0 and "《" not in text[e:c]:  # (also 《谷文昌》, a play)
                 return True
         m = _HAN_RUN.match(text, e)
-        if not m or m.end() - e > 16 or not _NAMED_THING_END.search(m.group()):
-            return False
-        run = m.group()
+        t = _NAMED_THING_END.search(m.group()[:16]) if m else None
+        if not t or self.res.role_re.search(text, max(0, s - 8), s):
+            return False  # (汉族教师宋玉刚扎根乡村小学: a role word before it, 扎根 is jieba's ns)
+        run = m.group()[:t.start()]  # between the name and the thing: 孔子||研究院 (参观 after it)
+        if any(c in _NOT_IN_NAME and c not in "和与" for c in run):
+            return False  # 呼秀珍老人在当地一所中学: a clause, not a name
         words = self.res.common_words
         return not any(words.get(run[i:i + n], "")[:1] in ("v", "p", "u", "r", "c")
                        for n in (2, 3) for i in range(len(run) - n + 1))
@@ -1422,7 +1434,8 @@ class _Doc:
                 words = self.res.common_words
                 return any(e0 == o and k == "PER" for _, e0, k in self.crf) \
                     or words.get(self.text[max(0, o - 3):o], "").startswith("nr") and o >= 3 \
-                    and self.crf_label[o - 1] is None  # (乌克兰外长|库列巴: jieba's nr, the CRF's place)
+                    and self.crf_label[o - 1] is None and self.text[o - 3:o] not in self.res.place_names
+                # (乌克兰外长|库列巴: jieba's nr, the CRF's place; 东帝汶副总理|黎发芳: a listed place)
         return False
 
     def _after_at(self, s: int) -> bool:
@@ -1539,7 +1552,7 @@ class _Doc:
             if any(a0 <= a < b0 for a0, b0 in found):
                 continue
             office_role = res.roles.get(m.group(0)[:a - m.start()], False)  # 委员长|栗战书出席: a name, 战书 or not
-            if office_role and any(b0 == m.start() for _, b0 in found):
+            if office_role and (any(b0 == m.start() for _, b0 in found) or self._title_of_name_before(a)):
                 continue  # 习近平主席|贺信: the office is the title of the name before it
             if self._plain_word(text[m.start():a + 1]) and len(m.group(0)[:a - m.start()]) >= 2:
                 continue  # 居民楼|里并没有, 成员单位: the role word is part of a longer word
@@ -1574,8 +1587,8 @@ class _Doc:
                     self.places.remove(p)
                     for k in range(p["start"], p["end"]):
                         self.taken[k] = False
-                if res.surnames.get(nm[0], 0) < 20 and any(self.crf_label[k] in ("LOC", "ORG")
-                                                           for k in range(a + 1, b)):
+                if res.surnames.get(nm[0], 0) < 20 and any(self.crf_label[k] in ("LOC", "ORG") and self.crf_prob[k] >= _SURE_NAME
+                                                           for k in range(a + 1, b)):  # (not 习近平率中央代表团: ORG 0.18)
                     continue  # the CRF reads a place there after a rare surname (代表|全|中国)
                 if text[b:b + 1].isdigit() and self.crf_label[a] != "PER" \
                         and not (office_role and _DATE_AFTER.match(text, b)):  # (委员长栗战书3月30日)
@@ -1615,7 +1628,7 @@ class _Doc:
                 b -= 1  # 总统拜登|通电话, 拜登|致唁电: the last character starts a word
                 glued = True
             if b - a >= 2 and not any(a0 < b and a < b0 for a0, b0 in found) and not self._blocked(a, b) \
-                    and (b == len(text) or glued or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发"
+                    and (b == len(text) or glued or not ("\u4e00" <= text[b] <= "\u9fff") or text[b] in "和与及等说在将出发的"
                          or text[b:b + 2] in ("表示", "指出", "强调", "认为", "会见", "会晤", "举行", "宣布",
                                                  "通电", "通话", "会谈", "致电", "签署", "出席", "发表", "共同")
                          or self.res.common_words.get(text[b:b + 2], "")[:1] == "v"  # 总统普京|汇报
@@ -2216,7 +2229,8 @@ class _Doc:
             nm = p["name"]
             om = self._office_re().match(text, b) or (text[b:b + 1] == "副" and self._office_re().match(text, b + 1))
             if om and om.end() in starts and (_translit_name(nm) or self._place_word(nm)) \
-                    or self.crf_conf.get((a, b), 0.0) < _SURE_NAME and not self._after_office(a) and any(
+                    or self.crf_conf.get((a, b), 0.0) < _SURE_NAME and not self._after_office(a) \
+                    and not self._office_re().match(text, b) and self.res.surnames.get(nm[0], 0) < 20 and any(
                         b < s2 <= b + 6 and _HAN_RUN.fullmatch(text, b, s2) and self._after_office(s2)
                         for s2 in starts):  # 沙特外交大臣费萨尔: a country, its office and its envoy
                 # a country (吉布提总统盖莱): its other mentions go too, unless one follows an office (总统比亚)
