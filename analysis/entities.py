@@ -370,7 +370,8 @@ _DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部", "东�
 #: locatives that end no two-character name after a word (农田|内)
 _LOCATIVE_GIVEN = frozenset("内外上下中里旁边")
 #: the end of a named place or work that may start with a name (活佛纪念馆, 现代农业产业园)
-_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节|研究院|学院|书院)")
+_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节|研究院|学院|书院|"
+    r"科学城|高新区|开发区|通道|隧道)")
 #: the longest item of a list of things before 等 (杨柳青年画, 农牧区饮水安全)
 _LIST_ITEM_MAX = 8
 #: kinds of place before a place's name (小镇赖特伍德)
@@ -389,6 +390,8 @@ _ROUTE_END = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:段|区间|之间|高速|铁�
 _SPEECH_AFTER_PLACE = re.compile(r"(?:称|表示|宣布|将|同意|拒绝|呼吁)")
 #: ends of a list of places that no list of people has (阿夫杰耶夫卡、马林卡等方向)
 _WAR_PLACE_END = re.compile(r"(?:方向|一带|地区|等地)$")
+#: a ministry right after a country's name (沙特能源部)
+_MINISTRY_AFTER = re.compile(r"(?:外交|国防|能源|财政|内政|卫生|经济|司法|石油|商务|交通|教育)部(?!长)")
 #: time words right after a name (总干事格罗西今天表示)
 _TIME_AFTER_NAME = frozenset({"今天", "昨天", "当天", "日前", "近日", "此前", "随后", "同日", "当地"})
 #: a count before a title (等|6位|代表, 等|30名|同志)
@@ -512,7 +515,7 @@ _WORD_TAIL = set("病症馆院厅站楼店场园节")
 _ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
 #: verbs that lead into a role without being part of it (走进回迁居民李敬和, 帮助独居老人):
 #: a role is cut after them; other verbs (退休, 独居, 回迁) stay unless text precedes them
-_ROLE_LEAD_VERBS = ("走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
+_ROLE_LEAD_VERBS = ("通过", "走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
 _ROLE_LEAD_RE = re.compile("|".join(sorted(_ROLE_LEAD_VERBS, key=len, reverse=True)))
 _ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
@@ -1366,6 +1369,8 @@ class _Doc:
                 self.res.gaz.has(name + "市") or self.res.gaz.has(name + "县")):
             return True
         pm = _PLACE_LIST_END.match(text, e)
+        if pm and pm.start() == e and pm.group() in ("方向", "一带", "境内") and text[s - 1:s] in ("和", "、"):
+            return True  # 俄军在哈尔科夫和苏梅方向
         if pm and (text[e:e + 1] == "等" or text[s - 1:s] in _PLACE_BEFORE) and (
                 self.crf_conf.get((s, e), 0.0) < _SURE_NAME or _WAR_PLACE_END.search(pm.group())):
             return True  # 在苏梅、哈尔科夫等多个方向; 杨家台等7个村
@@ -1376,6 +1381,8 @@ class _Doc:
         if text[s - 2:s] in _ROAD_BEFORE or text[e:e + 1] in ("至", "到") and _ROUTE_END.match(text, e + 1) \
                 and self.crf_conf.get((s, e), 0.0) < _SURE_NAME:
             return True  # 青藏公路唐古拉段; 凌源至绥中段 (a route between places; not 习近平到山西考察)
+        if _MINISTRY_AFTER.match(text, e) and self.crf_conf.get((s, e), 0.0) < _SURE_NAME:
+            return True  # 沙特能源部4日表示: a country's ministry
         if text[e:e + 1] == "驻" and (self.crf_label[e + 1] == "LOC" or text[e + 1:e + 2] in _PLACE_ABBREV
                                      or any(text[e + 1:e + 1 + k] in self.res.place_names for k in (2, 3, 4))):
             return True  # 沙特驻伊朗马什哈德领事馆, 中国驻美大使: a country sends envoys, a person is sent
@@ -1514,7 +1521,10 @@ class _Doc:
             if self._no_person_at(s, e):
                 continue  # 小镇赖特伍德: the whole run is a place (not split into 赖特 and 伍德)
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
-            for a, b in self._split_names(s, e):
+            parts = self._split_names(s, e)
+            for a, b in parts:
+                if len(parts) > 1 and res.common_words.get(text[a:a + 2], "")[:1] in ("v", "d", "p", "c"):
+                    continue  # 杨婧茹|包揽金: a part that starts with a verb is no name
                 a, b = self._trim_name(a, b)
                 if b - a == 2 and res.common_words.get(text[a:b + 1], "").startswith("nr") \
                         and _HAN_CHAR.match(text, b) and not self._glued_at(b):

@@ -1321,3 +1321,24 @@ def test_tune14_tune15_classes(text, wrong, kept):
     names = {r["name"] for r in extract_entities(text) if r["label"] == "person"}
     assert not set(wrong) & names, names
     assert set(kept) <= names, names
+
+
+#: session 5, audit H (200 more digest reports of the genre)
+@pytest.mark.parametrize("text, wrong, kept", [
+    ("俄罗斯国防部13日称，过去一周，俄军在哈尔科夫和苏梅方向控制了4个居民点。", ["苏梅"], []),
+    ("去年10月和今年4月，主要产油国两次宣布减产。此外，沙特能源部4日表示，从7月起，沙特将每日额外减产100万桶。",
+     ["沙特"], []),
+    ("在当天上午进行的短道速滑女子1000米决赛中，中国队选手李金恣和杨婧茹包揽金、银牌。", ["包揽金"], ["李金恣", "杨婧茹"]),
+    ("今年将培育新增专精特新中小企业1000家以上。上海张江科学城正在加快建设全球规模最大的光子产业集群。", ["张江"], []),
+    ("一批大工程加速推进。粤港澳大湾区重点交通工程——黄茅海跨海通道进入关键阶段。", ["黄茅海"], []),
+])
+def test_audit_h_classes(text, wrong, kept):
+    names = {r["name"] for r in extract_entities(text) if r["label"] == "person"}
+    assert not set(wrong) & names, names
+    assert set(kept) <= names, names
+
+
+def test_spokesman_is_a_role():
+    got = {r["name"]: r["role"] for r in extract_entities(
+        "11日，联合国秘书长古特雷斯通过副发言人哈克发表声明说，联合国与哥伦比亚政府站在一起。") if r["label"] == "person"}
+    assert got.get("哈克") == "副发言人" and got.get("古特雷斯") == "联合国秘书长"
