@@ -357,7 +357,7 @@ _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|
 #: prepositions right before an office (翁华给总书记看了, 向市长反映): no part of a name
 _TO_BEFORE_OFFICE = frozenset("给向对为跟让请被把")
 #: a body's name right before a bracket: the bracket holds its short name (…抵抗运动（哈马斯）)
-_BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线|党|军|公司|协会|委员会|基金会)$")
+_BODY_BEFORE_BRACKET = re.compile(r"(?:运动|组织|集团|联盟|武装|阵线|党|军|公司|协会|委员会|基金会|议会|国会)$")
 #: 等, a count with its measure word, and the category after a list (等多棵树苗, 等30名同志)
 _DENG_CATEGORY = re.compile(r"等((?:[0-9０-９一二三四五六七八九十百千两几多余数]+[名位个棵种座家所项条件只头批类])?)"
                             r"([\u4e00-\u9fff]{0,8})")
@@ -1394,8 +1394,9 @@ class _Doc:
                 text[s - 2:s] in _VISIT_VERBS or text[s - 2:s] in _DIRECTIONS and s >= 3 and self.crf_label[s - 3] == "LOC"
                 or text[s - 1:s] and self.crf_label[s - 1] == "LOC" and self._after_at(s)):
             return True  # 访问沙特。; 拉法东部萨拉姆，; 在内蒙古康巴什，
-        return text[s - 1:s] in ("（", "(") and text[e:e + 1] in ("）", ")") \
-            and _BODY_BEFORE_BRACKET.search(text, 0, s - 1) is not None
+        o = max(text.rfind("（", max(0, s - 4), s), text.rfind("(", max(0, s - 4), s))
+        return o >= 0 and text[e:e + 1] in ("）", ")") and not any(c in "，。、）)" for c in text[o:s]) \
+            and _BODY_BEFORE_BRACKET.search(text, 0, o) is not None  # (乌议会（最高拉达）)
 
     def _in_named_thing(self, s: int, e: int) -> bool:
         """Is the name part of the name of a work or a thing: inside a title in
@@ -1995,10 +1996,12 @@ class _Doc:
                 if not phrases and (j > 0 and held[j - 1] or j + 1 < len(items) and held[j + 1]):
                     continue  # a person next to it: a list of people (吴政隆、穆虹、姜信治及...)
                 nm = text[a:b]
-                elsewhere = any(x < c0 or x >= c1 for x in _find_all(text, nm))
+                elsewhere = any((x < c0 or x >= c1) and text[x - 1:x] != "、" and text[x + b - a:x + b - a + 1] != "、"
+                                for x in _find_all(text, nm))  # (古寨、古城 again: another list)
                 if not elsewhere:
                     drop.append((a, b))
-        for key in drop:
+        names = {text[a:b] for a, b in drop}  # its other mentions are in lists too (古寨、古城)
+        for key in [k for k in found if text[k[0]:k[1]] in names]:
             del found[key]
 
     def _glued_at(self, k: int) -> bool:
@@ -2154,6 +2157,8 @@ class _Doc:
         if b - a >= 3 and text[b - 1] in _PARTICLE_END \
                 and not (text[b - 1] == "和" and text[b:b + 1] in ("、", "等") and self.crf_prob[b - 1] >= _SURE_NAME):
             return a, b - 1  # (not 刘鹤和魏凤和、王勇: 和 before a list separator, the CRF sure)
+        if b - a == 3 and text[b - 1] in "在将把被对向从" and self.crf_prob[b - 1] < 0.6:
+            return a, b - 1  # 李希在|主持会议: a preposition the CRF is unsure of
         if b - a == 3 and text[b - 1] == "为" and _APPOINT_BEFORE.search(text, max(0, a - 8), a):
             return a, b - 1  # 任命王毅|为外交部部长
         glue = text[b - 1:b + 1]
