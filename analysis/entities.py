@@ -343,7 +343,7 @@ _MEDIA = re.compile(f"(?<=[{_HAN}]{{2}})(?:{_MEDIA_WORDS})")
 #: from trying every position (:func:`_media_matches`)
 _MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
-_NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但后")
+_NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但后原")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
@@ -352,7 +352,7 @@ _DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态�
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
 _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金|教育|和平|文化)奖|"
-                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|铜像|雕像|塑像|旧居|文化节|艺术节|"
+                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|故里|铜像|雕像|塑像|旧居|文化节|艺术节|"
                                r"(?:爱国主义|革命传统|廉政)?教育基地)")
 #: prepositions right before an office (翁华给总书记看了, 向市长反映): no part of a name
 _TO_BEFORE_OFFICE = frozenset("给向对为跟让请被把")
@@ -370,8 +370,9 @@ _DIRECTIONS = frozenset({"东部", "西部", "南部", "北部", "中部", "东�
 #: locatives that end no two-character name after a word (农田|内)
 _LOCATIVE_GIVEN = frozenset("内外上下中里旁边")
 #: the end of a named place or work that may start with a name (活佛纪念馆, 现代农业产业园)
-_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节|研究院|学院|书院|"
-    r"科学城|高新区|开发区|通道|隧道)")
+_NAMED_THING_END = re.compile(r"(?:纪念馆|纪念堂|纪念碑|陈列馆|展览馆|博物馆|故居|旧居|旧址|产业园|工业园|示范园|文化园|"
+                              r"纪念园|展馆|基地|广场|大桥|大道|学校|中学|小学|中心|合作社|文化节|研究院|学院|书院|"
+                              r"科学城|高新区|开发区|通道|隧道|大赛)")
 #: the longest item of a list of things before 等 (杨柳青年画, 农牧区饮水安全)
 _LIST_ITEM_MAX = 8
 #: kinds of place before a place's name (小镇赖特伍德)
@@ -1538,6 +1539,9 @@ class _Doc:
                 if not sure and a >= 2 and self.res.common_words.get(text[a - 2:a]) == "n" and nm in res.common_words \
                         and text[a - 2:a] not in res.roles and not _VERB_AFTER_NAME.match(text, b):
                     continue  # 冰雪|马拉松 (jieba: nr): the head of a compound noun (not 议员|利德索姆)
+                if b - a == 2 and (a, b) == (s, e) and res.common_words.get(nm) in _NOT_NAME_TAGS \
+                        and conf < _CERTAIN_NAME and self.crf_label[a - 1] != "PER" and self.crf_label[b] != "PER":
+                    continue  # 牢记总书记|殷切|嘱托: an adjective needs a certain CRF (not 杨尚昆|万里|宋平, a run of names)
                 if not sure and self._title_of_name_before(a):
                     continue  # 习近平主席|贺信: the office before it is the title of the name before that
                 if not sure and res.surnames.get(nm[0], 0) < _RARE_SURNAME and not _translit_name(nm) \
@@ -2044,7 +2048,7 @@ class _Doc:
             j = len(items)
             while j > 0 and items[j - 1][1] - items[j - 1][0] <= _LIST_ITEM_MAX:
                 j -= 1
-            items = items[max(j, 1):]  # (the first item may carry words before the list)
+            items = items[j:] if m.group(1) else items[max(j, 1):]  # (a first item without a count may carry words)
             if len(items) < 2:
                 continue
             people = sum(1 for i0, i1 in items if any(i0 <= a and b <= i1 for a, b in found))

@@ -398,7 +398,9 @@ def digest_reports():
             # places of the place list (analysis/data/ner/place_names.txt)
             "20220220-810", "20220327-1373", "20221003-4181", "20240403-12068",
             # session 5, audit F: 贺信 (jieba: nr) after 总书记; audit G: 2026斯诺克世锦赛
-            "20220424-1784", "20260505-22691"}
+            "20220424-1784", "20260505-22691",
+            # audit I: 原 (former) before an office
+            "20250424-17524"}
     return digest_texts_by_id(want)
 
 
@@ -1343,3 +1345,22 @@ def test_spokesman_is_a_role():
     got = {r["name"]: r["role"] for r in extract_entities(
         "11日，联合国秘书长古特雷斯通过副发言人哈克发表声明说，联合国与哥伦比亚政府站在一起。") if r["label"] == "person"}
     assert got.get("哈克") == "副发言人" and got.get("古特雷斯") == "联合国秘书长"
+
+
+#: session 5, audit I (people-rich digest reports)
+@pytest.mark.parametrize("text, wrong, kept", [
+    ("在孔子故里，习近平总书记仔细翻看《孔子家语通解》等书籍。", ["孔子"], []),
+    ("十年来，乌东德、白鹤滩等一批世界级大型水电站建成投产，国家西南生态安全屏障更加牢固。", ["乌东德", "白鹤滩"], []),
+    ("守好发展和生态两条底线。牢记总书记殷切嘱托，贵州广大干部群众在新时代奋力拼搏。", ["殷切"], []),
+    ("宁夏固原的盲人考生王贺顺利考入北京高校就读，并在维也纳莫扎特国际钢琴大赛摘金。", ["莫扎特"], []),
+    # guard: a word of a function class inside a run of names the CRF gives (万里, MSRA)
+    ("杨尚昆万里宋平薄一波宋任穷", [], ["杨尚昆", "万里", "宋平"]),
+])
+def test_audit_i_classes(text, wrong, kept):
+    _assert_people(text, wrong, kept)
+
+
+def test_former_is_no_surname(digest_reports):
+    """农业农村部原党组书记、部长唐仁健: 原 means former; 原党组 is no name, and the role keeps it."""
+    got = _digest_names(digest_reports, "20250424-17524")
+    assert "原党组" not in got and "唐仁健" in got
