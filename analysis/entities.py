@@ -1583,7 +1583,8 @@ class _Doc:
                 if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
                         and not res.common_words.get(nm, "").startswith("nr") and (
                         text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)) \
-                        and not (text[b - 1] == "和" and self._predicate_after_he(b)):
+                        and not (text[b - 1] == "和" and self._predicate_after_he(b)) \
+                        and not (text[b - 1] == "为" and text[b:b + 1] == "的"):  # (种粮大户周能为的: 为 before 的 is the name's)
                     continue  # 总统拜登|通电话, 拜登|举行, 副委员长铁凝|在: the third character starts a word
                 if ln == 2 and self.crf_label[a] != "PER" and (
                         self._glued_at(b - 1) and not _VERB_AFTER_NAME.match(text, b)
@@ -2052,7 +2053,7 @@ class _Doc:
             if len(items) < 2:
                 continue
             people = sum(1 for i0, i1 in items if any(i0 <= a and b <= i1 for a, b in found))
-            if not m.group(1) and people * 2 >= len(items):
+            if not m.group(1) and people * 2 > len(items):
                 continue  # 习近平、李强…韩正等集体乘车: a list of people, whatever follows
             for key in [(a, b) for (a, b) in found if any(i0 == a and i1 == b for i0, i1 in items)]:
                 nm = text[key[0]:key[1]]
