@@ -1399,6 +1399,16 @@ class _Doc:
         return o >= 0 and text[e:e + 1] in ("）", ")") and not any(c in "，。、）)" for c in text[o:s]) \
             and _BODY_BEFORE_BRACKET.search(text, 0, o) is not None  # (乌议会（最高拉达）)
 
+    def _surname_and_address(self, a: int, b: int) -> bool:
+        """Is ``text[a:b]`` a surname and a form of address (张大姐, 邵女士), not a full name?"""
+        return b - a == 3 and self.text[a] in self.res.surnames \
+            and _ADDRESS_AFTER_SURNAME.fullmatch(self.text, a + 1, b) is not None
+
+    def _mention(self, a: int, b: int, name: str | None = None) -> dict:
+        """A person mention of ``text[a:b]`` (``name``: the full name it stands for, 朱大爷 → 朱茂锦)."""
+        t = self.text[a:b]
+        return dict(start=a, end=b, text=t, label="person", name=name or t)
+
     def _in_named_thing(self, s: int, e: int) -> bool:
         """Is the name part of the name of a work or a thing: inside a title in
         《》 (《穆桂英挂帅》, 话剧《谷文昌》), or the head of a run of nouns that
@@ -1436,16 +1446,14 @@ class _Doc:
         """Does an office end right before ``a`` that follows a name the CRF
         gives or a three-character name of jieba's dictionary (习近平主席|贺信)?
         Then the office is that name's title."""
-        w = self.text[max(0, a - 6):a]
-        for m in self._office_re().finditer(w):
-            if m.end() == len(w):
-                o = a - len(w) + m.start()
-                words = self.res.common_words
-                return any(e0 == o and k == "PER" for _, e0, k in self.crf) \
-                    or words.get(self.text[max(0, o - 3):o], "").startswith("nr") and o >= 3 \
-                    and self.crf_label[o - 1] is None and self.text[o - 3:o] not in self.res.place_names
-                # (乌克兰外长|库列巴: jieba's nr, the CRF's place; 东帝汶副总理|黎发芳: a listed place)
-        return False
+        m = self._office_ending_at(a)
+        if m is None:
+            return False
+        o = m.start()
+        return any(e0 == o and k == "PER" for _, e0, k in self.crf) \
+            or o >= 3 and self.res.common_words.get(self.text[o - 3:o], "").startswith("nr") \
+            and self.crf_label[o - 1] is None and self.text[o - 3:o] not in self.res.place_names
+        # (乌克兰外长|库列巴: jieba's nr, the CRF's place; 东帝汶副总理|黎发芳: a listed place)
 
     def _after_at(self, s: int) -> bool:
         """Is the CRF place that ends right before ``s`` written after 在 (在内蒙古|康巴什)?"""
@@ -1514,11 +1522,10 @@ class _Doc:
                 # a surname with a title (江主席, 何大爷), when the CRF is sure
                 if text[s] in res.surnames and self.crf_conf.get((s, e), 0.0) >= _SURNAME_TITLE \
                         and _TITLE_AFTER_SURNAME.match(text, e) and not self._blocked(s, e):
-                    found[(s, e)] = dict(start=s, end=e, text=text[s], label="person", name=text[s])
+                    found[(s, e)] = self._mention(s, e)
                 continue
-            if e - s == 3 and text[s] in res.surnames and _ADDRESS_AFTER_SURNAME.fullmatch(text, s + 1, e):
-                # 张大姐: a surname and a form of address, linked to the full name or dropped below
-                found[(s, s + 1)] = dict(start=s, end=s + 1, text=text[s], label="person", name=text[s])
+            if self._surname_and_address(s, e):
+                found[(s, s + 1)] = self._mention(s, s + 1)  # 张大姐: linked to the full name or dropped below
                 continue
             if self._no_person_at(s, e):
                 continue  # 小镇赖特伍德: the whole run is a place (not split into 赖特 and 伍德)
@@ -1559,7 +1566,7 @@ class _Doc:
                         continue
                 if self._blocked(a, b, conf) or self._bad_context(a, b, sure, conf):
                     continue
-                found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                found[(a, b)] = self._mention(a, b)
         self._name_repairs(found)
         # names right after a role word that the CRF missed
         for m in _overlapping(res.role_names_re, text):
@@ -1576,9 +1583,8 @@ class _Doc:
                     continue  # (国家主席通伦，: two characters only)
                 b = a + ln
                 nm = text[a:b]
-                if ln == 3 and nm[0] in res.surnames and _ADDRESS_AFTER_SURNAME.fullmatch(nm, 1):
-                    # 市民邵女士: a surname and a form of address, linked to the full name or dropped below
-                    found[(a, a + 1)] = dict(start=a, end=a + 1, text=nm[0], label="person", name=nm[0])
+                if self._surname_and_address(a, b):
+                    found[(a, a + 1)] = self._mention(a, a + 1)  # 市民邵女士: linked to the full name or dropped below
                     break
                 if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
                         and not res.common_words.get(nm, "").startswith("nr") and (
@@ -1621,7 +1627,7 @@ class _Doc:
                         and (self._looks_like_name(nm) or nm[0] not in res.surnames) and not self._blocked(a, b) \
                         and not self._plain_word(nm) and nm not in res.roles and not self._bad_context(a, b) \
                         and not self._function_start(a, b, bool(res.roles.get(m.group(0)[:m.start(1) - m.start()]))):
-                    found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                    found[(a, b)] = self._mention(a, b)
                     break
                 for p in shadow:  # not a name after all: the place stays
                     self.places.append(p)
@@ -1651,7 +1657,7 @@ class _Doc:
                          or text[b:b + 2] in _TIME_AFTER_NAME or text[b:b + 1].isdigit()):  # 格罗西|今天, |29日
                 for k in [k for k in found if a <= k[0] < b]:
                     del found[k]
-                found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+                found[(a, b)] = self._mention(a, b)
         # a name right before an office or title (习近平总书记, 郭光灿院士)
         office_end = 0
         for b in post_starts:
@@ -1683,7 +1689,7 @@ class _Doc:
                              or self.crf_label[a] == "PER" or self._plain_word(text[a - 2:a])
                              or ln == 3 and res.common_words.get(nm, "").startswith("nr")
                              and not _translit_name(nm)):  # 悟透|习近平总书记 (not 格|鲁吉亚总理)
-                    found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                    found[(a, b)] = self._mention(a, b)
                     break
             else:
                 # a transliterated name after a boundary (，赖尔登市长; 威尔逊州长先生)
@@ -1698,7 +1704,7 @@ class _Doc:
                             and res.common_words.get(nm) not in ("ns", "nt") and not self._blocked(a, b) \
                             and not self._place_word(nm) and self.crf_label[a] not in ("LOC", "ORG") \
                             and self.crf_label[b - 1] not in ("LOC", "ORG"):
-                        found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                        found[(a, b)] = self._mention(a, b)
                         break
         # a three-character name before a title of address (家住甘肃兰州的辛学理老人)
         for m in _ADDRESS_TITLE.finditer(text):
@@ -1711,7 +1717,7 @@ class _Doc:
             if (a == 0 or text[a - 1] in "的是和与及、，。；：\n ") and not self._blocked(a, b) \
                     and not self._bad_context(a, b) and not self._function_start(a, b) \
                     and not any(c in _NOT_IN_NAME for c in nm):
-                found[(a, b)] = dict(start=a, end=b, text=nm, label="person", name=nm)
+                found[(a, b)] = self._mention(a, b)
         # lists of names written without separators (李鹏乔石李瑞环...): the rest of the run
         self._name_list_gaps(found)
         # more names of a list: 习近平、李克强、栗战书等
@@ -1729,7 +1735,7 @@ class _Doc:
                                 or s0 >= 1 and text[s0 - 1] in "的是和与及、，。；组":
                             if self._looks_like_name(nm) and not self._blocked(s0, a - 1) \
                                     and not self._bad_context(s0, a - 1):
-                                found[(s0, a - 1)] = dict(start=s0, end=a - 1, text=nm, label="person", name=nm)
+                                found[(s0, a - 1)] = self._mention(s0, a - 1)
                                 changed = True
                                 break
                 for nxt in (b + 1,):
@@ -1743,7 +1749,7 @@ class _Doc:
                                 and nm[-1] not in "等的了在是" and nm not in res.roles \
                                 and self._looks_like_name(nm) and (nxt, e) not in found \
                                 and not self._blocked(nxt, e) and not self._bad_context(nxt, e):
-                            found[(nxt, e)] = dict(start=nxt, end=e, text=nm, label="person", name=nm)
+                            found[(nxt, e)] = self._mention(nxt, e)
                             changed = True
                             break
         # later bare mentions of a name already found
@@ -1753,8 +1759,7 @@ class _Doc:
             for k in _find_all(text, nm):
                 if not any(a < k + len(nm) and k < b for a, b in found) \
                         and not self._blocked(k, k + len(nm), known=True):  # (“周小燕少年合唱团”)
-                    found[(k, k + len(nm))] = dict(start=k, end=k + len(nm), text=nm,
-                                                   label="person", name=nm)
+                    found[(k, k + len(nm))] = self._mention(k, k + len(nm))
         # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
         # a "name" listed with places (太湖、洪泽湖) is a place
         place_spans = {(p["start"], p["end"]) for p in self.places} | {(a, b) for a, b, k in self.crf if k == "LOC"}
@@ -1841,7 +1846,7 @@ class _Doc:
                     while a > 0 and s - a < 6 and text[a - 1] in _TRANSLIT:
                         a -= 1
                 if s - a >= 2 and _FOREIGN.match(text[a:e]):
-                    found[(a, e)] = dict(start=a, end=e, text=text[a:e], label="person", name=text[a:e])
+                    found[(a, e)] = self._mention(a, e)
                     self.orgs = [o for o in self.orgs if not (o["start"] < s and a < o["end"])]
                     self.places = [p for p in self.places if not (p.get("_crf") and p["start"] < s and a < p["end"])]
         office = self._post_role_re()
@@ -1868,7 +1873,7 @@ class _Doc:
                     and self._looks_like_name(text[a:b + 1]) and not self._plain_word(text[b - 1:b + 1]) \
                     and not self._plain_word(text[b:b + 2]):
                 del found[(a, b)]
-                found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
+                found[(a, b + 1)] = self._mention(a, b + 1)
             # 绍伊|古视察, 潘功|胜受国务院委托, 王光|谦围绕: the CRF cuts a third character that is no
             # name-ending word, before a verb; the three are the name
             elif b - a == 2 and b + 2 < n and _HAN_CHAR.match(text, b) and _HAN_CHAR.match(text, b + 1) \
@@ -1881,7 +1886,7 @@ class _Doc:
                     and self.crf_label[b + 1] is None and (self._looks_like_name(text[a:b + 1]) or _translit_name(text[a:b + 1])) \
                     and not any(x != a and text[x + 2:x + 3] != text[b] for x in _find_all(text, text[a:b])):
                 del found[(a, b)]
-                found[(a, b + 1)] = dict(start=a, end=b + 1, text=text[a:b + 1], label="person", name=text[a:b + 1])
+                found[(a, b + 1)] = self._mention(a, b + 1)
             # 木亚赛尔·托乎|提委员: a dotted name's last part runs on over transliteration to an office
             elif "·" in p["text"] and text[b] in _TRANSLIT:
                 k = b
@@ -1889,7 +1894,7 @@ class _Doc:
                     k += 1
                 if office.match(text, k) or _VERB_AFTER_NAME.match(text, k):
                     del found[(a, b)]
-                    found[(a, k)] = dict(start=a, end=k, text=text[a:k], label="person", name=text[a:k])
+                    found[(a, k)] = self._mention(a, k)
         # 。张又侠陪同: a name at a clause start before a verb of the news, which the CRF missed or
         # cut to its surname; three characters, a frequent surname, no dictionary word in them
         words = self.res.common_words
@@ -1903,7 +1908,7 @@ class _Doc:
                     or any(self.crf_label[x] not in (None, "PER") for x in range(s, e)) \
                     or any(a < e and s < b for a, b in found) or self._blocked(s, e):
                 continue
-            found[(s, e)] = dict(start=s, end=e, text=nm, label="person", name=nm)
+            found[(s, e)] = self._mention(s, e)
         # 。肖捷、万钢参加。: a list of names alone between a clause start and a verb of the news
         for m in _NAME_LIST_CLAUSE.finditer(text):
             items = _list_items(text, m.start(1), m.end(1))
@@ -1914,21 +1919,21 @@ class _Doc:
                    and all(self.crf_label[x] in (None, "PER") for x in range(a, b)) and not self._blocked(a, b)
                    for a, b in items):
                 for a, b in items:
-                    found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+                    found[(a, b)] = self._mention(a, b)
         # 国会主席|赛|宋蓬: one character between an office and a two-character CRF name is the name's first
         for (a, b), p in list(found.items()):
             if b - a >= 3 and (a, b) in self.crf_at and _translit_name(p["text"]) and text[a - 1:a] in _TRANSLIT \
                     and self.crf_label[a - 1] is None and self.res.role_re.search(text, max(0, a - 9), a - 1) \
                     and not any(x < a and a - 1 < y for x, y in found):
                 del found[(a, b)]  # 代表|皮|佩尔科恩: a transliterated name the CRF starts one character late
-                found[(a - 1, b)] = dict(start=a - 1, end=b, text=text[a - 1:b], label="person", name=text[a - 1:b])
+                found[(a - 1, b)] = self._mention(a - 1, b)
                 continue
             if b - a == 2 and a >= 3 and (a, b) in self.crf_at and _HAN_CHAR.match(text, a - 1) \
                     and text[a - 1] not in _NOT_IN_NAME and text[a - 1] not in _TO_BEFORE_OFFICE \
                     and self._after_office(a - 1) and not self._after_office(a) and self.crf_label[a - 1] is None \
                     and not any(x < a and a - 1 < y for x, y in found):
                 del found[(a, b)]
-                found[(a - 1, b)] = dict(start=a - 1, end=b, text=text[a - 1:b], label="person", name=text[a - 1:b])
+                found[(a - 1, b)] = self._mention(a - 1, b)
         # a foreign name the CRF stops inside: 拉齐尼·巴|依卡， (a dotted name), 迪亚斯|-卡内尔时 (a hyphen)
         n = len(text)
         for (a, b), p in list(found.items()):
@@ -1950,7 +1955,7 @@ class _Doc:
                                         or text[j] == "时") and not self._glued_at(j - 1) \
                     and not any(b <= x < j for x, _ in found):
                 del found[(a, b)]
-                found[(a, j)] = dict(start=a, end=j, text=text[a:j], label="person", name=text[a:j])
+                found[(a, j)] = self._mention(a, j)
 
     def _listed_with_things(self, found: dict) -> None:
         """Drop "names" that are items of a 、-list of things.
@@ -2077,7 +2082,7 @@ class _Doc:
                         or self._plain_word(rest):
                     del found[(a, b)]
                     if not any(a < y and x < a + k for x, y in found):
-                        found[(a, a + k)] = dict(start=a, end=a + k, text=short, label="person", name=short)
+                        found[(a, a + k)] = self._mention(a, a + k)
                     break
 
     def _name_list_gaps(self, found: dict) -> None:
@@ -2127,7 +2132,7 @@ class _Doc:
                 names = [(g + a, g + b) for a, b in pieces]
                 if all(self._list_name_ok(a, b) for a, b in names):
                     for a, b in names:
-                        found[(a, b)] = dict(start=a, end=b, text=text[a:b], label="person", name=text[a:b])
+                        found[(a, b)] = self._mention(a, b)
                     # the CRF's "organisation" or "place" over these names goes (姬鹏飞黄华黄火青)
                     self.orgs = [o for o in self.orgs if not (o["start"] < k and g < o["end"])]
                     self.places = [p for p in self.places if not (p.get("_crf") and p["start"] < k and g < p["end"])]
@@ -2224,9 +2229,14 @@ class _Doc:
 
     def _after_office(self, x: int) -> bool:
         """Does an office (总统, 部长...) end right before ``text[x]``?"""
-        if not hasattr(self.res, "_office_end_re"):  # (an office ending there, also one inside another: 支|书记)
+        return self._office_ending_at(x) is not None
+
+    def _office_ending_at(self, x: int):
+        """The match of the office (总统, 部长...) that ends right before
+        ``text[x]``, also one inside another (党总支|书记 → 书记, not 支书), or None."""
+        if not hasattr(self.res, "_office_end_re"):
             self.res._office_end_re = re.compile("(?:" + self._office_re().pattern + ")$")
-        return self.res._office_end_re.search(self.text, max(0, x - 6), x) is not None
+        return self.res._office_end_re.search(self.text, max(0, x - 6), x)
 
     def _foreign_fixes(self, found: dict) -> None:
         """Transliterated "names" that are places, and parts of longer names.
@@ -2297,7 +2307,7 @@ class _Doc:
                     a2, b2 = a - i, a - i + len(part)
                     if a2 >= 0 and text[a2:b2] == part:
                         del found[(a, b)]
-                        found[(a2, b2)] = dict(start=a2, end=b2, text=part, label="person", name=full)
+                        found[(a2, b2)] = self._mention(a2, b2, full)
                         break
                 else:
                     continue
@@ -2314,7 +2324,7 @@ class _Doc:
                     and not any(x < a and k < y for x, y in found):
                 new = text[k:b]
                 del found[(a, b)]
-                found[(k, b)] = dict(start=k, end=b, text=new, label="person", name=new)
+                found[(k, b)] = self._mention(k, b)
         # 的吾|哈斯·苏来曼
         for (a, b), p in list(found.items()):
             if "·" in p["name"] and p["name"] == p["text"] and a >= 2 and "\u4e00" <= text[a - 1] <= "\u9fff" \
@@ -2323,7 +2333,7 @@ class _Doc:
                 old, first = p["name"], p["name"].split("·")[0]
                 new = text[a - 1] + p["name"]
                 del found[(a, b)]
-                found[(a - 1, b)] = dict(start=a - 1, end=b, text=new, label="person", name=new)
+                found[(a - 1, b)] = self._mention(a - 1, b)
                 for (a3, b3), q in list(found.items()):
                     if q["name"] == old:
                         q["name"] = new  # a part written alone (哈斯 of 哈斯·苏来曼)
