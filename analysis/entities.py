@@ -79,7 +79,7 @@ from .ner.crf import LOC_END_CHARS, ORG_SUFFIX_WORDS, split_name_run  # light: n
 log = logging.getLogger(__name__)
 
 #: bump when a change here changes the records (invalidates stored results)
-ENTITIES_VERSION = 13
+ENTITIES_VERSION = 14
 
 LABELS = ("person", "place", "organization", "programme")
 COLUMNS = ["doc_id", "start", "end", "text", "label", "name", "role", "affiliation", "level",
@@ -462,7 +462,14 @@ _FOREIGN = re.compile(r"^[" + _HAN + r"]{1,8}·[" + _HAN + r"·]{1,12}$")
 _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福夫伏冈戈格古哈海汉赫霍吉基加杰卡凯坎科克库拉莱兰朗劳勒雷里"
                 "利莉林琳隆卢鲁路伦罗洛马迈曼梅门米密莫姆穆纳内尼妮诺努帕佩皮普齐奇乔切丘萨塞桑森沙舍圣施斯苏索塔泰"
                 "坦特提托图瓦万威韦维温沃武西希谢辛休亚扬耶约泽扎詹佐茨赛蒂娜丽莎娅尔顿恩瑟克斯戴安多丹迪盖"
-                "卜默瑞蒙夏尤费鲍麦廷贾京果")
+                "卜默瑞蒙夏尤费鲍麦廷贾京果什")
+#: a verb of appointment or honour before a name (任命楼阳生为, 授予苏翊鸣等147名同志, 免去李高的),
+#: or 的/走进 before a name and its home (走进四世同堂的郎素兰家中)
+_NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到])(?=[\u4e00-\u9fff]{2,3}(?:家中|家里))")
+_NAME_AFTER_VERB = re.compile(r"为|的|同志|、|等[\d一二三四五六七八九十百千万]+[名位]")
+_HOME_AFTER = re.compile(r"家中|家里")
+#: "and (her) husband" before a name: the one before it is a person too (车璐和丈夫赵明昊)
+_SPOUSE_BEFORE = re.compile(r"[和与同及](?:夫人|丈夫|妻子|爱人|老伴|老公|妻)$")
 #: shortest run of Chinese characters read as a list of names (:meth:`_Doc._name_list_gaps`)
 _LIST_MIN = 9
 #: CRF confidence (lowest marginal over the span) above which a person span
@@ -519,7 +526,7 @@ _ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
 _ROLE_LEAD_VERBS = ("通过", "走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
 _ROLE_LEAD_RE = re.compile("|".join(sorted(_ROLE_LEAD_VERBS, key=len, reverse=True)))
-_ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让")
+_ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让因")
 _HAN_RUN = re.compile(f"[{_HAN}]+")
 #: a predicate right after a name (李敬和|出席): 和 before it is no conjunction
 _VERB_AFTER_NAME = re.compile(r"(?:出席|表示|指出|强调|主持|讲话|致辞|介绍|说|参加|会见|会晤|陪同|率领|率团|宣布|认为|"
@@ -533,6 +540,9 @@ _CLAUSE_START = frozenset("。；！？， \n\t\u3000")
 _HAN_3 = re.compile(f"[{_HAN}]{{3}}")
 #: an appointment before a name: 为 after the name is the verb's (任命王毅|为部长)
 _APPOINT_BEFORE = re.compile(r"任命|选举|推选|推举|聘任|聘请|提名|任免|评为|授予")
+_REMOVED_FROM = re.compile(r"的([^，。；,;\n]{2,40}?)职务")
+#: NAME，ROLE， at a sentence start: an appositive post (朱治国，青海省委组织部原副部长，)
+_APPOSITIVE_ROLE = re.compile(r"[，,]([^，。；,;、\n“”\"的是在和与及为]{3,20}?)(?=[，。；,;])")
 _AS_ROLE_AFTER = re.compile(r"为([^，。；,;、\n]{1,20}?)(?=[，。；,;、\n]|$)")
 #: characters no given name holds (又 may: 张又侠)
 _NOT_IN_GIVEN = set("的了着过地得和与及都已也就还在是把被将对向让这那其我你他她们")
@@ -1049,6 +1059,8 @@ class _Doc:
         for s, e, k in self.crf:
             if k != "ORG" or self.in_quote(s) or any(a < e and s < b for a, b in spans):
                 continue
+            if e - s >= 4 and text[s] in _ROLE_LEAD_CHARS and self.res.common_words.get(text[s:s + 2], "ns") == "ns":
+                s += 1  # 同|国际大学生体育联合会: a preposition before the body (jieba: 同国 a place)
             if e - s < 2 or any(a < s < b or a < e < b for a, b in places):
                 continue  # partial overlap with a place: a bad span (山社区党委)
             sure = self.crf_conf.get((s, e), 0.0) >= _SURE_NAME
@@ -1253,7 +1265,8 @@ class _Doc:
         if a >= 2 and text[a - 1] == text[a] and text[a - 2] == "一":
             return True  # 一张张网格: a repeated measure word, no surname
         # a certain CRF name that reads as a Han name wins too (记者江建国, jieba: ns; not 赵述岛)
-        certain = sure and conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
+        certain = sure and (conf >= _CERTAIN_NAME and (_translit_name(nm) or self._surname_name(nm))
+                            or self._after_foreign_office(a))  # (圭亚那总统阿里, jieba: ns)
         if self._place_word(nm) and not certain \
                 or nm[-1] in "湖河岛湾港宫巷庙寺" and len(nm) >= 3 or nm[-1] in "府宫庙寺" and not sure \
                 or nm[-1] == "园" and len(nm) >= 3 and self.crf_label[a - 1] == "LOC":  # 武夷山朱熹园 (not 冠军邹敬园)
@@ -1354,12 +1367,31 @@ class _Doc:
         if name in self.res.programmes:
             return True
         if self.res.gaz.has(name) and not (conf >= _CERTAIN_NAME and self.res.gaz.is_short(name)
-                                           and self.res.surnames.get(name[0], 0) >= 20):
-            return True  # (a short form the CRF is certain is a name and no place took: 王平、江华、李德生)
+                                           and self.res.surnames.get(name[0], 0) >= 20) \
+                and not (conf >= _SURE_NAME and self._after_foreign_office(s)):
+            return True  # (a short form the CRF is certain is a name and no place took: 王平、江华、李德生;
+            # 圭亚那总统阿里: after a foreign country's office a name is no Chinese division)
         if (len(name) >= 4 or _translit_name(name)) and (self.res.gaz.has(name + "市")
                                                          or self.res.gaz.has(name + "县")):
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return self._no_person_at(s, e)
+
+    def _names_follow(self, found: dict, b: int, n: int) -> bool:
+        """Do ``n`` names found follow the one ending at ``b``, each after a 、
+        (主持大会，栗战书、汪洋、王沪宁: a list of names)?"""
+        ends = {x: y for x, y in found}
+        for _ in range(n):
+            if self.text[b:b + 1] != "、" or b + 1 not in ends:
+                return False
+            b = ends[b + 1]
+        return True
+
+    def _after_foreign_office(self, s: int) -> bool:
+        """Does an office of a foreign country end right before ``text[s]``
+        (圭亚那总统|阿里: a place outside the gazetteer, then the office)?"""
+        m = self._office_ending_at(s)
+        return m is not None and any(p["end"] == m.start() and p.get("level") is None
+                                     and not self.res.gaz.has(p["name"]) for p in self.places)
 
     def _no_person_at(self, s: int, e: int) -> bool:
         """Context that makes ``text[s:e]`` a place or a body wherever else it
@@ -1535,6 +1567,8 @@ class _Doc:
                 if len(parts) > 1 and res.common_words.get(text[a:a + 2], "")[:1] in ("v", "d", "p", "c"):
                     continue  # 杨婧茹|包揽金: a part that starts with a verb is no name
                 a, b = self._trim_name(a, b)
+                if b - a == 2 and text[b:b + 1] == "和" and _HOME_AFTER.match(text, b + 1):
+                    b += 1  # 居民李敬和|家中 (not 李敬|和家中)
                 if b - a == 2 and res.common_words.get(text[a:b + 1], "").startswith("nr") \
                         and _HAN_CHAR.match(text, b) and not self._glued_at(b):
                     b += 1  # 王沪|宁深入: the CRF (沪宁, a railway) cuts a name of jieba's dictionary
@@ -1589,7 +1623,7 @@ class _Doc:
                 if ln == 3 and b <= len(text) and self.crf_label[b - 1] != "PER" \
                         and not res.common_words.get(nm, "").startswith("nr") and (
                         text[b - 1] in _NOT_IN_NAME or self._glued_at(b - 1)) \
-                        and not (text[b - 1] == "和" and self._predicate_after_he(b)) \
+                        and not (text[b - 1] == "和" and (self._predicate_after_he(b) or _HOME_AFTER.match(text, b))) \
                         and not (text[b - 1] == "为" and text[b:b + 1] == "的"):  # (种粮大户周能为的: 为 before 的 is the name's)
                     continue  # 总统拜登|通电话, 拜登|举行, 副委员长铁凝|在: the third character starts a word
                 if ln == 2 and self.crf_label[a] != "PER" and (
@@ -1738,6 +1772,18 @@ class _Doc:
                                 found[(s0, a - 1)] = self._mention(s0, a - 1)
                                 changed = True
                                 break
+                if text[a - 1:a] == "、" and (a - 1, a) not in found and not any(x < a - 1 and a - 4 < y for x, y in found) \
+                        and any(x == b + 1 for x, _ in found):
+                    # 。兰臻、朱蓓薇、祝雪兰: the first name of a list of names, at a clause start
+                    for ln in (3, 2):
+                        s0 = a - 1 - ln
+                        if s0 >= 0 and (s0 == 0 or text[s0 - 1] in "。；：！？\n \u3000"
+                                        or text[s0 - 1] == "，" and self._names_follow(found, b, 2)) \
+                                and self._list_name_ok(s0, a - 1) and self._looks_like_name(text[s0:a - 1]) \
+                                and not self._bad_context(s0, a - 1):
+                            found[(s0, a - 1)] = self._mention(s0, a - 1)
+                            changed = True
+                            break
                 for nxt in (b + 1,):
                     if text[b:b + 1] not in ("、", "/"):
                         continue
@@ -1752,6 +1798,28 @@ class _Doc:
                             found[(nxt, e)] = self._mention(nxt, e)
                             changed = True
                             break
+        # 任命楼阳生为…, 授予苏翊鸣等147名同志, 走进…的郎素兰家中: a name by its verb or its home
+        for m in _NAME_BY_VERB.finditer(text):
+            a = m.end()
+            for ln in (3, 2):
+                b = a + ln
+                if b <= len(text) and (_NAME_AFTER_VERB.match(text, b) if m.group(1) else _HOME_AFTER.match(text, b)) \
+                        and not any(x < b and a < y for x, y in found) \
+                        and self._list_name_ok(a, b) and self._looks_like_name(text[a:b]) \
+                        and not self._bad_context(a, b) and not self._function_start(a, b):
+                    found[(a, b)] = self._mention(a, b)
+                    break
+        # 车璐和丈夫赵明昊: the one a person is the spouse of
+        for (a, b) in [k for k in found if _SPOUSE_BEFORE.search(text, max(0, k[0] - 4), k[0])]:
+            k = _SPOUSE_BEFORE.search(text, max(0, a - 4), a).start()
+            for ln in (3, 2):
+                s0 = k - ln
+                if s0 >= 0 and (s0 == 0 or text[s0 - 1] in "的，。；：、\n \u3000") \
+                        and not any(x < k and s0 < y for x, y in found) \
+                        and self._list_name_ok(s0, k) and self._looks_like_name(text[s0:k]) \
+                        and not self._bad_context(s0, k) and not self._function_start(s0, k):
+                    found[(s0, k)] = self._mention(s0, k)
+                    break
         # later bare mentions of a name already found
         # longest first (林郑月娥 before 郑月娥), then by name: the same order under any hash seed
         names = sorted({p["name"] for p in found.values() if len(p["name"]) >= 2}, key=lambda s: (-len(s), s))
@@ -1760,6 +1828,11 @@ class _Doc:
                 if not any(a < k + len(nm) and k < b for a, b in found) \
                         and not self._blocked(k, k + len(nm), known=True):  # (“周小燕少年合唱团”)
                     found[(k, k + len(nm))] = self._mention(k, k + len(nm))
+        # 李敬和告诉总书记 after 居民李敬和家中: the 和 is the name's wherever a name ends in it
+        he_names = {p["name"][:-1] for p in found.values() if p["name"].endswith("和") and len(p["name"]) == 3}
+        for (a, b) in [k for k, p in found.items() if p["name"] in he_names and text[k[1]:k[1] + 1] == "和"]:
+            del found[(a, b)]
+            found[(a, b + 1)] = self._mention(a, b + 1)
         # a name inside a doctrine (邓小平理论, 习近平新时代中国特色社会主义思想) is no mention
         # a "name" listed with places (太湖、洪泽湖) is a place
         place_spans = {(p["start"], p["end"]) for p in self.places} | {(a, b) for a, b, k in self.crf if k == "LOC"}
@@ -2460,10 +2533,21 @@ class _Doc:
                 m = _IS_ROLE_AFTER.match(text, p["end"])
                 if m and self.res.role_re.search(m.group(1)):
                     role = m.group(1)
-            if role is None and _APPOINT_BEFORE.search(text, max(0, s - 8), s):
-                m = _AS_ROLE_AFTER.match(text, p["end"])  # 任命王毅为外交部部长
+            if role is None and (_APPOINT_BEFORE.search(text, max(0, s - 8), s)
+                                 or text[s - 1:s] == "，" and _APPOINT_BEFORE.search(text, _clause_start(text, s - 1), s)):
+                m = _AS_ROLE_AFTER.match(text, p["end"])  # 任命王毅为外交部部长 (任命A为X，王蒙徽为Y)
                 hm = self.res.role_re.search(m.group(1)) if m else None
                 if hm and hm.end() == len(m.group(1)):
+                    role = m.group(1)
+            if role is None and text[s - 2:s] == "免去":
+                m = _REMOVED_FROM.match(text, p["end"])  # 免去李高的全国人大环境与资源保护委员会委员职务
+                hm = self.res.role_re.search(m.group(1)) if m else None
+                if hm and hm.end() == len(m.group(1)):
+                    role = m.group(1)
+            if role is None and (s == 0 or text[s - 1] in "。：:！？\n"):
+                m = _APPOSITIVE_ROLE.match(text, p["end"])  # 朱治国，青海省委组织部原副部长，从事…
+                hm = self.res.role_re.search(m.group(1)) if m else None
+                if hm and hm.end() == len(m.group(1)) and hm.start() > 0:
                     role = m.group(1)
             if role is None:
                 m = _IS_ROLE_PLAIN.match(text, p["end"])  # 李明锦是退伍军人，
@@ -2603,11 +2687,13 @@ class _Doc:
         role = role.strip("、，, ")
         cut = 0
         i = 0
+        if role[:1] in _ROLE_LEAD_CHARS and words.get(role[:2]) == "ns":
+            cut = i = 1  # 同|国际大学生体育联合会代理主席 (jieba: 同国 a place)
         while i < len(role):
             for n in (4, 3, 2):
                 w = role[i:i + n]
                 if len(w) == n and w in words:
-                    if w in _ROLE_LEAD_VERBS or (words[w] in ("v", "p", "d") and i > cut and w not in self.res.roles
+                    if w in _ROLE_LEAD_VERBS or words[w] == "r" or (words[w] in ("v", "p", "d") and i > cut and w not in self.res.roles
                                                  and "、" not in role[cut:i]
                                                  and not self.res.role_re.search(role, cut, i)):
                         cut = i + n

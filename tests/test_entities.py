@@ -1185,6 +1185,11 @@ def test_surname_and_form_of_address_read_as_one_name_is_the_full_name():
 ])
 def test_role_heads_of_audit_d(text, name, role):
     """Posts the role list lacked (州长, 总司令, 助理, 商户, 大臣); a demonstrative (该州) is no part of one."""
+    _assert_role(text, name, role)
+
+
+def _assert_role(text, name, role):
+    """``name`` is extracted from ``text`` with exactly ``role``."""
     got = {r["name"]: r["role"] for r in extract_entities(text) if r["label"] == "person"}
     assert got.get(name) == role, got
 
@@ -1367,3 +1372,46 @@ def test_former_is_no_surname(digest_reports):
     """农业农村部原党组书记、部长唐仁健: 原 means former; 原党组 is no name, and the role keeps it."""
     got = _digest_names(digest_reports, "20250424-17524")
     assert "原党组" not in got and "唐仁健" in got
+
+
+#: session 6: names missed in related reports outside every selection (audit J) and in the first
+#: look at tune20-22 (related reports; first look 0.989 / 0.954 / 0.968 over 195 people)
+@pytest.mark.parametrize("text, wrong, kept", [
+    # a foreign head of state whose name is a Chinese division's short form (阿里地区); 什维利
+    ("出席开幕式的国际贵宾有：布隆迪总统恩达伊施米耶、圭亚那总统阿里、格鲁吉亚总理加里巴什维利。",
+     ["加里巴"], ["恩达伊施米耶", "阿里", "加里巴什维利"]),
+    # the first name of a list at a clause start (。兰臻、…; ，栗战书、汪洋、…)
+    ("2026年“最美巾帼奋斗者”先进事迹。 兰臻、朱蓓薇、祝雪兰、张玉花10位同志光荣入选。", [], ["兰臻", "朱蓓薇"]),
+    ("李克强主持大会，栗战书、汪洋、王沪宁、赵乐际、王岐山出席，韩正宣读表彰决定。", [], ["栗战书", "汪洋"]),
+    # the spouse before 和丈夫/和夫人 + a name
+    ("本就擅长滑雪的车璐和丈夫赵明昊，2018年一同报名成为北京冬奥会的医疗保障志愿者。", [], ["车璐", "赵明昊"]),
+    ("习近平和夫人彭丽媛，同国际大学生体育联合会代理主席艾德等步入主席台。", [], ["习近平", "彭丽媛", "艾德"]),
+    # appointments and honours: 任命X为, 免去X的, 授予X等N名同志; a home visited (的X家中)
+    ("会议经表决，任命楼阳生为全国人大教育科学文化卫生委员会副主任委员；免去李高的全国人大环境与资源保护委员会委员职务。"
+     "会议经表决，任命高晓力为最高人民法院副院长。", [], ["楼阳生", "李高", "高晓力"]),
+    ("授予苏翊鸣等147名同志、追授邓小岚同志“北京冬奥会、冬残奥会突出贡献个人”称号。", [], ["苏翊鸣", "邓小岚"]),
+    ("习近平总书记走进四世同堂的郎素兰家中看望。", [], ["郎素兰"]),
+    # a name ending in 和 (李敬和|家中, then 李敬和告诉), not a conjunction
+    ("习近平走进回迁居民李敬和家中看望。李敬和告诉总书记，2021年11月迁入新居。", ["李敬"], ["李敬和"]),
+    # guards: 和 before another name stays a conjunction; places in a list stay places
+    ("李敬和王明一起去了学校。", ["李敬和"], ["李敬", "王明"]),
+    ("会议指出，北京、上海、广州等地要做好保供。", ["北京", "上海"], []),
+])
+def test_audit_j_classes(text, wrong, kept):
+    _assert_people(text, wrong, kept)
+
+
+@pytest.mark.parametrize("text, name, role", [
+    ("央视网消息（新闻联播）：朱治国，青海省委组织部原副部长，从事组织工作近20年。", "朱治国", "青海省委组织部原副部长"),
+    ("会议经表决，任命楼阳生为全国人大教育科学文化卫生委员会副主任委员，王蒙徽为全国人大环境与资源保护委员会副主任委员。",
+     "王蒙徽", "全国人大环境与资源保护委员会副主任委员"),
+    ("会议经表决，免去冯怡的全国人大常委会副秘书长职务。", "冯怡", "全国人大常委会副秘书长"),
+    ("在贵州黔西化屋村的这家苗绣工坊，苗族绣娘杨文丽正在向游客们介绍新推出的苗绣文创产品。", "杨文丽", "苗族绣娘"),
+    ("快递小哥王震来深圳已经三年了。", "王震", "快递小哥"),
+    ("这里因清代大学士张英与邻居吴家互相退让三尺。", "张英", "清代大学士"),
+    ("习近平和夫人彭丽媛，同国际大学生体育联合会代理主席艾德等步入主席台。", "艾德", "国际大学生体育联合会代理主席"),
+])
+def test_audit_j_roles(text, name, role):
+    """An appositive post (NAME，POST，), the post of an appointment or removal, role heads the list
+    lacked (绣娘, 快递小哥, 大学士), and no preposition or pronoun at a role's start."""
+    _assert_role(text, name, role)
