@@ -109,6 +109,10 @@ class EntityOptions:
             read with People's Daily's tag instead ("" = packaged
             ``ner/jieba_not_names.tsv``, built by
             ``scripts/build_jieba_not_names.py``; "none" = jieba's tags as they are).
+        known_names: names with a surname People's Daily 1998 hardly writes
+            (谌贻琴, 尤权, 通伦), taken wherever they stand ("" = packaged
+            ``ner/known_names.txt``, learned from the digest corpus by
+            ``scripts/build_known_names.py``; "none" = no such list).
         doctrine_people: count the name inside a doctrine (邓小平理论,
             习近平新时代中国特色社会主义思想) or a named thing (曹禺剧本奖,
             雷锋纪念馆) as a mention of that person, as MSRA's annotators do;
@@ -121,6 +125,7 @@ class EntityOptions:
     roles: str = ""
     place_names: str = ""
     jieba_not_names: str = ""
+    known_names: str = ""
     programme_dicts: list[str] = field(default_factory=lambda: ["domain"])
     programme_stop: list[str] = field(default_factory=lambda: [
         "党建引领", "志愿服务", "新时代文明实践", "网格化", "基层治理", "社区治理"])
@@ -161,6 +166,10 @@ class _Resources:
         self.place_names: frozenset[str] = frozenset(
             () if opts.place_names == "none" else
             (line.split("\t")[0] for line in _read_lines(_packaged(opts.place_names, "ner", "place_names.txt"))))
+        self.known_names: frozenset[str] = frozenset(
+            () if opts.known_names == "none" else
+            (line.split("\t")[0] for line in _read_lines(_packaged(opts.known_names, "ner", "known_names.txt"))))
+        self.known_names_re = re.compile(_longest_first(self.known_names)) if self.known_names else None
         #: jieba ``nr`` words that are no names → People's Daily's tag for them
         self.not_names: dict[str, str] = {} if opts.jieba_not_names == "none" else {
             parts[0]: parts[1] for parts in (line.split("\t") for line in
@@ -194,6 +203,7 @@ class _Resources:
         h.update(json.dumps(self.roles, sort_keys=True, ensure_ascii=False).encode())
         h.update("".join(sorted(self.programmes)).encode())
         h.update("\n".join(sorted(self.place_names)).encode())
+        h.update("\n".join(sorted(self.known_names)).encode())
         h.update(json.dumps(self.not_names, sort_keys=True, ensure_ascii=False).encode())
         self.config_hash = "entities-" + h.hexdigest()[:16]
 
@@ -347,7 +357,7 @@ _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
-_DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态文明|文化)?思想|主义|列宁主义|"
+_DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态文明|文化|党建)?思想|主义|列宁主义|"
                              r"新时代中国特色社会主义思想|精神)")  # 马克思|列宁主义, 习近平|法治思想
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
@@ -1376,6 +1386,22 @@ class _Doc:
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return self._no_person_at(s, e)
 
+    def _known_names(self, found: dict) -> None:
+        """Every mention of a name of ``known_names.txt`` that is no part of
+        a word, a place (阿比|让) or a longer transliteration (巴赫|穆特)."""
+        rx, text, res = self.res.known_names_re, self.text, self.res
+        if rx is None:
+            return
+        for m in rx.finditer(text):
+            a, b = m.span()
+            if any(x < b and a < y for x, y in found) or text[b:b + 1] in _TRANSLIT or text[a - 1:a] in _TRANSLIT:
+                continue
+            if any(text[a:b + k] in res.place_names or res.gaz.has(text[a:b + k]) for k in (1, 2, 3)):
+                continue
+            if self._blocked(a, b, 1.0, known=True) or self._part_of_word(a, b) or self._inside_word(a, b):
+                continue
+            found[(a, b)] = self._mention(a, b)
+
     def _names_follow(self, found: dict, b: int, n: int) -> bool:
         """Do ``n`` names found follow the one ending at ``b``, each after a 、
         (主持大会，栗战书、汪洋、王沪宁: a list of names)?"""
@@ -1809,6 +1835,8 @@ class _Doc:
                         and not self._bad_context(a, b) and not self._function_start(a, b):
                     found[(a, b)] = self._mention(a, b)
                     break
+        # names of the known-name list (谌贻琴, 尤权: a surname People's Daily hardly writes)
+        self._known_names(found)
         # 车璐和丈夫赵明昊: the one a person is the spouse of
         for (a, b) in [k for k in found if _SPOUSE_BEFORE.search(text, max(0, k[0] - 4), k[0])]:
             k = _SPOUSE_BEFORE.search(text, max(0, a - 4), a).start()

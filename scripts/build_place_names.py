@@ -58,6 +58,12 @@ PERSON_AFTER = re.compile(r"^(?:表示|说|称|指出|认为|强调|宣布|会�
 
 def corpus_texts(path: Path) -> list[str]:
     """The reports of the digest corpus, without those of any gold selection."""
+    return [text for _, text in corpus_reports(path)]
+
+
+def corpus_reports(path: Path) -> list[tuple[str, str]]:
+    """(id, content) of the digest corpus, without the reports of any gold selection
+    (also used by scripts/build_known_names.py)."""
     excluded: set[str] = set()
     for f in glob.glob(str(ROOT / "tests" / "data" / "gold_selection*.json")):
         excluded |= set(json.loads(Path(f).read_text(encoding="utf-8")))
@@ -66,7 +72,7 @@ def corpus_texts(path: Path) -> list[str]:
         for line in fh:
             rec = json.loads(line)
             if str(rec["id"]) not in excluded:
-                out.append(rec["content"])
+                out.append((str(rec["id"]), rec["content"]))
     return out
 
 

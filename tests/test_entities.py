@@ -1248,17 +1248,21 @@ def test_occupational_noun_is_the_role():
     assert got == {"柳孝燕": "苗农"}
 
 
+def _build_script(name: str):
+    """The module of ``scripts/<name>.py`` (the scripts are no package)."""
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(name, Path(__file__).parents[1] / "scripts" / f"{name}.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
 def test_jieba_not_names_list_is_what_the_build_script_writes(tmp_path):
     """The packaged list is reproducible from People's Daily 1998 and jieba's dictionary."""
     from conftest import shared_file
     pd = shared_file("eval", "ner", "peoples_daily_1998", "199801_pos_tagged.txt")
-    import importlib.util
-    spec = importlib.util.spec_from_file_location("build_jieba_not_names",
-                                                  Path(__file__).parents[1] / "scripts" / "build_jieba_not_names.py")
-    mod = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(mod)
     out = tmp_path / "not_names.tsv"
-    assert mod.main(["--pd", str(pd), "--out", str(out)]) == 0
+    assert _build_script("build_jieba_not_names").main(["--pd", str(pd), "--out", str(out)]) == 0
     packaged = Path(__file__).parents[1] / "analysis" / "data" / "ner" / "jieba_not_names.tsv"
     assert out.read_text(encoding="utf-8") == packaged.read_text(encoding="utf-8")
     rows = dict(line.split("\t")[:2] for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#"))
@@ -1415,3 +1419,35 @@ def test_audit_j_roles(text, name, role):
     """An appositive post (NAME，POST，), the post of an appointment or removal, role heads the list
     lacked (绣娘, 快递小哥, 大学士), and no preposition or pronoun at a role's start."""
     _assert_role(text, name, role)
+
+
+def test_known_names_are_what_the_build_script_writes(tmp_path):
+    """known_names.txt is reproducible from the digest corpus (gold selections left out), and holds
+    rare-surname officials (谌贻琴, 尤权) but no name with a common surname and no idiom's piece."""
+    from conftest import shared_file
+    corpus = shared_file("xwlb", "xwlb_articles.jsonl.gz")
+    out = tmp_path / "known_names.txt"
+    assert _build_script("build_known_names").main(["--corpus", str(corpus), "--out", str(out)]) == 0
+    packaged = Path(__file__).parents[1] / "analysis" / "data" / "ner" / "known_names.txt"
+    assert out.read_text(encoding="utf-8") == packaged.read_text(encoding="utf-8")
+    names = {line.split("\t")[0] for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
+    assert {"谌贻琴", "尤权", "通伦"} <= names and not {"李强", "王毅", "念兹", "治久安"} & names
+
+
+@pytest.mark.parametrize("text, wrong, kept", [
+    # a surname People's Daily 1998 never writes (谌), in a list and after 和
+    ("王毅、李干杰、王小洪、谌贻琴出席开幕式。", [], ["谌贻琴", "王小洪"]),
+    ("尤权和应勇出席。", [], ["尤权", "应勇"]),
+    # no part of a longer transliteration or a place (巴赫|穆特, 阿比|让); no name inside a doctrine
+    ("乌军称已撤出巴赫穆特。科特迪瓦经济首都阿比让。", ["巴赫", "阿比"], []),
+    ("河北邢台深入学习贯彻习近平党建思想，坚持以人民为中心。", ["习近平"], []),
+])
+def test_known_names(text, wrong, kept):
+    _assert_people(text, wrong, kept)
+
+
+def test_known_names_can_be_switched_off():
+    from analysis.entities import EntityOptions
+    off = {r["name"] for r in extract_entities("王毅、李干杰、王小洪、谌贻琴出席开幕式。",
+                                               options=EntityOptions(known_names="none")) if r["label"] == "person"}
+    assert "谌贻琴" not in off
