@@ -355,6 +355,8 @@ _MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
 _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但后原")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
+#: NAME是X的ROLE, ending the clause (王凯是机场地勤部的工作人员，): the role after 的
+_IS_OF_ROLE = re.compile(r"是([^，。；,;的\n]{1,15})的([^，。；,;的是也\n]{2,8}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
 _IS_ROLE_PLAIN = re.compile(r"是([^，。；,;、的\n]{1,8}?)(?=[，。；,;])")
 _DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态文明|文化|党建)?思想|主义|列宁主义|"
@@ -478,6 +480,10 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
 _NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到])(?=[\u4e00-\u9fff]{2,3}(?:家中|家里))")
 _NAME_AFTER_VERB = re.compile(r"为|的|同志|、|等[\d一二三四五六七八九十百千万]+[名位]")
 _HOME_AFTER = re.compile(r"家中|家里")
+#: a name introduced as one (名叫迪力木拉提的学生; not 一只名叫…的狗)
+_NAMED_AS = re.compile(r"(?<![只头条匹种款棵株件])(?:名叫|名字叫)(?=([\u4e00-\u9fff·]{2,7}?)(?:的|，|。|、|；|,|$))")
+#: words after the last name of a list (胡盛、余静|分别作了发言)
+_AFTER_LIST_END = ("分别", "先后", "共同", "一起", "出席", "陪同", "参加")
 #: "and (her) husband" before a name: the one before it is a person too (车璐和丈夫赵明昊)
 _SPOUSE_BEFORE = re.compile(r"[和与同及](?:夫人|丈夫|妻子|爱人|老伴|老公|妻)$")
 #: shortest run of Chinese characters read as a list of names (:meth:`_Doc._name_list_gaps`)
@@ -1402,6 +1408,15 @@ class _Doc:
                 continue
             found[(a, b)] = self._mention(a, b)
 
+    def _between_names(self, found: dict, a: int, b: int) -> bool:
+        """Is ``text[a:b]`` an item of a 、-list between two names found
+        (张升民、铁凝、吴政隆: a name whatever its surname)?"""
+        text = self.text
+        return text[a - 1:a] == "、" and text[b:b + 1] == "、" and any(x == b + 1 for x, _ in found) \
+            and any(y == a - 1 for _, y in found) and _HAN_2_3.fullmatch(text[a:b]) is not None \
+            and not any(c in _NOT_IN_NAME for c in text[a:b]) and not self._plain_word(text[a:b]) \
+            and text[a:b] not in self.res.roles
+
     def _names_follow(self, found: dict, b: int, n: int) -> bool:
         """Do ``n`` names found follow the one ending at ``b``, each after a 、
         (主持大会，栗战书、汪洋、王沪宁: a list of names)?"""
@@ -1817,9 +1832,11 @@ class _Doc:
                         e = nxt + ln
                         nm = text[nxt:e]
                         if e <= len(text) and (text[e:e + 1] in ("、", "等", "和", "，", "。", "/")
-                                               or text[b] == "/" and self._glued_at(e) and ln == 3) \
-                                and nm[-1] not in "等的了在是" and nm not in res.roles \
-                                and self._looks_like_name(nm) and (nxt, e) not in found \
+                                               or text[b] == "/" and self._glued_at(e) and ln == 3
+                                               or text[e:e + 2] in _AFTER_LIST_END) \
+                                and nm[-1] not in "等的了在是也都还又就" and nm not in res.roles \
+                                and (self._looks_like_name(nm) or self._between_names(found, nxt, e)) \
+                                and (nxt, e) not in found \
                                 and not self._blocked(nxt, e) and not self._bad_context(nxt, e):
                             found[(nxt, e)] = self._mention(nxt, e)
                             changed = True
@@ -1837,6 +1854,14 @@ class _Doc:
                     break
         # names of the known-name list (谌贻琴, 尤权: a surname People's Daily hardly writes)
         self._known_names(found)
+        # 一名叫迪力木拉提的学生, 大哥哥名叫宋洁: a name introduced as one
+        for m in _NAMED_AS.finditer(text):
+            a, b = m.start(1), m.end(1)
+            nm = text[a:b]
+            if not any(x < b and a < y for x, y in found) and not any(c in _NOT_IN_NAME for c in nm) \
+                    and not self._plain_word(nm) and not self._blocked(a, b, 1.0) and nm not in res.roles \
+                    and not self._bad_context(a, b, True, 1.0):
+                found[(a, b)] = self._mention(a, b)
         # 车璐和丈夫赵明昊: the one a person is the spouse of
         for (a, b) in [k for k in found if _SPOUSE_BEFORE.search(text, max(0, k[0] - 4), k[0])]:
             k = _SPOUSE_BEFORE.search(text, max(0, a - 4), a).start()
@@ -2582,6 +2607,11 @@ class _Doc:
                 hm = self.res.role_re.search(m.group(1)) if m else None
                 if hm and hm.end() == len(m.group(1)):
                     role = m.group(1)
+            if role is None:
+                m = _IS_OF_ROLE.match(text, p["end"])  # 王凯是机场地勤部的工作人员，
+                hm = self.res.role_re.search(m.group(2)) if m else None
+                if hm and hm.end() == len(m.group(2)):
+                    role = m.group(2)
             if role is None and text[s - 1:s] == "是":
                 b = s - 1
                 a2 = b

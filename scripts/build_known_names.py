@@ -20,10 +20,12 @@ office of ``roles.txt`` and before a boundary (、，。；和及等 or a verb o
 speech or attendance). It is kept when
 
 - its first character is a surname People's Daily writes fewer than
-  ``_RARE_SURNAME`` times (a name with a common surname needs no list);
+  ``_RARE_SURNAME`` times (a name with a common surname needs no list), or
+  jieba's dictionary has it as a place or other proper noun (普京/ns, 苏林/ns:
+  the rules read no name there either);
 - it stands after an office in at least ``--min-docs`` reports and in a
   list (next to a 、) in at least ``--min-lists`` reports;
-- it is no dictionary word but a name (jieba ``nr`` or none), holds no
+- it is no dictionary word but a name (jieba ``nr``, ``ns``, ``nz`` or none), holds no
   dictionary word that is not a name (念兹 of 念兹在兹, 治久安), no function
   character (的, 在, 和...), and in fewer than one occurrence of five is it
   part of a longer dictionary word;
@@ -69,9 +71,10 @@ def known_names(reports: list[tuple[str, str]], min_docs: int, min_lists: int) -
                     break
 
     def name_like(x: str) -> bool:
-        if res.surnames.get(x[0], 0) >= E._RARE_SURNAME or x[0] in E._NOT_SURNAME_START:
-            return False
-        if any(c in E._NOT_IN_NAME for c in x) or x in res.roles or not words.get(x, "nr").startswith("nr"):
+        tag = words.get(x, "nr")
+        if tag.startswith("nr") and res.surnames.get(x[0], 0) >= E._RARE_SURNAME or x[0] in E._NOT_SURNAME_START:
+            return False  # (a name jieba tags as a place, 普京/ns, 苏林/ns, is no name to the rules either)
+        if any(c in E._NOT_IN_NAME for c in x) or x in res.roles or not (tag.startswith("nr") or tag in ("ns", "nz")):
             return False
         subs = (x[i:j] for i in range(len(x)) for j in range(i + 2, len(x) + 1) if (i, j) != (0, len(x)))
         if any(not words.get(s, "nr").startswith("nr") for s in subs):

@@ -1397,6 +1397,15 @@ def test_former_is_no_surname(digest_reports):
     ("习近平总书记走进四世同堂的郎素兰家中看望。", [], ["郎素兰"]),
     # a name ending in 和 (李敬和|家中, then 李敬和告诉), not a conjunction
     ("习近平走进回迁居民李敬和家中看望。李敬和告诉总书记，2021年11月迁入新居。", ["李敬"], ["李敬和"]),
+    # a name between two names of a 、-list whatever its surname; the list's last name before 分别
+    ("石泰峰、李干杰、王小洪、张升民、铁凝、吴政隆、王光谦、朱永新出席会议。", [], ["铁凝", "张升民"]),
+    ("团中央书记处书记徐晓、王艺、胡百精、胡盛、余静分别作了发言。", [], ["余静", "胡盛"]),
+    ("全国政协委员郑军、张海华、唐旭东、安庭、邓琳、梅钰也分别就乡村教师培养发言。", ["梅钰也"], ["梅钰", "邓琳"]),
+    # a name introduced as one (名叫); not a place so named (取名为团洲新村)
+    ("初来乍到，班上一名叫迪力木拉提的学生就因为不想写作业而闹着要转学。", [], ["迪力木拉提"]),
+    ("安置房项目选址建设在团洲乡安全区，交通便捷，取名为团洲新村。", ["团洲新村"], []),
+    # a known name jieba tags as a place (普京/ns) and the CRF reads as one
+    ("俄总统新闻秘书佩斯科夫11日表示，普京与金正恩将于近日举行会晤。", [], ["普京", "金正恩"]),
     # guards: 和 before another name stays a conjunction; places in a list stay places
     ("李敬和王明一起去了学校。", ["李敬和"], ["李敬", "王明"]),
     ("会议指出，北京、上海、广州等地要做好保供。", ["北京", "上海"], []),
@@ -1413,6 +1422,8 @@ def test_audit_j_classes(text, wrong, kept):
     ("在贵州黔西化屋村的这家苗绣工坊，苗族绣娘杨文丽正在向游客们介绍新推出的苗绣文创产品。", "杨文丽", "苗族绣娘"),
     ("快递小哥王震来深圳已经三年了。", "王震", "快递小哥"),
     ("这里因清代大学士张英与邻居吴家互相退让三尺。", "张英", "清代大学士"),
+    ("王凯是机场地勤部的工作人员，每天都要在停机坪上工作。", "王凯", "工作人员"),
+    ("65岁的张能是这里的老住户也是老职工，亲眼见证了变化。", "张能", None),
     ("习近平和夫人彭丽媛，同国际大学生体育联合会代理主席艾德等步入主席台。", "艾德", "国际大学生体育联合会代理主席"),
 ])
 def test_audit_j_roles(text, name, role):
@@ -1431,7 +1442,7 @@ def test_known_names_are_what_the_build_script_writes(tmp_path):
     packaged = Path(__file__).parents[1] / "analysis" / "data" / "ner" / "known_names.txt"
     assert out.read_text(encoding="utf-8") == packaged.read_text(encoding="utf-8")
     names = {line.split("\t")[0] for line in out.read_text(encoding="utf-8").splitlines() if not line.startswith("#")}
-    assert {"谌贻琴", "尤权", "通伦"} <= names and not {"李强", "王毅", "念兹", "治久安"} & names
+    assert {"谌贻琴", "尤权", "通伦", "普京"} <= names and not {"李强", "王毅", "念兹", "治久安"} & names
 
 
 @pytest.mark.parametrize("text, wrong, kept", [
