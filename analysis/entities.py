@@ -355,6 +355,8 @@ _MEDIA_WORD = re.compile(f"(?:{_MEDIA_WORDS})")
 #: characters that start a "name" far more often as a function word (和国防, 都是, 经常聚)
 _NOT_SURNAME_START = set("和都经同向从把被将在是也就还又与及对给让为以而但后原")
 _IS_ROLE_AFTER = re.compile(r"[，,]?是(?:[^，。；,;]{0,20}?的)?一[名位个]([^，。；,;]{1,12}?)(?=[，。；,;])")
+#: the end of a heading before a list of names (出席座谈会的党外人士还有|陈晓光、高云龙)
+_LIST_HEADING_END = re.compile(r"(?:还有|包括)[：:]?$")
 #: NAME是X的ROLE, ending the clause (王凯是机场地勤部的工作人员，): the role after 的
 _IS_OF_ROLE = re.compile(r"是([^，。；,;的\n]{1,15})的([^，。；,;的是也\n]{2,8}?)(?=[，。；,;])")
 #: NAME是ROLE, ending the clause (李明锦是退伍军人，): the role when it ends in a role head
@@ -2578,6 +2580,9 @@ class _Doc:
             role = aff = None
             if chunk:
                 role, aff = self._split_role(a, s, units)
+                hm = _LIST_HEADING_END.search(chunk) if role is None else None
+                if hm:  # 出席座谈会的党外人士还有|陈晓光、…: the heading of a list of names
+                    role, aff = self._split_role(a, a + hm.start(), units)
             if role is None:
                 m = _POST_NAME_ROLE.match(text, p["end"]) or self._post_role_re().match(text, p["end"])
                 if m and m.group(1) != "同志":  # 毛泽东同志: a form of address, no post
