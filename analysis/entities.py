@@ -479,9 +479,11 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
                 "卜默瑞蒙夏尤费鲍麦廷贾京果什")
 #: a verb of appointment or honour before a name (任命楼阳生为, 授予苏翊鸣等147名同志, 免去李高的),
 #: or 的/走进 before a name and its home (走进四世同堂的郎素兰家中)
-_NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到])(?=[\u4e00-\u9fff]{2,3}(?:家中|家里))")
+_NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到村])(?=[\u4e00-\u9fff]{2,3}(?:家中|家里))")
 _NAME_AFTER_VERB = re.compile(r"为|的|同志|、|等[\d一二三四五六七八九十百千万]+[名位]")
 _HOME_AFTER = re.compile(r"家中|家里")
+#: a sentence that starts with a name and says its post (。石强是越西县就业局局长，)
+_NAME_IS_POST = re.compile(r"(?:^|(?<=[。！？\n]))([\u4e00-\u9fff]{2,3})是([^，。；！？,;\n]{2,20})(?=[，。；,;])")
 #: a name introduced as one (名叫迪力木拉提的学生; not 一只名叫…的狗)
 _NAMED_AS = re.compile(r"(?<![只头条匹种款棵株件])(?:名叫|名字叫)(?=([\u4e00-\u9fff·]{2,7}?)(?:的|，|。|、|；|,|$))")
 #: words after the last name of a list (胡盛、余静|分别作了发言)
@@ -1604,6 +1606,9 @@ class _Doc:
                 continue
             if self._no_person_at(s, e):
                 continue  # 小镇赖特伍德: the whole run is a place (not split into 赖特 and 伍德)
+            if s > 0 and self.crf_conf.get((s, e), 0.0) < 0.5 and self._plain_word(text[s - 1:s + 1]) \
+                    and res.common_words.get(text[s - 1:s + 1], "")[:1] == "v":
+                continue  # 实|施普惠托育: an unsure run that starts inside a verb is no name
             # a long CRF name after a role word may hold two names (通讯员阎晋于文哲)
             parts = self._split_names(s, e)
             for a, b in parts:
@@ -1856,6 +1861,14 @@ class _Doc:
                     break
         # names of the known-name list (谌贻琴, 尤权: a surname People's Daily hardly writes)
         self._known_names(found)
+        # 。石强是越西县就业局局长，: a sentence that starts with a name and says its post
+        for m in _NAME_IS_POST.finditer(text):
+            a, b = m.span(1)
+            hm = res.role_re.search(m.group(2))
+            if hm and not any(x < b and a < y for x, y in found) and self._list_name_ok(a, b) \
+                    and self._looks_like_name(m.group(1)) and not self._bad_context(a, b) \
+                    and not self._function_start(a, b):
+                found[(a, b)] = self._mention(a, b)
         # 一名叫迪力木拉提的学生, 大哥哥名叫宋洁: a name introduced as one
         for m in _NAMED_AS.finditer(text):
             a, b = m.start(1), m.end(1)
@@ -2324,6 +2337,8 @@ class _Doc:
             return True  # (包信和|先后发言: 和 ends the name before a predicate)
         if self.crf_label[a] == "PER":
             return False
+        if b - a == 2 and nm[1] in _NOT_IN_NAME:
+            return True  # 陈子明老人|曾住在: an adverb and a verb, no surname and given name
         return b - a == 3 and self._plain_word(nm[1:]) and self.res.common_words.get(nm[1:]) in _GLUE_TAGS
 
     def _rare_surname_after_office(self, a: int, b: int, m) -> bool:

@@ -1406,6 +1406,13 @@ def test_former_is_no_surname(digest_reports):
     ("安置房项目选址建设在团洲乡安全区，交通便捷，取名为团洲新村。", ["团洲新村"], []),
     # a known name jieba tags as a place (普京/ns) and the CRF reads as one
     ("俄总统新闻秘书佩斯科夫11日表示，普京与金正恩将于近日举行会晤。", [], ["普京", "金正恩"]),
+    # tune25-27 (digest reports of the local genre with counts): a sentence that starts with a
+    # name and says its post; a home after a village; no name of an adverb and a verb (曾住) or of
+    # an unsure run that starts inside a verb (实|施普惠托育)
+    ("每年都向越西县提供6000多个岗位。石强是越西县就业局局长，刚搬下来的时候。", [], ["石强"]),
+    ("在顾家台村顾成虎家里，这件军大衣被他悉心保存。", [], ["顾成虎"]),
+    ("70岁的陈子明老人曾住在上海中心城区最大的棚户集聚区。", ["曾住"], ["陈子明"]),
+    ("。这里是全国最大的生产基地，也是。但是这个问题很重要，我们要解决。", ["这里", "但是"], []),
     # guards: 和 before another name stays a conjunction; places in a list stay places
     ("李敬和王明一起去了学校。", ["李敬和"], ["李敬", "王明"]),
     ("会议指出，北京、上海、广州等地要做好保供。", ["北京", "上海"], []),
