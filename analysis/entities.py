@@ -60,6 +60,7 @@ Example:
 from __future__ import annotations
 
 import bisect
+import collections
 import dataclasses
 import functools
 import hashlib
@@ -366,7 +367,7 @@ _DOCTRINE_AFTER = re.compile(r"(?:理论|(?:经济|法治|外交|强军|生态�
 #: a named thing after a name (曹禺|剧本奖, 雷锋|纪念馆, 魏德友|爱国主义教育基地): no mention of
 #: the person, like a doctrine (``doctrine_people`` keeps both, as MSRA does)
 _THING_AFTER_NAME = re.compile(r"(?:[\u4e00-\u9fff]{0,2}(?:文学|剧本|音乐|电影|新闻|科学|科技|艺术|体育|基金|教育|和平|文化)奖|"
-                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|故里|铜像|雕像|塑像|旧居|文化节|艺术节|"
+                               r"奖学金|纪念馆|纪念堂|纪念碑|纪念园|故居|故里|铜像|雕像|塑像|旧居|文化节|艺术节|书屋|"
                                r"(?:爱国主义|革命传统|廉政)?教育基地)")
 #: prepositions right before an office (翁华给总书记看了, 向市长反映): no part of a name
 _TO_BEFORE_OFFICE = frozenset("给向对为跟让请被把")
@@ -588,7 +589,7 @@ _UNIT_END = re.compile(f"(?:{_UNIT_SUFFIX})$")
 _NUMBERED_END = re.compile(r"[0-9０-９一二三四五六七八九十]号$")
 _NAME_FOLLOWED_BY_UNIT = re.compile(r"(?:小学|中学|大学|学校|村|乡|镇|社区|街道|公司|医院|市|县|区|省|"
                                     r"[东南西北中]部|境内|全境|首都|能源公司|流域|码头|水文站|机场|大桥|水库|景区|"
-                                    r"高铁|铁路|高速|城际|航线|通道|武装|民兵|领事馆|总领馆|大使馆|办事处|古镇|安置点|安置区)")  # 郑渝高铁, 胡塞武装
+                                    r"高铁|铁路|高速|城际|航线|通道|武装|民兵|领事馆|总领馆|大使馆|办事处|古镇|安置点|安置区|产业|林区)")  # 郑渝高铁, 胡塞武装
 
 
 @functools.lru_cache(maxsize=1 << 16)
@@ -1277,6 +1278,11 @@ class _Doc:
         nm = text[a:b]
         if self._part_of_word(a, b) or self._inside_word(a, b):
             return True  # 帕金森|病, 陈列馆, 同|仇敌忾, 关怀|让
+        if a >= 2 and (self.res.common_words.get(text[a - 1:a + 1]) == "ns"
+                       or any(self.res.gaz.has(text[a - 1:a + 1] + c) for c in "市县")) \
+                and not self.res.role_re.search(
+                text, max(0, a - 8), a):  # (not 部长|孙家正: 长孙, a place to jieba)
+            return True  # 五常|大米: a place's word ends on the name's first character
         if _NUMBERED_END.search(text[max(0, a - 2):a]):
             return True  # 第2号洪峰, 3号台风: a numbered thing
         if b - a == 2 and nm[1] == "方" and nm[0] in _PLACE_ABBREV:
@@ -1434,7 +1440,9 @@ class _Doc:
         or the same name elsewhere in the text with a role word or a title."""
         text, res = self.text, self.res
         nm = text[a:b]
-        if "·" in nm or self.crf_label[a - 1] == "PER" and a > 0 or self.crf_label[b] == "PER" \
+        per_ends = {e0 for _, e0, k in self.crf if k == "PER"}
+        per_starts = {s0 for s0, _, k in self.crf if k == "PER"}
+        if "·" in nm or a in per_ends or b in per_starts \
                 or text[a - 1:a] in _LIST_MARKS or text[b:b + 1] in _LIST_MARKS:
             return True  # 斯洛博丹·米洛舍维奇; 杨国屏杨国梁 (a run of names); ①布莱尔②史密斯
         if res.surnames.get(nm[0], 0) >= 20 and res.common_words.get(text[b:b + 2], "")[:1] == "v":
@@ -1705,7 +1713,9 @@ class _Doc:
                         continue
                 if self._blocked(a, b, conf) or self._bad_context(a, b, sure, conf):
                     continue
-                if conf < _UNSUPPORTED_NAME and not self._name_supported(a, b):
+                if conf < _UNSUPPORTED_NAME and not (len(parts) > 1 and all(
+                        self._looks_like_name(text[x:y]) and not self._plain_word(text[x:y]) for x, y in parts)) \
+                        and not self._name_supported(a, b):
                     continue  # 满山遍野的李花连绵, 林药、林蜂、林油, 埃博拉死亡病例: an unsure name with nothing for it
                 found[(a, b)] = self._mention(a, b)
         self._name_repairs(found)
@@ -2274,6 +2284,7 @@ class _Doc:
         with 李希 and 韩正), is cut back to the known name."""
         text = self.text
         names = {p["name"] for (a, b), p in found.items() if b - a >= 2}
+        counts = collections.Counter(p["text"] for p in found.values())
         for (a, b), p in list(found.items()):
             nm = p["text"]
             for k in range(len(nm) - 1, 1, -1):
@@ -2282,7 +2293,9 @@ class _Doc:
                     continue
                 rest = text[a + k:a + k + 2]
                 if any(text.startswith(o, a + k) for o in names if o != nm and len(o) >= 2) \
-                        or self._plain_word(rest):
+                        or self._plain_word(rest) \
+                        or len(nm) - k == 1 and counts[short] >= 2 and counts[nm] == 1:
+                    # (孙聪倒|在急流中 once, 孙聪 twice or more: the name ran on into a verb)
                     del found[(a, b)]
                     if not any(a < y and x < a + k for x, y in found):
                         found[(a, a + k)] = self._mention(a, a + k)

@@ -1497,3 +1497,23 @@ def test_known_names_can_be_switched_off():
 ])
 def test_audit_k_classes(text, wrong, kept):
     _assert_people(text, wrong, kept)
+
+
+#: session 6, audit L: 250 more digest reports of local life outside every selection and pool
+@pytest.mark.parametrize("text, wrong, kept", [
+    # a name that ran on into a verb, once, after the name alone several times
+    ("党员孙聪立即带领2名消防员救援。孙聪说，当时很危险。对岸群众看到孙聪倒在急流中，赶紧集体施救。",
+     ["孙聪倒"], ["孙聪"]),
+    ("路过的环卫工人陈平见状立刻跳入水中。陈平说，没想那么多。事发时，陈平正因血糖高前往医院注射胰岛素。",
+     ["陈平正"], ["陈平"]),
+    # a place's word ending on the surname (五常|大米), not an office's (部长|孙家正: 长孙)
+    ("各地着力做好“土特产”文章，从五常大米、黄山毛峰，到山西老陈醋。", ["常大米"], []),
+    ("广播电影电视部部长孙家正首先向李鹏简要汇报了近年来的工作。", [], ["孙家正"]),
+    # an industry after a fruit; a name inside the name of a reading room; an unsure run with a
+    # period word (宋代|罗衫) is no run of names
+    ("走访调研后，李春燕决定扩大村里原有的杨梅产业种植规模。", ["杨梅"], ["李春燕"]),
+    ("如今在清溪村，王蒙书屋、阿来书屋等都各具特色。", ["王蒙"], []),
+    ("上海博物馆正在展出由南京云锦研究所摹制的宋代罗衫，传统丝织工艺令人惊叹。", ["罗衫"], []),
+])
+def test_audit_l_classes(text, wrong, kept):
+    _assert_people(text, wrong, kept)
