@@ -555,7 +555,7 @@ _WORD_TAIL = set("病症馆院厅站楼店场园节")
 _ABBREV_LEADER = re.compile(r"^[" + _HAN + r"]总$")
 #: verbs that lead into a role without being part of it (走进回迁居民李敬和, 帮助独居老人):
 #: a role is cut after them; other verbs (退休, 独居, 回迁) stay unless text precedes them
-_ROLE_LEAD_VERBS = ("通过", "走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
+_ROLE_LEAD_VERBS = ("通过", "听取", "走进", "来到", "帮助", "带领", "认识", "看望", "慰问", "探望", "走访", "吸引", "组织", "做好",
                     "服务", "了解", "见到", "遇到", "找到", "联系", "陪同", "会见", "会同", "邀请")
 _ROLE_LEAD_RE = re.compile("|".join(sorted(_ROLE_LEAD_VERBS, key=len, reverse=True)))
 _ROLE_LEAD_CHARS = set("由对向给被把将和与同跟请让因")

@@ -1435,6 +1435,7 @@ def test_audit_j_classes(text, wrong, kept):
     ("出席座谈会的党外人士还有陈晓光、高云龙、邵鸿、何报翔。", "何报翔", "党外人士"),
     ("我们还有张三、李四。", "李四", None),
     ("习近平和夫人彭丽媛，同国际大学生体育联合会代理主席艾德等步入主席台。", "艾德", "国际大学生体育联合会代理主席"),
+    ("听取了宪法法律委副主任委员丛斌作的关于突发公共卫生事件应对法草案修改情况的汇报。", "丛斌", "宪法法律委副主任委员"),
 ])
 def test_audit_j_roles(text, name, role):
     """An appositive post (NAME，POST，), the post of an appointment or removal, role heads the list
