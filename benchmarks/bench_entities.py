@@ -96,6 +96,26 @@ def pd_dev(limit: int = 0):
     return out
 
 
+def jieba_pos_tagger():
+    """The baseline: a function giving the (start, end, type) spans of jieba's
+    ``nr``/``ns``/``nt`` words (its own tokenizer, not jieba's global one)."""
+    import jieba
+    import jieba.posseg
+    jieba.setLogLevel(logging.WARNING)
+    tok = jieba.Tokenizer()
+    tok.initialize()
+    pos = jieba.posseg.POSTokenizer(tok)
+
+    def jieba_pos(text):
+        out, i = [], 0
+        for w, flag in pos.lcut(text):
+            if flag in TYPES:
+                out.append((i, i + len(w), TYPES[flag]))
+            i += len(w)
+        return out
+    return jieba_pos
+
+
 def score(lines, predict):
     tp, fp, fn = collections.Counter(), collections.Counter(), collections.Counter()
     t0 = time.perf_counter()
@@ -130,23 +150,10 @@ def main(argv=None) -> int:
     ap.add_argument("--model", default="", help="another crfsuite model (e.g. one trained with --holdout 10 "
                     "for --dev); default the packaged one")
     args = ap.parse_args(argv)
-    import jieba
-    import jieba.posseg
-    jieba.setLogLevel(logging.WARNING)
     from analysis.entities import extract_entities
     from analysis.ner.crf import get_tagger
 
-    tok = jieba.Tokenizer()
-    tok.initialize()
-    pos = jieba.posseg.POSTokenizer(tok)
-
-    def jieba_pos(text):
-        out, i = [], 0
-        for w, flag in pos.lcut(text):
-            if flag in TYPES:
-                out.append((i, i + len(w), TYPES[flag]))
-            i += len(w)
-        return out
+    jieba_pos = jieba_pos_tagger()
 
     from analysis.entities import EntityOptions
     opts = EntityOptions(model=args.model)
