@@ -480,9 +480,10 @@ _TRANSLIT = set("阿埃艾奥欧乌伊巴贝比波布德迪多杜达法菲弗福
                 "卜默瑞蒙夏尤费鲍麦廷贾京果什")
 #: a verb of appointment or honour before a name (任命楼阳生为, 授予苏翊鸣等147名同志, 免去李高的),
 #: or 的/走进 before a name and its home (走进四世同堂的郎素兰家中)
-_NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到村])(?=[\u4e00-\u9fff]{2,3}(?:家中|家里))")
-_NAME_AFTER_VERB = re.compile(r"为|的|同志|、|等[\d一二三四五六七八九十百千万]+[名位]")
 _HOME_AFTER = re.compile(r"家中|家里")
+_NAME_BY_VERB = re.compile(r"(任命|免去|选举|推选|增补|授予|追授|表彰)|(?<=[的进到村])(?=[\u4e00-\u9fff]{2,3}(?:"
+                           + _HOME_AFTER.pattern + "))")
+_NAME_AFTER_VERB = re.compile(r"为|的|同志|、|等[\d一二三四五六七八九十百千万]+[名位]")
 #: CRF confidence below which a name needs something beside it (a role word, a title, a verb of the
 #: news, a list; :meth:`_Doc._name_supported`): the false names of the audits scored 0.45-0.71, names
 #: the CRF alone finds in the genre mostly 0.74 and more
@@ -1416,6 +1417,53 @@ class _Doc:
             return True  # 霍尔果斯 (霍尔果斯市), a city written without its 市
         return self._no_person_at(s, e)
 
+    def _name_at(self, a: int, b: int) -> bool:
+        """Can ``text[a:b]``, found by its context alone, be a name: a
+        surname and a given name with no function character, no word or
+        place around it, no function word at its start?"""
+        return self._list_name_ok(a, b) and self._looks_like_name(self.text[a:b]) \
+            and not self._bad_context(a, b) and not self._function_start(a, b)
+
+    def _names_by_context(self, found: dict) -> None:
+        """Names that their context gives, whatever the CRF says: a verb of
+        appointment or honour or a home (任命楼阳生为, 授予苏翊鸣等147名同志,
+        走进…的郎素兰家中), the known-name list (谌贻琴), a sentence that starts
+        with a name and says its post (。石强是越西县就业局局长，), 名叫X, and the
+        spouse before 和丈夫 + a name (车璐和丈夫赵明昊)."""
+        text, res = self.text, self.res
+
+        def free(a: int, b: int) -> bool:
+            return not any(x < b and a < y for x, y in found)
+
+        for m in _NAME_BY_VERB.finditer(text):
+            a = m.end()
+            for ln in (3, 2):
+                b = a + ln
+                if b <= len(text) and (_NAME_AFTER_VERB.match(text, b) if m.group(1) else _HOME_AFTER.match(text, b)) \
+                        and free(a, b) and self._name_at(a, b):
+                    found[(a, b)] = self._mention(a, b)
+                    break
+        self._known_names(found)
+        for m in _NAME_IS_POST.finditer(text):
+            a, b = m.span(1)
+            if res.role_re.search(m.group(2)) and free(a, b) and self._name_at(a, b):
+                found[(a, b)] = self._mention(a, b)
+        for m in _NAMED_AS.finditer(text):
+            a, b = m.start(1), m.end(1)
+            nm = text[a:b]
+            if free(a, b) and not any(c in _NOT_IN_NAME for c in nm) \
+                    and not self._plain_word(nm) and not self._blocked(a, b, 1.0) and nm not in res.roles \
+                    and not self._bad_context(a, b, True, 1.0):
+                found[(a, b)] = self._mention(a, b)
+        for (a, b) in [k for k in found if _SPOUSE_BEFORE.search(text, max(0, k[0] - 4), k[0])]:
+            k = _SPOUSE_BEFORE.search(text, max(0, a - 4), a).start()
+            for ln in (3, 2):
+                s0 = k - ln
+                if s0 >= 0 and (s0 == 0 or text[s0 - 1] in "的，。；：、\n \u3000") and free(s0, k) \
+                        and self._name_at(s0, k):
+                    found[(s0, k)] = self._mention(s0, k)
+                    break
+
     def _known_names(self, found: dict) -> None:
         """Every mention of a name of ``known_names.txt`` that is no part of
         a word, a place (阿比|让) or a longer transliteration (巴赫|穆特)."""
@@ -1433,6 +1481,12 @@ class _Doc:
                 continue
             found[(a, b)] = self._mention(a, b)
 
+    @functools.cached_property
+    def _per_bounds(self) -> tuple[frozenset[int], frozenset[int]]:
+        """Starts and ends of the CRF's person spans."""
+        per = [(s0, e0) for s0, e0, k in self.crf if k == "PER"]
+        return frozenset(s0 for s0, _ in per), frozenset(e0 for _, e0 in per)
+
     def _name_supported(self, a: int, b: int) -> bool:
         """Something beside an unsure CRF name that speaks for a person: a
         role word before it, a title, a verb of the news or 、/和 after it, a
@@ -1440,8 +1494,7 @@ class _Doc:
         or the same name elsewhere in the text with a role word or a title."""
         text, res = self.text, self.res
         nm = text[a:b]
-        per_ends = {e0 for _, e0, k in self.crf if k == "PER"}
-        per_starts = {s0 for s0, _, k in self.crf if k == "PER"}
+        per_starts, per_ends = self._per_bounds
         if "·" in nm or a in per_ends or b in per_starts \
                 or text[a - 1:a] in _LIST_MARKS or text[b:b + 1] in _LIST_MARKS:
             return True  # 斯洛博丹·米洛舍维奇; 杨国屏杨国梁 (a run of names); ①布莱尔②史密斯
@@ -1919,46 +1972,7 @@ class _Doc:
                             found[(nxt, e)] = self._mention(nxt, e)
                             changed = True
                             break
-        # 任命楼阳生为…, 授予苏翊鸣等147名同志, 走进…的郎素兰家中: a name by its verb or its home
-        for m in _NAME_BY_VERB.finditer(text):
-            a = m.end()
-            for ln in (3, 2):
-                b = a + ln
-                if b <= len(text) and (_NAME_AFTER_VERB.match(text, b) if m.group(1) else _HOME_AFTER.match(text, b)) \
-                        and not any(x < b and a < y for x, y in found) \
-                        and self._list_name_ok(a, b) and self._looks_like_name(text[a:b]) \
-                        and not self._bad_context(a, b) and not self._function_start(a, b):
-                    found[(a, b)] = self._mention(a, b)
-                    break
-        # names of the known-name list (谌贻琴, 尤权: a surname People's Daily hardly writes)
-        self._known_names(found)
-        # 。石强是越西县就业局局长，: a sentence that starts with a name and says its post
-        for m in _NAME_IS_POST.finditer(text):
-            a, b = m.span(1)
-            hm = res.role_re.search(m.group(2))
-            if hm and not any(x < b and a < y for x, y in found) and self._list_name_ok(a, b) \
-                    and self._looks_like_name(m.group(1)) and not self._bad_context(a, b) \
-                    and not self._function_start(a, b):
-                found[(a, b)] = self._mention(a, b)
-        # 一名叫迪力木拉提的学生, 大哥哥名叫宋洁: a name introduced as one
-        for m in _NAMED_AS.finditer(text):
-            a, b = m.start(1), m.end(1)
-            nm = text[a:b]
-            if not any(x < b and a < y for x, y in found) and not any(c in _NOT_IN_NAME for c in nm) \
-                    and not self._plain_word(nm) and not self._blocked(a, b, 1.0) and nm not in res.roles \
-                    and not self._bad_context(a, b, True, 1.0):
-                found[(a, b)] = self._mention(a, b)
-        # 车璐和丈夫赵明昊: the one a person is the spouse of
-        for (a, b) in [k for k in found if _SPOUSE_BEFORE.search(text, max(0, k[0] - 4), k[0])]:
-            k = _SPOUSE_BEFORE.search(text, max(0, a - 4), a).start()
-            for ln in (3, 2):
-                s0 = k - ln
-                if s0 >= 0 and (s0 == 0 or text[s0 - 1] in "的，。；：、\n \u3000") \
-                        and not any(x < k and s0 < y for x, y in found) \
-                        and self._list_name_ok(s0, k) and self._looks_like_name(text[s0:k]) \
-                        and not self._bad_context(s0, k) and not self._function_start(s0, k):
-                    found[(s0, k)] = self._mention(s0, k)
-                    break
+        self._names_by_context(found)
         # later bare mentions of a name already found
         # longest first (林郑月娥 before 郑月娥), then by name: the same order under any hash seed
         names = sorted({p["name"] for p in found.values() if len(p["name"]) >= 2}, key=lambda s: (-len(s), s))
