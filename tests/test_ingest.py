@@ -501,7 +501,7 @@ def test_random_high_bytes_are_refused(tmp_path):
             assert isinstance(err, InputError) and "cannot detect the text encoding" in err.reason
 
 
-def test_utf8_with_a_few_gbk_bytes_stays_utf8(tmp_path, seed_text, seed_doc, store_path):
+def test_utf8_with_a_few_gbk_bytes_stays_utf8(tmp_path, seed_text, seed_doc, store_path, caplog):
     data = seed_text.encode("utf-8")
     cut = data.index("志愿服务队共建有".encode())
     bad = "服务".encode("gbk")  # 4 GBK bytes (B7 FE CE F1) inside UTF-8 text: none forms a UTF-8 sequence
@@ -515,6 +515,9 @@ def test_utf8_with_a_few_gbk_bytes_stays_utf8(tmp_path, seed_text, seed_doc, sto
     with Store(store_path) as st:
         report = ingest(st, [p])
         assert report.bad_bytes == 4 and report.summary_line().endswith("; 4 undecodable bytes replaced")
+    # the file that had them is named in a warning, not only counted
+    assert any(r.levelname == "WARNING" and r.getMessage() == f"{p}: 4 undecodable bytes replaced by U+FFFD"
+               for r in caplog.records), caplog.text
 
 
 def test_latin1_and_shift_jis(tmp_path):

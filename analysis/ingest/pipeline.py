@@ -212,7 +212,7 @@ def _run(store, paths, format, mapping, tz, limits, fp_format, report, writer, b
             report.files += 1
             if bar is not None:
                 bar.set_postfix_str(src.name[-40:], refresh=False)
-            file_errors = 0
+            file_errors = file_bad = 0
             for doc in read_source(src, format, mapping, tz):
                 if doc is None or isinstance(doc, Skipped):
                     report.skipped += 1
@@ -227,8 +227,12 @@ def _run(store, paths, format, mapping, tz, limits, fp_format, report, writer, b
                         report.failed += 1
                 else:
                     n_docs += 1
-                    report.bad_bytes += doc.meta.get("bad_bytes", 0) or 0
+                    file_bad += doc.meta.get("bad_bytes", 0) or 0
                     writer.add(doc)
+            if file_bad:  # kept with U+FFFD in their place, but say which file had them
+                report.bad_bytes += file_bad
+                log.warning("%s: %d undecodable byte%s replaced by U+FFFD", src.name, file_bad,
+                            "s" if file_bad != 1 else "")
             if file_errors > MAX_ERRORS_PER_FILE:
                 report.errors.append(f"{src.name}: {file_errors - MAX_ERRORS_PER_FILE} more errors not shown")
         writer.flush()
